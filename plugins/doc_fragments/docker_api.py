@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright: tprov.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    """The connection options of every Engine API module (plugins/module_utils/engine_client.py)."""
+
+    DOCUMENTATION = r'''
+options:
+  docker_host:
+    description:
+      - Where the Docker daemon listens, as the Docker CLI's C(-H) takes it.
+      - V(unix:///path/to/socket) for the local socket, V(tcp://HOST:PORT) for TCP (TLS when
+        O(tls) or O(validate_certs) is set, or a CA, certificate or key is given).
+      - A V(tcp://) address without a port gets 2376 with TLS and 2375 without.
+      - Falls back to the E(DOCKER_HOST) environment variable when not set in the task.
+    type: str
+    default: unix:///var/run/docker.sock
+    aliases: [docker_url]
+  tls:
+    description:
+      - Talk TLS to a V(tcp://) O(docker_host) without verifying the daemon's certificate.
+        Prefer O(validate_certs), which also checks the daemon is who it claims to be.
+      - Falls back to the E(DOCKER_TLS) environment variable.
+    type: bool
+    default: false
+  validate_certs:
+    description:
+      - Talk TLS and verify the daemon's certificate against O(ca_path) and its subject
+        alternative names against the address (or O(tls_hostname)), as C(docker --tlsverify) does.
+      - When not set, verification is on if O(ca_path) is given.
+      - Falls back to the E(DOCKER_TLS_VERIFY) environment variable.
+    type: bool
+    aliases: [tls_verify]
+  ca_path:
+    description:
+      - The CA certificate (PEM) that signed the daemon's server certificate.
+      - Defaults, when TLS verification is on, to C(ca.pem) in E(DOCKER_CERT_PATH), else in C(~/.docker).
+    type: path
+    aliases: [ca_cert, tls_ca_cert, cacert_path]
+  client_cert:
+    description:
+      - The client certificate (PEM, with C(clientAuth)) presented to a daemon run with C(--tlsverify).
+      - Defaults to C(cert.pem) in E(DOCKER_CERT_PATH), else in C(~/.docker), when both it and C(key.pem) exist.
+    type: path
+    aliases: [tls_client_cert, cert_path]
+  client_key:
+    description:
+      - The private key (PEM, unencrypted) of O(client_cert).
+      - Defaults to C(key.pem) beside the default O(client_cert).
+    type: path
+    aliases: [tls_client_key, key_path]
+  tls_hostname:
+    description:
+      - The name (or IP) the daemon's certificate must carry, when it differs from the host in
+        O(docker_host) (for example when connecting through a tunnel).
+      - Falls back to the E(DOCKER_TLS_HOSTNAME) environment variable.
+    type: str
+  api_version:
+    description:
+      - The Engine API version to talk. V(auto) asks the daemon once (C(GET /version)) and talks
+        the newer of what both sides know, never below 1.41 (Docker 20.10).
+      - Falls back to the E(DOCKER_API_VERSION) environment variable.
+    type: str
+    default: auto
+    aliases: [docker_api_version]
+  timeout:
+    description:
+      - Seconds to wait for the daemon to answer one request. Image pulls and loads wait at least 600.
+      - Falls back to the E(DOCKER_TIMEOUT) environment variable.
+    type: int
+    default: 60
+notes:
+  - Connects to the Engine API directly through C(requests) and C(requests-unixsocket), which must
+    be installed where the module runs; the Docker SDK for Python is not used.
+  - Membership of the C(docker) group gives access to the socket and is root-equivalent.
+requirements:
+  - requests
+  - requests-unixsocket
+'''

@@ -1,0 +1,100 @@
+# -*- coding: utf-8 -*-
+# Copyright: tprov.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Write files so that a reader never sees half of one, and a pair of files changes together."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import tempfile
+
+
+def _stage(path, content, mode):
+    """Write content to a temp file beside path, created with mode (never wider), fsync'd."""
+    directory = os.path.dirname(os.path.abspath(path)) or '.'
+    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
+    try:
+        # mkstemp creates 0600; chmod before writing so a key is never readable by others.
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, 'wb') as handle:
+            fd = None
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        if fd is not None:
+            os.close(fd)
+        _unlink_quietly(tmp)
+        raise
+    return tmp
+
+
+def _unlink_quietly(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _fsync_dir(path):
+    try:
+        fd = os.open(os.path.dirname(os.path.abspath(path)) or '.', os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path, content, mode=0o644):
+    """Replace path with content (bytes) in one rename."""
+    tmp = _stage(path, content, mode)
+    try:
+        os.rename(tmp, path)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+    _fsync_dir(path)
+
+
+def write_pair_atomic(first, second):
+    """Replace two files (each a (path, bytes, mode) tuple) so they change together.
+
+    Both are staged first; if the second rename fails, the first file is put back as it was,
+    so a key never stands beside a certificate made for another key.
+    """
+    staged = []
+    backup = None
+    try:
+        for path, content, mode in (first, second):
+            staged.append(_stage(path, content, mode))
+        first_path = first[0]
+        if os.path.exists(first_path):
+            backup = first_path + '.tprov-rollback'
+            _unlink_quietly(backup)
+            os.link(first_path, backup)
+        os.rename(staged[0], first_path)
+        staged[0] = None
+        try:
+            os.rename(staged[1], second[0])
+            staged[1] = None
+        except BaseException:
+            if backup:
+                os.rename(backup, first_path)
+                backup = None
+            else:
+                _unlink_quietly(first_path)
+            raise
+    finally:
+        for tmp in staged:
+            if tmp:
+                _unlink_quietly(tmp)
+        if backup:
+            _unlink_quietly(backup)
+    _fsync_dir(first[0])
+    _fsync_dir(second[0])

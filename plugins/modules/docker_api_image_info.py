@@ -1,0 +1,149 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: tprov.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: docker_api_image_info
+short_description: Inspect, list or search Docker images through the Engine API
+version_added: 0.1.0
+description:
+  - With O(name), inspects one or more images (C(GET /images/{name}/json)); images that do not
+    exist are listed in RV(missing) rather than failing the task.
+  - With O(filters) (or nothing), lists images (C(GET /images/json)).
+  - With O(search), searches Docker Hub through the daemon (C(GET /images/search?term=)). A daemon
+    that cannot reach the hub gives a failed task with the daemon's message.
+extends_documentation_fragment:
+  - tprov.docker.docker_api
+attributes:
+  check_mode:
+    support: full
+    description: Read-only; runs the same in check mode.
+  diff_mode:
+    support: none
+options:
+  name:
+    description:
+      - Image references (V(busybox), V(busybox:1.36), V(repo@sha256:...)) or image ids to inspect.
+    type: list
+    elements: str
+  filters:
+    description:
+      - Filters for listing, as C(docker image ls --filter) takes them, e.g. C({dangling: true}),
+        C({reference: "busybox*"}) or C({label: [team=web]}).
+    type: dict
+  all:
+    description: When listing, include intermediate images (C(docker image ls -a)).
+    type: bool
+    default: false
+  search:
+    description: A term to search Docker Hub for, through the daemon.
+    type: str
+  search_limit:
+    description: The most search results to return.
+    type: int
+    default: 25
+author:
+  - tprov.docker contributors
+'''
+
+EXAMPLES = r'''
+- name: Inspect two images; missing ones are reported, not fatal
+  tprov.docker.docker_api_image_info:
+    name: [busybox:latest, redis:7]
+  register: result
+
+- name: Dangling images
+  tprov.docker.docker_api_image_info:
+    filters:
+      dangling: true
+
+- name: Search the hub (the chapter's /images/search?term=)
+  tprov.docker.docker_api_image_info:
+    search: octobug/
+'''
+
+RETURN = r'''
+images:
+  description:
+    - With O(name), the inspect data (C(GET /images/{name}/json)) of the images that exist.
+    - Otherwise the C(GET /images/json) summaries.
+  returned: unless O(search) is set
+  type: list
+  elements: dict
+  sample: [{"Id": "sha256:4e1d...", "RepoTags": ["busybox:latest"]}]
+missing:
+  description: The names from O(name) that no image answers to.
+  returned: when O(name) is set
+  type: list
+  elements: str
+  sample: ["redis:7"]
+search_results:
+  description: The hub's answers to O(search) (name, description, star_count, is_official).
+  returned: when O(search) is set
+  type: list
+  elements: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.tprov.docker.plugins.module_utils.engine_client import (
+    EngineError,
+    client_from_module,
+    connection_argument_spec,
+    filters_param,
+)
+from ansible_collections.tprov.docker.plugins.module_utils.images import ImageService, parse_image_reference
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=connection_argument_spec(
+            name=dict(type='list', elements='str'),
+            filters=dict(type='dict'),
+            all=dict(type='bool', default=False),
+            search=dict(type='str'),
+            search_limit=dict(type='int', default=25),
+        ),
+        mutually_exclusive=[('name', 'filters', 'search')],
+        supports_check_mode=True,
+    )
+    params = module.params
+    try:
+        # Parse every name before the first request, so a bad one fails without side trips.
+        references = [parse_image_reference(n, tag=None) for n in (params['name'] or [])]
+        client = client_from_module(module)
+        if params['search'] is not None:
+            if not params['search'].strip():
+                module.fail_json(msg='search must be a non-empty term, e.g. search: busybox.')
+            if params['search_limit'] < 1:
+                module.fail_json(msg='search_limit must be 1 or more.')
+            results = client.get_json('/images/search', params={'term': params['search'],
+                                                                 'limit': str(params['search_limit'])})
+            module.exit_json(changed=False, search_results=results)
+        if params['name']:
+            service = ImageService(client)
+            images, missing = [], []
+            for name, ref in zip(params['name'], references):
+                data = service.inspect(ref)
+                if data is None:
+                    missing.append(name)
+                else:
+                    images.append(data)
+            module.exit_json(changed=False, images=images, missing=missing)
+        query = {'all': '1' if params['all'] else '0'}
+        encoded = filters_param(params['filters'])
+        if encoded:
+            query['filters'] = encoded
+        module.exit_json(changed=False, images=client.get_json('/images/json', params=query))
+    except EngineError as exc:
+        module.fail_json(msg=str(exc))
+
+
+if __name__ == '__main__':
+    main()
