@@ -200,7 +200,7 @@ def resolve_connection(params, environ=None, home=None):
     client_cert = params.get('client_cert')
     client_key = params.get('client_key')
     explicit_tls_files = bool(ca_path or client_cert or client_key)
-    timeout = params.get('timeout') or DEFAULT_TIMEOUT
+    timeout = DEFAULT_TIMEOUT if params.get('timeout') is None else params['timeout']
     if timeout <= 0:
         raise ConnectionSettingsError('timeout must be a positive number of seconds, not %s.' % timeout)
     api_version = (params.get('api_version') or 'auto').strip()
@@ -307,8 +307,8 @@ def explain_connection_error(exc, settings):
                     'member of the docker group; membership of the docker group is root-equivalent, '
                     'so grant it sparingly.' % settings.socket_path)
         if any(isinstance(e, ConnectionRefusedError) for e in chain) or 'connection refused' in lowered:
-            return ('Cannot connect to the Docker daemon at %s: connection refused (a stale socket file; '
-                    'is dockerd running?)' % where)
+            return ('Cannot connect to the Docker daemon at %s: connection refused: the socket '
+                    'file is stale. Is dockerd running?' % where)
     if any(isinstance(e, ssl.SSLError) for e in chain) or 'ssl' in lowered or 'certificate' in lowered:
         return _explain_tls_error(lowered, settings)
     if any(isinstance(e, ConnectionRefusedError) for e in chain) or 'connection refused' in lowered:

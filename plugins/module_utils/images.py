@@ -226,7 +226,9 @@ class ImageService(object):
                     self.client.stream_json('POST', '/images/load', params={'quiet': '1'}, data=stream,
                                             headers={'Content-Type': 'application/x-tar'},
                                             timeout=max(self.client.settings.timeout, 600))
-        if wanted not in archive_image.repo_tags:
+        # Loading sets the archive's own tags; when nothing was loaded (the image was present,
+        # perhaps untagged after the tag moved on) or the archive lacks the name, tag it here.
+        if (existing is not None and not force) or wanted not in archive_image.repo_tags:
             self.tag(archive_image.image_id, ref)
         # Known before any call, so check mode predicts it exactly: a forced reload of the
         # same image changes nothing on the host.

@@ -221,6 +221,10 @@ class CertificateRequest(object):
             raise CertificateError('kind must be one of ca, server, client, not %r.' % (kind,))
         self.kind = kind
         self.sans = [parse_san(s) for s in (subject_alt_names or [])]
+        if kind == 'server' and not self.sans:
+            raise CertificateError('subject_alt_names is required for a server certificate: clients (the Docker '
+                                   'CLI, Python, curl) check the address against it and ignore the common name. '
+                                   'List e.g. DNS:docker.example.com and IP:192.0.2.10, IP:127.0.0.1.')
         if common_name is None or common_name == '':
             if kind == 'ca':
                 common_name = 'tprov.docker CA'
@@ -231,10 +235,6 @@ class CertificateRequest(object):
                                        'service it identifies).' % kind)
         if len(common_name) > 64:
             raise CertificateError('common_name may be at most 64 characters (RFC 5280), not %d.' % len(common_name))
-        if kind == 'server' and not self.sans:
-            raise CertificateError('subject_alt_names is required for a server certificate: clients (the Docker '
-                                   'CLI, Python, curl) check the address against it and ignore the common name. '
-                                   'List e.g. DNS:docker.example.com and IP:192.0.2.10, IP:127.0.0.1.')
         self.common_name = common_name
         self.organization = organization
         self.organizational_unit = organizational_unit
