@@ -59,7 +59,7 @@ def run_module(name, args=None, check=False, diff=False, env=None, timeout=300):
     try:
         proc = subprocess.run(
             [sys.executable, '-m', 'ansible_collections.tprov.docker.plugins.modules.%s' % name, path],
-            capture_output=True, text=True, env=run_env, timeout=timeout, cwd=tempfile.gettempdir())
+            capture_output=True, text=True, env=run_env, timeout=timeout, cwd=tempfile.gettempdir(), check=False)
     finally:
         os.unlink(path)
     output = proc.stdout + proc.stderr

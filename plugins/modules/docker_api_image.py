@@ -80,7 +80,7 @@ options:
     description: The registry address the credentials are for.
     type: str
 author:
-  - tprov.docker contributors
+  - tprov.docker maintainers (@tprov)
 '''
 
 EXAMPLES = r'''
@@ -182,7 +182,7 @@ def main():
         if target is not None and params['state'] == 'present':
             source_id = (after or {}).get('Id')
             if source_id:
-                tagged, _ = service.tag(source_id, target)
+                tagged = service.tag(source_id, target)[0]
                 changed = changed or tagged
             elif module.check_mode:
                 service.actions.append('Tagged image %s as %s' % (ref, target))

@@ -26,6 +26,7 @@ attributes:
     description: Read-only; runs the same in check mode.
   diff_mode:
     support: none
+    description: Reads only; there is nothing to diff.
 options:
   name:
     description:
@@ -34,8 +35,8 @@ options:
     elements: str
   filters:
     description:
-      - Filters for listing, as C(docker image ls --filter) takes them, e.g. C({dangling: true}),
-        C({reference: "busybox*"}) or C({label: [team=web]}).
+      - "Filters for listing, as C(docker image ls --filter) takes them, for example C(dangling: true),
+        C(reference: busybox*) or C(label: [team=web])."
     type: dict
   all:
     description: When listing, include intermediate images (C(docker image ls -a)).
@@ -49,7 +50,7 @@ options:
     type: int
     default: 25
 author:
-  - tprov.docker contributors
+  - tprov.docker maintainers (@tprov)
 '''
 
 EXAMPLES = r'''
@@ -123,8 +124,8 @@ def main():
                 module.fail_json(msg='search must be a non-empty term, e.g. search: busybox.')
             if params['search_limit'] < 1:
                 module.fail_json(msg='search_limit must be 1 or more.')
-            results = client.get_json('/images/search', params={'term': params['search'],
-                                                                 'limit': str(params['search_limit'])})
+            query = {'term': params['search'], 'limit': str(params['search_limit'])}
+            results = client.get_json('/images/search', params=query)
             module.exit_json(changed=False, search_results=results)
         if params['name']:
             service = ImageService(client)

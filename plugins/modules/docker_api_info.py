@@ -26,6 +26,7 @@ attributes:
     description: Read-only; runs the same in check mode.
   diff_mode:
     support: none
+    description: Reads only; there is nothing to diff.
 options:
   containers:
     description: Also return a summary of containers.
@@ -37,18 +38,18 @@ options:
     default: false
   containers_filters:
     description:
-      - Filters for the container summary, as C(docker ps --filter) takes them, e.g. C({status: running})
-        or C({label: [app=web]}).
+      - "Filters for the container summary, as C(docker ps --filter) takes them, for example
+        C(status: running) or C(label: [app=web])."
     type: dict
   images:
     description: Also return a summary of images.
     type: bool
     default: false
   images_filters:
-    description: Filters for the image summary, e.g. C({dangling: true}) or C({reference: busybox}).
+    description: "Filters for the image summary, for example C(dangling: true) or C(reference: busybox)."
     type: dict
 author:
-  - tprov.docker contributors
+  - tprov.docker maintainers (@tprov)
 '''
 
 EXAMPLES = r'''

@@ -123,7 +123,7 @@ options:
     type: raw
     default: '0600'
 author:
-  - tprov.docker contributors
+  - tprov.docker maintainers (@tprov)
 '''
 
 EXAMPLES = r'''
@@ -260,7 +260,7 @@ def main():
             renew_before_days=dict(type='int', default=30),
             regenerate_key=dict(type='bool', default=False, no_log=False),
             force=dict(type='bool', default=False),
-            key_mode=dict(type='raw', default='0600'),
+            key_mode=dict(type='raw', default='0600', no_log=False),
         ),
         required_one_of=[('dir', 'path')],
         required_by={'path': 'key_path', 'key_path': 'path'},

@@ -97,7 +97,7 @@ def test_server_then_idempotent_then_san_change_keeps_key(tmp_path, ca):
     assert server_plan(tmp_path, ca).reasons() == []
     changed = server_plan(tmp_path, ca, sans=('IP:127.0.0.1', 'DNS:docker.example.com'))
     assert changed.reasons() == ['san_changed'] and changed.keep_key
-    new_key, _ = changed.issue()
+    new_key = changed.issue()[0]
     assert tc.same_public_key(new_key.public_key(), key.public_key())
 
 
@@ -122,7 +122,7 @@ def test_key_type_change_regenerates(tmp_path, ca):
     write_issue(server_plan(tmp_path, ca))
     plan = server_plan(tmp_path, ca, key_type='rsa', key_size=2048)
     assert 'key_type_changed' in plan.reasons() and not plan.keep_key
-    key, _ = plan.issue()
+    key = plan.issue()[0]
     assert tc.describe_key(key) == ('rsa', 2048)
 
 
@@ -149,7 +149,7 @@ def test_ca_passphrase(tmp_path):
                            ca_key_path=str(tmp_path / 'ca-key.pem'))
     ok = tc.CertificatePlan(creq, str(tmp_path / 'c.pem'), str(tmp_path / 'k.pem'), ca_path=str(tmp_path / 'ca.pem'),
                             ca_key_path=str(tmp_path / 'ca-key.pem'), ca_passphrase='s3cret')
-    key, _ = write_issue(ok)
+    key = write_issue(ok)[0]
     assert b'ENCRYPTED' not in ok.key_pem(key)
 
 

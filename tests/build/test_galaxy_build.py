@@ -1,0 +1,64 @@
+"""The collection as users get it: built by ansible-galaxy, installed into a clean path, documented."""
+
+import glob
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tprov_testlib import REPO_ROOT
+
+BIN = os.path.dirname(sys.executable)
+MODULES = sorted(os.path.splitext(os.path.basename(p))[0]
+                 for p in glob.glob(os.path.join(REPO_ROOT, 'plugins', 'modules', '*.py')))
+
+
+@pytest.fixture(scope='module')
+def installed(tmp_path_factory):
+    build_dir = tmp_path_factory.mktemp('build')
+    install_dir = tmp_path_factory.mktemp('installed')
+    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', '--output-path', str(build_dir),
+                    REPO_ROOT], check=True, capture_output=True, text=True)
+    tarballs = glob.glob(str(build_dir / 'tprov-docker-*.tar.gz'))
+    assert len(tarballs) == 1
+    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', '--offline', '-p',
+                    str(install_dir), tarballs[0]], check=True, capture_output=True, text=True)
+    path = install_dir / 'ansible_collections' / 'tprov' / 'docker'
+    assert (path / 'MANIFEST.json').exists()
+    return install_dir, tarballs[0]
+
+
+def test_every_module_is_in_the_tarball(installed):
+    install_dir = installed[0]
+    shipped = sorted(os.path.splitext(p)[0] for p in os.listdir(
+        str(install_dir / 'ansible_collections' / 'tprov' / 'docker' / 'plugins' / 'modules')) if p.endswith('.py'))
+    assert shipped == MODULES and len(MODULES) >= 4
+
+
+def test_tarball_leaves_out_the_work_tree(installed):
+    import tarfile
+    with tarfile.open(installed[1]) as tar:
+        names = tar.getnames()
+    assert not [n for n in names if n.startswith(('.venv', '.ci', '.git/', 'tests/output'))]
+
+
+@pytest.mark.parametrize('module', MODULES)
+def test_ansible_doc_renders_from_installed_collection(installed, module):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(installed[0]))
+    proc = subprocess.run([os.path.join(BIN, 'ansible-doc'), '--json', 'tprov.docker.%s' % module],
+                          capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)['tprov.docker.%s' % module]
+    assert doc['doc']['short_description'] and doc['examples'] and doc['return']
+    assert doc['doc']['collection'] == 'tprov.docker'
+
+
+def test_installed_module_runs(installed):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(installed[0]), ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+               ANSIBLE_NOCOLOR='1')
+    proc = subprocess.run([os.path.join(BIN, 'ansible'), 'localhost', '-c', 'local', '-m',
+                           'tprov.docker.docker_api_info'], capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert '"ServerVersion"' in proc.stdout
