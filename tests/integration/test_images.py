@@ -164,3 +164,31 @@ def test_image_search_without_hub_is_a_message():
         assert isinstance(result['search_results'], list)
     empty = run_module('docker_api_image_info', {'search': '  '})
     assert empty.failed and 'search' in empty['msg']
+
+
+def test_error_inside_a_200_load_stream_fails_the_task(busybox_archive, tmp_path, unique_name):
+    """dockerd reports a corrupt layer as {"error": ...} inside an HTTP 200 stream: it must not pass."""
+    import hashlib
+    import io
+    import json
+    archive, _ = busybox_archive
+    ref = 'tprov-it/%s:broken' % unique_name
+    broken = str(tmp_path / 'broken.tar')
+    with tarfile.open(archive) as src, tarfile.open(broken, 'w') as dst:
+        manifest = json.loads(src.extractfile('manifest.json').read())
+        config = json.loads(src.extractfile(manifest[0]['Config']).read())
+        # A layer the engine has never seen (new diff id), whose tar is garbage.
+        config['rootfs']['diff_ids'] = ['sha256:' + hashlib.sha256(unique_name.encode()).hexdigest()]
+        config_bytes = json.dumps(config).encode()
+        config_name = hashlib.sha256(config_bytes).hexdigest() + '.json'
+        garbage = b'not a tar archive' * 64
+        manifest = [{'Config': config_name, 'RepoTags': [ref], 'Layers': ['layer/layer.tar']}]
+        for name, data in ((config_name, config_bytes), ('layer/layer.tar', garbage),
+                           ('manifest.json', json.dumps(manifest).encode())):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            dst.addfile(info, io.BytesIO(data))
+    result = run_module('docker_api_image', {'name': ref, 'source': 'load', 'load_path': broken})
+    assert result.failed
+    assert result['msg'].startswith('Docker engine: ') and 'during POST /images/load' in result['msg']
+    assert image_id(ref) is None
