@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Issue a CA, N server certificates and one client certificate three ways, and time each.
 
 1. docker_tls_cert, one module process per certificate (what each Ansible task costs on the target,
@@ -104,7 +103,7 @@ def timed(func, *args):
 
 def measure(func, servers, key_type, repeat, rerun):
     first, again = [], []
-    for _ in range(repeat):
+    for _attempt in range(repeat):
         base = tempfile.mkdtemp(prefix='tprov-bench-pki-')
         try:
             first.append(timed(func, base, servers, key_type))

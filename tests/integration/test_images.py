@@ -171,7 +171,7 @@ def test_error_inside_a_200_load_stream_fails_the_task(busybox_archive, tmp_path
     import hashlib
     import io
     import json
-    archive, _ = busybox_archive
+    archive = busybox_archive[0]
     ref = 'tprov-it/%s:broken' % unique_name
     broken = str(tmp_path / 'broken.tar')
     with tarfile.open(archive) as src, tarfile.open(broken, 'w') as dst:
