@@ -1,0 +1,606 @@
+# -*- coding: utf-8 -*-
+# Copyright: tprov.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Container options as data: how each maps to the create body and how it compares.
+
+Each :class:`Option` knows how to turn the user's value into (a) its part of the
+``POST /containers/create`` body and (b) a normalised value, and how to read the same normalised
+value back from ``GET /containers/{id}/json`` (with the image's defaults at hand, because the
+engine fills in what the user left out).  Adding an option touches this table only.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+import shlex
+
+from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineError
+
+
+class SpecError(EngineError):
+    """A container option whose value cannot be used; the text names the option."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Value parsers (pure)
+
+_SIZE_UNITS = {'': 1, 'b': 1, 'k': 1024, 'kb': 1024, 'm': 1024 ** 2, 'mb': 1024 ** 2,
+               'g': 1024 ** 3, 'gb': 1024 ** 3, 't': 1024 ** 4, 'tb': 1024 ** 4}
+
+
+def parse_size(value, option):
+    """'512m', '1g', '1024', 1024 -> bytes (binary units, as the Docker CLI)."""
+    if isinstance(value, bool):
+        raise SpecError('%s: %r is not a size; write e.g. 512m or 1g.' % (option, value))
+    if isinstance(value, int):
+        return value
+    match = re.match(r'^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*$', str(value))
+    if not match or match.group(2).lower() not in _SIZE_UNITS:
+        raise SpecError('%s: %r is not a size; write a number with an optional unit b, k, m, g or t '
+                        '(e.g. 512m).' % (option, value))
+    return int(float(match.group(1)) * _SIZE_UNITS[match.group(2).lower()])
+
+
+_DURATION_RE = re.compile(r'([0-9]+(?:\.[0-9]+)?)(ns|us|ms|s|m|h)')
+_DURATION_NS = {'ns': 1, 'us': 1000, 'ms': 10 ** 6, 's': 10 ** 9, 'm': 60 * 10 ** 9, 'h': 3600 * 10 ** 9}
+
+
+def parse_duration(value, option):
+    """'30s', '1m30s', '500ms', 30 (seconds) -> nanoseconds."""
+    if isinstance(value, bool):
+        raise SpecError('%s: %r is not a duration; write e.g. 30s or 1m30s.' % (option, value))
+    if isinstance(value, (int, float)):
+        return int(value * 10 ** 9)
+    text = str(value).strip()
+    if not text or _DURATION_RE.sub('', text):
+        raise SpecError('%s: %r is not a duration; write e.g. 30s, 1m30s or 500ms.' % (option, value))
+    return sum(int(float(n) * _DURATION_NS[u]) for n, u in _DURATION_RE.findall(text))
+
+
+def parse_command(value, option):
+    """A list stays; a string is split as a shell would (without running one)."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    try:
+        return shlex.split(str(value))
+    except ValueError as exc:
+        raise SpecError('%s: %r does not split into words (%s); give a list instead.' % (option, value, exc))
+
+
+def stringify_mapping(value, option):
+    """env/labels: dict of scalars -> dict of str; nested values are refused."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise SpecError('%s must be a dictionary of names to values.' % option)
+    result = {}
+    for key, item in value.items():
+        if isinstance(item, (dict, list, tuple)):
+            raise SpecError('%s: the value of %s is a %s; only strings, numbers and booleans can be passed '
+                            '(quote it, or serialise it with to_json).' % (option, key, type(item).__name__))
+        if item is None:
+            raise SpecError('%s: %s has no value; give it one, or leave it out.' % (option, key))
+        if isinstance(item, bool):
+            item = 'true' if item else 'false'
+        result[str(key)] = str(item)
+    return result
+
+
+def _port_key(port, proto):
+    return '%s/%s' % (port, proto)
+
+
+def _port_range(text, option, spec):
+    if '-' in text:
+        start, end = text.split('-', 1)
+    else:
+        start = end = text
+    if not (start.isdigit() and end.isdigit()) or not 0 < int(start) <= int(end) < 65536:
+        raise SpecError('%s: %r is not a port spec; write CONTAINER, HOST:CONTAINER or IP:HOST:CONTAINER '
+                        '(optionally /udp), e.g. 8080:80 or 127.0.0.1:8080:80/tcp.' % (option, spec))
+    return list(range(int(start), int(end) + 1))
+
+
+def parse_published_ports(specs, option='published_ports'):
+    """['8080:80', '127.0.0.1:8443:443/tcp', '[::1]:53:53/udp', '9000-9001:9000-9001', '80'] ->
+    {'80/tcp': [('', '8080')], ...} as sorted (HostIp, HostPort) tuples."""
+    bindings = {}
+    for spec in specs or []:
+        text = str(spec).strip()
+        proto = 'tcp'
+        if '/' in text:
+            text, proto = text.rsplit('/', 1)
+            proto = proto.lower()
+            if proto not in ('tcp', 'udp', 'sctp'):
+                raise SpecError('%s: %r has protocol %r; use tcp, udp or sctp.' % (option, spec, proto))
+        host_ip = ''
+        if text.startswith('['):
+            end = text.find(']')
+            if end < 0:
+                raise SpecError('%s: %r has an unclosed [ in its IPv6 address.' % (option, spec))
+            host_ip, text = text[1:end], text[end + 1:].lstrip(':')
+        parts = text.split(':')
+        if len(parts) == 3 and not host_ip:
+            host_ip, host, container = parts
+        elif len(parts) == 2:
+            host, container = parts
+        elif len(parts) == 1:
+            host, container = '', parts[0]
+        else:
+            raise SpecError('%s: %r is not a port spec; write CONTAINER, HOST:CONTAINER or IP:HOST:CONTAINER '
+                            '(optionally /udp).' % (option, spec))
+        if host_ip in ('0.0.0.0',):
+            host_ip = ''
+        if host_ip and not re.match(r'^[0-9a-fA-F:.]+$', host_ip):
+            raise SpecError('%s: %r has host address %r, which is not an IP address.' % (option, spec, host_ip))
+        container_ports = _port_range(container, option, spec)
+        host_ports = _port_range(host, option, spec) if host else [None] * len(container_ports)
+        if len(host_ports) != len(container_ports):
+            raise SpecError('%s: %r maps %d host ports to %d container ports; the ranges must be the same length.'
+                            % (option, spec, len(host_ports), len(container_ports)))
+        for hport, cport in zip(host_ports, container_ports):
+            bindings.setdefault(_port_key(cport, proto), []).append((host_ip, str(hport) if hport else ''))
+    return dict((k, sorted(v)) for k, v in bindings.items())
+
+
+def parse_exposed_ports(specs, option='exposed_ports'):
+    result = set()
+    for spec in specs or []:
+        text = str(spec).strip()
+        proto = 'tcp'
+        if '/' in text:
+            text, proto = text.rsplit('/', 1)
+        for port in _port_range(text, option, spec):
+            result.add(_port_key(port, proto.lower()))
+    return sorted(result)
+
+
+def parse_binds(specs, option='volumes'):
+    """volumes entries: 'host:container[:mode]' binds and '/container' anonymous volumes."""
+    binds, anonymous = [], []
+    for spec in specs or []:
+        parts = str(spec).split(':')
+        if len(parts) == 1:
+            if not parts[0].startswith('/'):
+                raise SpecError('%s: %r needs an absolute container path, or HOST:CONTAINER[:ro].' % (option, spec))
+            anonymous.append(parts[0])
+            continue
+        if len(parts) > 3 or not parts[1].startswith('/') or not parts[0]:
+            raise SpecError('%s: %r is not HOST_PATH_OR_VOLUME:CONTAINER_PATH[:ro|rw].' % (option, spec))
+        mode = parts[2] if len(parts) == 3 else 'rw'
+        modes = sorted(m for m in mode.split(',') if m)
+        if not set(modes) <= {'ro', 'rw', 'z', 'Z', 'nocopy', 'shared', 'slave', 'private', 'rshared',
+                              'rslave', 'rprivate', 'consistent', 'cached', 'delegated'}:
+            raise SpecError('%s: %r has mode %r; use ro or rw (and SELinux z/Z).' % (option, spec, mode))
+        binds.append('%s:%s:%s' % (parts[0], parts[1], ','.join(modes)))
+    return sorted(binds), sorted(anonymous)
+
+
+def normalise_bind(text):
+    parts = text.split(':')
+    if len(parts) == 2:
+        parts.append('rw')
+    return '%s:%s:%s' % (parts[0], parts[1], ','.join(sorted(m for m in parts[2].split(',') if m)))
+
+
+def parse_mounts(specs, option='mounts'):
+    result = []
+    for spec in specs or []:
+        if not isinstance(spec, dict) or not spec.get('target'):
+            raise SpecError('%s: each entry needs target (and type volume, bind or tmpfs).' % option)
+        kind = spec.get('type') or 'volume'
+        if kind not in ('volume', 'bind', 'tmpfs'):
+            raise SpecError('%s: type %r is not volume, bind or tmpfs.' % (option, kind))
+        if kind == 'bind' and not spec.get('source'):
+            raise SpecError('%s: a bind mount of %s needs source.' % (option, spec['target']))
+        entry = {'Type': kind, 'Target': spec['target'], 'ReadOnly': bool(spec.get('read_only'))}
+        if spec.get('source'):
+            entry['Source'] = spec['source']
+        if kind == 'tmpfs' and spec.get('tmpfs_size') is not None:
+            entry['TmpfsOptions'] = {'SizeBytes': parse_size(spec['tmpfs_size'], option + '.tmpfs_size')}
+        result.append(entry)
+    return result
+
+
+def mount_key(entry):
+    return (entry.get('Type') or 'volume', entry.get('Source') or '', entry.get('Target'),
+            bool(entry.get('ReadOnly')), (entry.get('TmpfsOptions') or {}).get('SizeBytes'))
+
+
+def parse_tmpfs(specs, option='tmpfs'):
+    result = {}
+    for spec in specs or []:
+        path, _sep, opts = str(spec).partition(':')
+        if not path.startswith('/'):
+            raise SpecError('%s: %r needs an absolute path, e.g. /run:size=64m.' % (option, spec))
+        result[path] = opts
+    return result
+
+
+def parse_ulimits(specs, option='ulimits'):
+    result = []
+    for spec in specs or []:
+        parts = str(spec).split(':')
+        if len(parts) not in (2, 3) or not all(p.lstrip('-').isdigit() for p in parts[1:]):
+            raise SpecError('%s: %r is not NAME:SOFT[:HARD], e.g. nofile:1024:2048.' % (option, spec))
+        soft = int(parts[1])
+        hard = int(parts[2]) if len(parts) == 3 else soft
+        result.append({'Name': parts[0], 'Soft': soft, 'Hard': hard})
+    return sorted(result, key=lambda u: u['Name'])
+
+
+def parse_healthcheck(spec, option='healthcheck'):
+    if spec is None:
+        return None
+    if not isinstance(spec, dict):
+        raise SpecError('%s must be a dictionary with test (and interval, timeout, retries, start_period).' % option)
+    test = spec.get('test')
+    if test is None:
+        raise SpecError('%s.test is required, e.g. [CMD, curl, -f, http://localhost/] or NONE.' % option)
+    if isinstance(test, str):
+        test = ['NONE'] if test.upper() == 'NONE' else ['CMD-SHELL', test]
+    else:
+        test = [str(t) for t in test]
+    result = {'Test': test}
+    for key, api in (('interval', 'Interval'), ('timeout', 'Timeout'), ('start_period', 'StartPeriod')):
+        if spec.get(key) is not None:
+            result[api] = parse_duration(spec[key], '%s.%s' % (option, key))
+    if spec.get('retries') is not None:
+        result['Retries'] = int(spec['retries'])
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# The option table
+
+class Option(object):
+    """One user-facing option.
+
+    ``build(value, body)`` writes it into the create body (``Config`` keys at the top level,
+    ``HostConfig`` below); ``desired(value)`` and ``actual(container, image)`` give comparable
+    values; ``default_comparison`` is ``strict`` or ``allow_more_present``; ``updatable`` names the
+    ``POST /containers/{id}/update`` key when it can change without a recreate.
+    """
+
+    def __init__(self, name, build, desired, actual, default_comparison='strict', updatable=None):
+        self.name = name
+        self.build = build
+        self.desired = desired
+        self.actual = actual
+        self.default_comparison = default_comparison
+        self.updatable = updatable
+
+
+def _config(key):
+    return lambda c, i: (c.get('Config') or {}).get(key)
+
+
+def _host(key):
+    return lambda c, i: (c.get('HostConfig') or {}).get(key)
+
+
+def _set_config(key, convert=None):
+    def build(value, body):
+        body[key] = convert(value) if convert else value
+    return build
+
+
+def _set_host(key, convert=None):
+    def build(value, body):
+        body.setdefault('HostConfig', {})[key] = convert(value) if convert else value
+    return build
+
+
+def _same(value):
+    return value
+
+
+def _plain(name, key, where='config', default_comparison='strict', updatable=None, read=None):
+    """An option stored as it is under one Config (or HostConfig) key."""
+    if where == 'config':
+        build, actual = _set_config(key), _config(key)
+    else:
+        build, actual = _set_host(key), _host(key)
+    return Option(name, build, _same, read or actual, default_comparison, updatable)
+
+
+def _env_actual(container, image):
+    return dict(e.split('=', 1) if '=' in e else (e, '') for e in ((container.get('Config') or {}).get('Env') or []))
+
+
+def _image_env(image):
+    return dict(e.split('=', 1) if '=' in e else (e, '') for e in ((image or {}).get('Config') or {}).get('Env') or [])
+
+
+def _labels_actual(container, image):
+    return dict((container.get('Config') or {}).get('Labels') or {})
+
+
+def _ports_actual(container, image):
+    bindings = (container.get('HostConfig') or {}).get('PortBindings') or {}
+    result = {}
+    for key, entries in bindings.items():
+        result[key] = sorted(('' if (e.get('HostIp') or '') == '0.0.0.0' else (e.get('HostIp') or ''),
+                              e.get('HostPort') or '') for e in entries or [])
+    return result
+
+
+def _ports_build(value, body):
+    body['HostConfig'] = body.get('HostConfig', {})
+    body['HostConfig']['PortBindings'] = dict(
+        (key, [{'HostIp': ip, 'HostPort': port} for ip, port in entries]) for key, entries in value.items())
+    exposed = body.setdefault('ExposedPorts', {})
+    for key in value:
+        exposed[key] = {}
+
+
+def _exposed_build(value, body):
+    exposed = body.setdefault('ExposedPorts', {})
+    for key in value:
+        exposed[key] = {}
+
+
+def _volumes_build(value, body):
+    binds, anonymous = value
+    if binds:
+        body.setdefault('HostConfig', {})['Binds'] = binds
+    if anonymous:
+        body['Volumes'] = dict((path, {}) for path in anonymous)
+
+
+def _volumes_actual(container, image):
+    binds = sorted(normalise_bind(b) for b in ((container.get('HostConfig') or {}).get('Binds') or []))
+    image_volumes = set(((image or {}).get('Config') or {}).get('Volumes') or {})
+    anonymous = sorted(set((container.get('Config') or {}).get('Volumes') or {}) - image_volumes)
+    return binds, anonymous
+
+
+def _restart_build(value, body):
+    body.setdefault('HostConfig', {})['RestartPolicy'] = {'Name': value[0], 'MaximumRetryCount': value[1]}
+
+
+def _restart_actual(container, image):
+    policy = (container.get('HostConfig') or {}).get('RestartPolicy') or {}
+    name = policy.get('Name') or 'no'
+    return name, (policy.get('MaximumRetryCount') or 0) if name == 'on-failure' else 0
+
+
+def _network_mode_actual(container, image):
+    mode = (container.get('HostConfig') or {}).get('NetworkMode') or 'default'
+    return 'bridge' if mode == 'default' else mode
+
+
+def _log_build(value, body):
+    body.setdefault('HostConfig', {})['LogConfig'] = {'Type': value[0], 'Config': value[1]}
+
+
+def _log_actual(container, image):
+    log = (container.get('HostConfig') or {}).get('LogConfig') or {}
+    return log.get('Type'), dict(log.get('Config') or {})
+
+
+def _etc_hosts_actual(container, image):
+    return sorted((container.get('HostConfig') or {}).get('ExtraHosts') or [])
+
+
+def _mounts_actual(container, image):
+    return sorted(mount_key(m) for m in ((container.get('HostConfig') or {}).get('Mounts') or []))
+
+
+def _healthcheck_actual(container, image):
+    return (container.get('Config') or {}).get('Healthcheck')
+
+
+def _caps(values):
+    """CAP_NET_ADMIN and net_admin are one capability; the engine stores what it was given."""
+    return sorted(set(v.upper() if v.upper().startswith('CAP_') else 'CAP_' + v.upper() for v in values))
+
+
+def _caps_actual(key):
+    return lambda c, i: _caps((c.get('HostConfig') or {}).get(key) or [])
+
+
+def _signal(value):
+    text = str(value).upper()
+    if text.isdigit():
+        return text
+    return text if text.startswith('SIG') else 'SIG' + text
+
+
+OPTIONS = [
+    _plain('command', 'Cmd'),
+    _plain('entrypoint', 'Entrypoint'),
+    Option('env', _set_config('Env', lambda v: ['%s=%s' % kv for kv in sorted(v.items())]),
+           _same, _env_actual, 'allow_more_present'),
+    Option('labels', _set_config('Labels'), _same, _labels_actual, 'allow_more_present'),
+    _plain('hostname', 'Hostname'),
+    _plain('domainname', 'Domainname'),
+    _plain('user', 'User'),
+    _plain('working_dir', 'WorkingDir'),
+    Option('published_ports', _ports_build, _same, _ports_actual),
+    Option('exposed_ports', _exposed_build, _same,
+           lambda c, i: sorted((c.get('Config') or {}).get('ExposedPorts') or {}), 'allow_more_present'),
+    Option('volumes', _volumes_build, _same, _volumes_actual),
+    Option('mounts', _set_host('Mounts'), lambda v: sorted(mount_key(m) for m in v), _mounts_actual),
+    _plain('tmpfs', 'Tmpfs', where='host', read=lambda c, i: dict((c.get('HostConfig') or {}).get('Tmpfs') or {})),
+    _plain('read_only', 'ReadonlyRootfs', where='host', read=lambda c, i: bool(_host('ReadonlyRootfs')(c, i))),
+    Option('restart_policy', _restart_build, _same, _restart_actual, updatable='RestartPolicy'),
+    Option('network_mode', _set_host('NetworkMode'), lambda v: 'bridge' if v == 'default' else v,
+           _network_mode_actual),
+    _plain('dns_servers', 'Dns', where='host', read=lambda c, i: (c.get('HostConfig') or {}).get('Dns') or []),
+    _plain('dns_search_domains', 'DnsSearch', where='host',
+           read=lambda c, i: (c.get('HostConfig') or {}).get('DnsSearch') or []),
+    Option('etc_hosts', _set_host('ExtraHosts'), sorted, _etc_hosts_actual),
+    _plain('memory', 'Memory', where='host', updatable='Memory',
+           read=lambda c, i: (c.get('HostConfig') or {}).get('Memory') or 0),
+    _plain('memory_reservation', 'MemoryReservation', where='host', updatable='MemoryReservation',
+           read=lambda c, i: (c.get('HostConfig') or {}).get('MemoryReservation') or 0),
+    _plain('cpus', 'NanoCpus', where='host', updatable='NanoCpus',
+           read=lambda c, i: (c.get('HostConfig') or {}).get('NanoCpus') or 0),
+    _plain('cpu_shares', 'CpuShares', where='host', updatable='CpuShares',
+           read=lambda c, i: (c.get('HostConfig') or {}).get('CpuShares') or 0),
+    _plain('pids_limit', 'PidsLimit', where='host', updatable='PidsLimit',
+           read=lambda c, i: (c.get('HostConfig') or {}).get('PidsLimit') or 0),
+    _plain('ulimits', 'Ulimits', where='host',
+           read=lambda c, i: sorted((c.get('HostConfig') or {}).get('Ulimits') or [], key=lambda u: u['Name'])),
+    Option('capabilities', _set_host('CapAdd'), _caps, _caps_actual('CapAdd')),
+    Option('cap_drop', _set_host('CapDrop'), _caps, _caps_actual('CapDrop')),
+    _plain('privileged', 'Privileged', where='host', read=lambda c, i: bool(_host('Privileged')(c, i))),
+    _plain('security_opts', 'SecurityOpt', where='host',
+           read=lambda c, i: (c.get('HostConfig') or {}).get('SecurityOpt') or []),
+    _plain('init', 'Init', where='host', read=lambda c, i: bool(_host('Init')(c, i))),
+    _plain('tty', 'Tty', read=lambda c, i: bool(_config('Tty')(c, i))),
+    Option('interactive', lambda v, b: b.update(OpenStdin=v, AttachStdin=v), _same,
+           lambda c, i: bool((c.get('Config') or {}).get('OpenStdin'))),
+    Option('healthcheck', _set_config('Healthcheck'), _same, _healthcheck_actual),
+    Option('log_driver', _log_build, _same, _log_actual),
+    _plain('stop_signal', 'StopSignal', read=lambda c, i: _signal((c.get('Config') or {}).get('StopSignal') or
+                                                                  ((i or {}).get('Config') or {}).get('StopSignal')
+                                                                  or 'SIGTERM')),
+    _plain('stop_timeout', 'StopTimeout'),
+    _plain('auto_remove', 'AutoRemove', where='host', read=lambda c, i: bool(_host('AutoRemove')(c, i))),
+]
+OPTIONS_BY_NAME = dict((o.name, o) for o in OPTIONS)
+COMPARISON_MODES = ('strict', 'ignore', 'allow_more_present')
+
+
+def normalise_params(params):
+    """The user's options -> {option name: normalised value} for the options that were set.
+
+    Raises SpecError naming the option for anything the engine would refuse or misread.
+    """
+    p = params
+    values = {}
+    if p.get('command') is not None:
+        values['command'] = parse_command(p['command'], 'command')
+    if p.get('entrypoint') is not None:
+        values['entrypoint'] = parse_command(p['entrypoint'], 'entrypoint')
+    for name in ('env', 'labels'):
+        if p.get(name) is not None:
+            values[name] = stringify_mapping(p[name], name)
+    for name in ('hostname', 'domainname', 'user', 'working_dir', 'network_mode', 'read_only', 'privileged',
+                 'init', 'tty', 'interactive', 'auto_remove', 'stop_timeout', 'cpu_shares', 'pids_limit'):
+        if p.get(name) is not None:
+            values[name] = p[name]
+    if p.get('working_dir') is not None and not str(p['working_dir']).startswith('/'):
+        raise SpecError('working_dir must be an absolute path, not %r.' % p['working_dir'])
+    if p.get('published_ports') is not None:
+        values['published_ports'] = parse_published_ports(p['published_ports'])
+    if p.get('exposed_ports') is not None:
+        values['exposed_ports'] = parse_exposed_ports(p['exposed_ports'])
+    if p.get('volumes') is not None:
+        values['volumes'] = parse_binds(p['volumes'])
+    if p.get('mounts') is not None:
+        values['mounts'] = parse_mounts(p['mounts'])
+    if p.get('tmpfs') is not None:
+        values['tmpfs'] = parse_tmpfs(p['tmpfs'])
+    if p.get('restart_policy') is not None:
+        retries = p.get('restart_retries') or 0
+        if p['restart_policy'] != 'on-failure' and p.get('restart_retries'):
+            raise SpecError('restart_retries goes with restart_policy: on-failure only.')
+        values['restart_policy'] = (p['restart_policy'], retries)
+    for name in ('dns_servers', 'dns_search_domains', 'security_opts'):
+        if p.get(name) is not None:
+            values[name] = [str(v) for v in p[name]]
+    if p.get('etc_hosts') is not None:
+        if not isinstance(p['etc_hosts'], dict):
+            raise SpecError('etc_hosts must be a dictionary of host names to IP addresses.')
+        values['etc_hosts'] = sorted('%s:%s' % (k, v) for k, v in p['etc_hosts'].items())
+    for name in ('memory', 'memory_reservation'):
+        if p.get(name) is not None:
+            values[name] = parse_size(p[name], name)
+    if p.get('cpus') is not None:
+        if p['cpus'] <= 0:
+            raise SpecError('cpus must be more than 0, e.g. 0.5 or 2.')
+        values['cpus'] = int(round(p['cpus'] * 10 ** 9))
+    if p.get('ulimits') is not None:
+        values['ulimits'] = parse_ulimits(p['ulimits'])
+    for name in ('capabilities', 'cap_drop'):
+        if p.get(name) is not None:
+            values[name] = _caps(p[name])
+    if p.get('healthcheck') is not None:
+        values['healthcheck'] = parse_healthcheck(p['healthcheck'])
+    if p.get('log_driver') is not None:
+        values['log_driver'] = (p['log_driver'], stringify_mapping(p.get('log_options') or {}, 'log_options'))
+    elif p.get('log_options'):
+        raise SpecError('log_options needs log_driver (e.g. log_driver: json-file).')
+    if p.get('stop_signal') is not None:
+        values['stop_signal'] = _signal(p['stop_signal'])
+    return values
+
+
+def build_create_body(image_name, values):
+    """The POST /containers/create body for the normalised values."""
+    body = {'Image': image_name, 'HostConfig': {}}
+    for name, value in values.items():
+        OPTIONS_BY_NAME[name].build(value, body)
+    return body
+
+
+def resolve_comparisons(comparisons):
+    """{'*': mode, option: mode} -> {option: mode} for every option; unknown names are errors."""
+    comparisons = comparisons or {}
+    default = comparisons.get('*')
+    for name, mode in comparisons.items():
+        if name != '*' and name not in OPTIONS_BY_NAME and name != 'image':
+            raise SpecError('comparisons: %r is not a compared option (known: image, %s, or *).'
+                            % (name, ', '.join(sorted(OPTIONS_BY_NAME))))
+        if mode not in COMPARISON_MODES:
+            raise SpecError('comparisons: %s is %r; use strict, ignore or allow_more_present.' % (name, mode))
+    resolved = {}
+    for option in OPTIONS:
+        resolved[option.name] = comparisons.get(option.name, default or option.default_comparison)
+    resolved['image'] = comparisons.get('image', default if default == 'ignore' else 'strict')
+    return resolved
+
+
+def _covers(desired, actual):
+    """allow_more_present: every desired entry is in actual (dicts by key and value, lists as sets)."""
+    if isinstance(desired, dict) and isinstance(actual, dict):
+        return all(k in actual and _covers(v, actual[k]) if isinstance(v, (dict, list)) else
+                   actual.get(k) == v for k, v in desired.items())
+    if isinstance(desired, (list, tuple)) and isinstance(actual, (list, tuple)):
+        return all(d in actual for d in desired)
+    return desired == actual
+
+
+def differences(values, container, image, comparisons):
+    """[{option, before, after}] for the options whose actual value differs from the desired one."""
+    found = []
+    for name, wanted in values.items():
+        mode = comparisons.get(name, 'strict')
+        if mode == 'ignore':
+            continue
+        option = OPTIONS_BY_NAME[name]
+        wanted = option.desired(wanted)
+        current = option.actual(container, image)
+        if name == 'env' and mode == 'strict':
+            expected = _image_env(image)
+            expected.update(wanted)
+            same = current == expected
+        elif name == 'labels' and mode == 'strict':
+            expected = dict(((image or {}).get('Config') or {}).get('Labels') or {})
+            expected.update(wanted)
+            same = current == expected
+        elif mode == 'allow_more_present':
+            same = _covers(_plain_value(wanted), _plain_value(current))
+        else:
+            same = _plain_value(wanted) == _plain_value(current)
+        if not same:
+            found.append({'option': name, 'before': _plain_value(current), 'after': _plain_value(wanted)})
+    return found
+
+
+def _plain_value(value):
+    """Tuples to lists (JSON-shaped) so results and comparisons agree."""
+    if isinstance(value, tuple):
+        return [_plain_value(v) for v in value]
+    if isinstance(value, list):
+        return [_plain_value(v) for v in value]
+    if isinstance(value, dict):
+        return dict((k, _plain_value(v)) for k, v in value.items())
+    return value

@@ -1,0 +1,291 @@
+# -*- coding: utf-8 -*-
+# Copyright: tprov.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Converge one container: desired spec -> normalised actual -> differences -> plan -> API calls.
+
+An idempotent check costs two requests after version negotiation: the container's inspect and the
+image's inspect.  Everything that changes the host goes through :meth:`ContainerService.apply`,
+which check mode skips.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import struct
+import time
+
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover
+    from urllib import quote
+
+from ansible_collections.tprov.docker.plugins.module_utils.container_spec import (
+    OPTIONS_BY_NAME,
+    SpecError,
+    build_create_body,
+    differences,
+    normalise_params,
+    resolve_comparisons,
+)
+from ansible_collections.tprov.docker.plugins.module_utils.engine_client import Conflict, EngineError, NotFound
+from ansible_collections.tprov.docker.plugins.module_utils.images import ImageService, parse_image_reference
+
+STATES = ('present', 'started', 'stopped', 'restarted', 'absent')
+
+
+class Plan(object):
+    """What converging will do, decided before any change is made."""
+
+    def __init__(self):
+        self.create = False
+        self.recreate = False
+        self.update = {}
+        self.start = False
+        self.stop = False
+        self.restart = False
+        self.remove = False
+        self.changes = []
+
+    @property
+    def changed(self):
+        return any((self.create, self.recreate, self.update, self.start, self.stop, self.restart, self.remove))
+
+
+def decode_log_stream(data, tty):
+    """Docker's multiplexed log frames (8-byte headers) to text; a TTY stream is raw."""
+    if tty:
+        return data.decode('utf-8', 'replace')
+    out, offset = [], 0
+    while offset + 8 <= len(data):
+        size = struct.unpack('>I', data[offset + 4:offset + 8])[0]
+        out.append(data[offset + 8:offset + 8 + size].decode('utf-8', 'replace'))
+        offset += 8 + size
+    return ''.join(out)
+
+
+def is_running(container):
+    return bool(container and (container.get('State') or {}).get('Running'))
+
+
+class ContainerService(object):
+
+    def __init__(self, client, check_mode=False):
+        self.client = client
+        self.check_mode = check_mode
+        self.images = ImageService(client, check_mode=check_mode)
+        self.actions = []
+
+    def inspect(self, name_or_id):
+        return self.client.get_json_or_none('/containers/%s/json' % quote(name_or_id, safe=''))
+
+    # -- image ---------------------------------------------------------------------------------
+    def ensure_image(self, image, pull):
+        """The image's inspect data, pulled according to ``pull`` (missing, always, never)."""
+        ref = parse_image_reference(image, tag=None, option='image')
+        current = self.images.inspect(ref)
+        if pull == 'never':
+            if current is None:
+                raise SpecError('image %s is not on the engine and pull is never: load it first '
+                                '(tprov.docker.docker_api_image with source: load) or set pull: missing.' % ref)
+            return current
+        if ref.image_id:
+            if current is None:
+                raise SpecError('image %s (an image id) is not on the engine; ids cannot be pulled.' % image)
+            return current
+        _changed, after = self.images.pull(ref, force=(pull == 'always'), current=current)
+        self.actions.extend(self.images.actions)
+        self.images.actions = []
+        return after
+
+    # -- deciding ------------------------------------------------------------------------------
+    def plan(self, params, container, image):
+        plan = Plan()
+        state = params['state']
+        if state == 'absent':
+            plan.remove = container is not None
+            return plan
+        values = normalise_params(params)
+        comparisons = resolve_comparisons(params.get('comparisons'))
+        if container is None:
+            plan.create = True
+        else:
+            if image is not None and comparisons['image'] != 'ignore' and container.get('Image') != image.get('Id'):
+                plan.changes.append({'option': 'image', 'before': container.get('Image'), 'after': image.get('Id')})
+            reference_image = image if image is not None else self._image_of(container)
+            plan.changes.extend(differences(values, container, reference_image, comparisons))
+            needs_recreate = params.get('recreate') or any(
+                change['option'] == 'image' or not self._updatable(change['option']) for change in plan.changes)
+            if needs_recreate:
+                plan.recreate = True
+                if params.get('recreate') and not plan.changes:
+                    plan.changes.append({'option': 'recreate', 'before': None, 'after': True})
+            elif plan.changes:
+                for change in plan.changes:
+                    option = OPTIONS_BY_NAME[change['option']]
+                    value = values[change['option']]
+                    if option.name == 'restart_policy':
+                        value = {'Name': value[0], 'MaximumRetryCount': value[1]}
+                    plan.update[option.updatable] = value
+        fresh = plan.create or plan.recreate
+        running = is_running(container) and not fresh
+        if state == 'started':
+            plan.start = not running
+            plan.restart = bool(params.get('restart')) and running and not plan.start
+        elif state == 'stopped':
+            plan.stop = is_running(container) and not fresh
+        elif state == 'restarted':
+            plan.restart = running
+            plan.start = not running
+        elif state == 'present' and plan.recreate and is_running(container):
+            plan.start = True  # a recreated container keeps running if it was
+        return plan
+
+    @staticmethod
+    def _updatable(option_name):
+        option = OPTIONS_BY_NAME.get(option_name)
+        return bool(option and option.updatable)
+
+    def _image_of(self, container):
+        """The container's own image, for the defaults it filled in (one request, only without image)."""
+        image_id = container.get('Image')
+        return self.client.get_json_or_none('/images/%s/json' % quote(image_id, safe='')) if image_id else None
+
+    # -- acting --------------------------------------------------------------------------------
+    def apply(self, params, plan, container, image):
+        """Carry out the plan; return the container's inspect data afterwards (predicted in check mode)."""
+        name = params['name']
+        if params['state'] == 'absent':
+            if plan.remove:
+                self.actions.append('Removed container %s' % name)
+                if not self.check_mode:
+                    self._remove(container, params)
+            return {}
+        if plan.recreate:
+            self.actions.append('Recreated container %s (%s)' % (
+                name, ', '.join(c['option'] for c in plan.changes) or 'recreate'))
+            if not self.check_mode:
+                self._remove(container, params)
+                try:
+                    container = self._create(params, image)
+                except EngineError as exc:
+                    raise EngineError('Removed container %s (%s) to recreate it, but creating the new one failed: %s '
+                                      'No container runs under that name now; fix the cause and run again.'
+                                      % (name, container.get('Id', '')[:12], exc))
+        elif plan.create:
+            self.actions.append('Created container %s' % name)
+            if not self.check_mode:
+                container = self._create(params, image)
+        elif plan.update:
+            self.actions.append('Updated container %s in place (%s)' % (name, ', '.join(sorted(plan.update))))
+            if not self.check_mode:
+                self.client.post('/containers/%s/update' % container['Id'], json_body=plan.update)
+        if self.check_mode:
+            return container or {}
+        cid = container['Id']
+        if plan.stop:
+            self.actions.append('Stopped container %s' % name)
+            self._stop(cid, params)
+        if plan.restart:
+            self.actions.append('Restarted container %s' % name)
+            query = {'t': str(params['stop_timeout'])} if params.get('stop_timeout') is not None else None
+            self.client.post('/containers/%s/restart' % cid, params=query, timeout=self._stop_wait(params))
+        if plan.start:
+            self.actions.append('Started container %s' % name)
+            try:
+                self.client.post('/containers/%s/start' % cid)
+            except EngineError as exc:
+                what = 'recreated' if plan.recreate else 'created' if plan.create else 'present'
+                raise EngineError('Container %s is %s but failed to start: %s' % (name, what, exc))
+        if (plan.start or plan.restart) and params.get('wait'):
+            return self._wait(cid, params)
+        if plan.changed:
+            return self.inspect(cid) or {}
+        return container
+
+    def _create(self, params, image):
+        values = normalise_params(params)
+        body = build_create_body(params['image'] or image.get('Id'), values)
+        try:
+            created = self.client.post('/containers/create', params={'name': params['name']}, json_body=body)
+        except Conflict as exc:
+            raise EngineError('name: a container named %s already exists (made outside this task, or by a '
+                              'parallel run): %s' % (params['name'], exc.explanation))
+        except NotFound as exc:
+            raise EngineError('image: %s' % exc.explanation)
+        return self.inspect(created['Id'])
+
+    def _stop_wait(self, params):
+        return max(self.client.settings.timeout, (params.get('stop_timeout') or 10) + 30)
+
+    def _stop(self, cid, params):
+        if params.get('force_kill'):
+            self.client.post('/containers/%s/kill' % cid)
+            return
+        query = {'t': str(params['stop_timeout'])} if params.get('stop_timeout') is not None else None
+        try:
+            self.client.post('/containers/%s/stop' % cid, params=query, timeout=self._stop_wait(params))
+        except EngineError as exc:
+            if getattr(exc, 'status', None) != 304:
+                raise
+
+    def _remove(self, container, params):
+        if is_running(container):
+            self._stop(container['Id'], params)
+        try:
+            self.client.delete('/containers/%s' % container['Id'],
+                               params={'force': 'true', 'v': 'false' if params.get('keep_volumes', True) else 'true'})
+        except NotFound:
+            pass  # auto_remove containers delete themselves when stopped
+        except Conflict as exc:
+            if 'already in progress' not in (exc.explanation or ''):
+                raise
+        # auto_remove removal is asynchronous: wait until the name is free before re-creating.
+        deadline = time.time() + 30
+        while time.time() < deadline and self.inspect(container['Id']) is not None:
+            time.sleep(0.1)
+
+    def _wait(self, cid, params):
+        deadline = time.time() + params.get('wait_timeout', 60)
+        while True:
+            current = self.inspect(cid) or {}
+            state = current.get('State') or {}
+            health = (state.get('Health') or {}).get('Status')
+            if not state.get('Running') and state.get('Status') in ('exited', 'dead'):
+                raise EngineError('Container %s exited with code %s right after starting. Last log lines:\n%s'
+                                  % (params['name'], state.get('ExitCode'), self.log_tail(current)))
+            if state.get('Running') and health in (None, 'healthy'):
+                return current
+            if health == 'unhealthy':
+                raise EngineError('Container %s is unhealthy. Last log lines:\n%s' % (params['name'], self.log_tail(current)))
+            if time.time() > deadline:
+                raise EngineError('Container %s did not become %s within wait_timeout (%ss).'
+                                  % (params['name'], 'healthy' if health else 'running', params.get('wait_timeout')))
+            time.sleep(0.2)
+
+    def log_tail(self, container, lines=20):
+        response = self.client._call('GET', '/containers/%s/logs' % container['Id'],
+                                     params={'stdout': '1', 'stderr': '1', 'tail': str(lines)})
+        tty = bool((container.get('Config') or {}).get('Tty'))
+        return decode_log_stream(response.content, tty).rstrip()[-4000:]
+
+    # -- the whole job -------------------------------------------------------------------------
+    def converge(self, params):
+        if params['state'] not in STATES:
+            raise SpecError('state must be one of %s.' % ', '.join(STATES))
+        if params['state'] != 'absent':
+            normalise_params(params)  # bad input fails before any request
+            resolve_comparisons(params.get('comparisons'))
+        container = self.inspect(params['name'])
+        image = None
+        if params['state'] != 'absent':
+            if params.get('image'):
+                image = self.ensure_image(params['image'], params.get('pull') or 'missing')
+                if image is None:  # check mode, would pull
+                    image = {'Id': 'sha256:(would be pulled)'}
+            elif container is None:
+                raise SpecError('image is required to create container %s.' % params['name'])
+        plan = self.plan(params, container, image)
+        before = container
+        after = self.apply(params, plan, container, image)
+        return plan, before, after

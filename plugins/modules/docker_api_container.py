@@ -1,0 +1,398 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: tprov.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: docker_api_container
+short_description: Create, update, start, stop and remove Docker containers through the Engine API
+version_added: 0.1.0
+description:
+  - Converges one container to the options given, changing only what differs, and says why
+    (RV(changes)).
+  - Compares only the options that are set, against the container's inspect data normalised the way
+    the engine normalises it (the image's defaults for environment and labels, port-binding shapes,
+    memory units, the default network mode).
+  - Restart policy, memory, CPU and PID limits change in place (C(POST /containers/{id}/update)); any
+    other difference, or a new image id under the same name, recreates the container.
+  - Options share their names, types and meaning with C(community.docker.docker_container), so a task
+    moves over by changing the module name.
+  - An idempotent run costs two Engine API requests after version negotiation (container and image inspect).
+extends_documentation_fragment:
+  - tprov.docker.docker_api
+attributes:
+  check_mode:
+    support: full
+    description: Reports what would be created, updated, recreated, started, stopped or removed, and why.
+  diff_mode:
+    support: full
+    description: Shows the compared options that differ, and the state, before and after.
+options:
+  name:
+    description: The container's name.
+    type: str
+    required: true
+  image:
+    description:
+      - The image reference (V(repo:tag), V(repo@sha256:...) or an image id). Required to create.
+      - When the name it points at moves to another image id, the container is recreated.
+    type: str
+  pull:
+    description:
+      - V(missing) pulls the image only when it is not on the engine; V(always) pulls every run (following a
+        moved tag); V(never) fails when it is missing.
+    type: str
+    choices: [missing, always, never]
+    default: missing
+  state:
+    description:
+      - V(present) the container exists (a new one is not started; a running one keeps running).
+      - V(started) it exists and runs. V(stopped) it exists and does not run.
+      - V(restarted) it exists and is restarted on every run. V(absent) it does not exist.
+    type: str
+    choices: [present, started, stopped, restarted, absent]
+    default: started
+  recreate:
+    description: Recreate the container even when nothing differs.
+    type: bool
+    default: false
+  restart:
+    description: With O(state=started), restart a running container even when nothing differs.
+    type: bool
+    default: false
+  force_kill:
+    description: Kill the container instead of stopping it gracefully when stopping or removing it.
+    type: bool
+    default: false
+  keep_volumes:
+    description: Keep anonymous volumes when the container is removed or recreated.
+    type: bool
+    default: true
+  comparisons:
+    description:
+      - How each option is compared. Keys are option names (or V(*) for all, or V(image)); values are
+        V(strict), V(ignore) or V(allow_more_present).
+      - By default V(env), V(labels) and V(exposed_ports) allow more present (the image adds its own);
+        all else is strict.
+    type: dict
+  wait:
+    description:
+      - After starting, wait until the container runs (and is healthy when it has a healthcheck).
+        A container that exits instead fails the task with its exit code and the last lines of its log.
+    type: bool
+    default: false
+  wait_timeout:
+    description: Seconds to wait with O(wait).
+    type: int
+    default: 60
+  command:
+    description: The command (C(Cmd)), a list or a string split as a shell would.
+    type: raw
+  entrypoint:
+    description: The entrypoint, a list or a string split as a shell would.
+    type: list
+    elements: str
+  env:
+    description: Environment variables. Values must be strings, numbers or booleans.
+    type: dict
+  labels:
+    description: Labels.
+    type: dict
+  hostname:
+    description: The container's host name.
+    type: str
+  domainname:
+    description: The container's domain name.
+    type: str
+  user:
+    description: The user (and group) the command runs as, V(name), V(uid) or V(uid:gid).
+    type: str
+  working_dir:
+    description: The working directory (absolute).
+    type: str
+  published_ports:
+    description:
+      - Ports to publish, as C(docker run -p) takes them, V(8080:80), V(127.0.0.1:8080:80/tcp),
+        V([::1]:53:53/udp), V(9000-9001:9000-9001), or V(80) for a random host port.
+    type: list
+    elements: str
+    aliases: [ports]
+  exposed_ports:
+    description: Ports to expose without publishing, V(80) or V(53/udp).
+    type: list
+    elements: str
+    aliases: [exposed, expose]
+  volumes:
+    description: Bind mounts and named volumes as V(HOST_PATH_OR_VOLUME:CONTAINER_PATH[:ro]), or V(/path) for an anonymous volume.
+    type: list
+    elements: str
+  mounts:
+    description: Mounts in the structured form.
+    type: list
+    elements: dict
+    suboptions:
+      target:
+        description: The path in the container.
+        type: str
+        required: true
+      source:
+        description: The volume name or host path.
+        type: str
+      type:
+        description: The mount type.
+        type: str
+        choices: [volume, bind, tmpfs]
+        default: volume
+      read_only:
+        description: Mount read-only.
+        type: bool
+        default: false
+      tmpfs_size:
+        description: Size of a tmpfs mount, e.g. V(64m).
+        type: str
+  tmpfs:
+    description: tmpfs mounts as V(/path[:options]), e.g. V(/run:size=64m).
+    type: list
+    elements: str
+  read_only:
+    description: Mount the container's root filesystem read-only.
+    type: bool
+  restart_policy:
+    description: The restart policy; changes in place.
+    type: str
+    choices: ['no', always, on-failure, unless-stopped]
+  restart_retries:
+    description: With O(restart_policy=on-failure), the most restarts.
+    type: int
+  network_mode:
+    description: V(bridge), V(host), V(none), V(container:NAME) or a network name.
+    type: str
+  dns_servers:
+    description: DNS servers.
+    type: list
+    elements: str
+  dns_search_domains:
+    description: DNS search domains.
+    type: list
+    elements: str
+  etc_hosts:
+    description: Extra C(/etc/hosts) entries, host name to IP address.
+    type: dict
+  memory:
+    description: Memory limit, e.g. V(512m) or V(1g); changes in place.
+    type: str
+  memory_reservation:
+    description: Memory soft limit; changes in place.
+    type: str
+  cpus:
+    description: CPUs the container may use, e.g. V(0.5); changes in place.
+    type: float
+  cpu_shares:
+    description: Relative CPU weight; changes in place.
+    type: int
+  pids_limit:
+    description: The most processes; changes in place.
+    type: int
+  ulimits:
+    description: Limits as V(NAME:SOFT[:HARD]), e.g. V(nofile:1024:2048).
+    type: list
+    elements: str
+  capabilities:
+    description: Capabilities to add, e.g. V(NET_ADMIN).
+    type: list
+    elements: str
+  cap_drop:
+    description: Capabilities to drop, e.g. V(ALL).
+    type: list
+    elements: str
+  privileged:
+    description: Run privileged (every capability, every device). Rarely right.
+    type: bool
+  security_opts:
+    description: Security options, e.g. V(no-new-privileges).
+    type: list
+    elements: str
+  init:
+    description: Run an init process as PID 1 that reaps zombies and forwards signals.
+    type: bool
+  tty:
+    description: Allocate a pseudo-TTY.
+    type: bool
+  interactive:
+    description: Keep standard input open.
+    type: bool
+  healthcheck:
+    description:
+      - The healthcheck, with C(test) (a list such as V([CMD, curl, -f, http://localhost/]), a shell string, or
+        V(NONE)), and C(interval), C(timeout), C(start_period) (V(30s), V(1m30s)) and C(retries).
+    type: dict
+  log_driver:
+    description: The logging driver, e.g. V(json-file) or V(journald).
+    type: str
+  log_options:
+    description: Options of O(log_driver), e.g. C(max-size).
+    type: dict
+  stop_signal:
+    description: The signal that stops the container, e.g. V(SIGTERM).
+    type: str
+  stop_timeout:
+    description: Seconds to wait for a graceful stop before killing.
+    type: int
+  auto_remove:
+    description: Remove the container when it exits.
+    type: bool
+author:
+  - tprov.docker maintainers (@tprov)
+'''
+
+EXAMPLES = r'''
+- name: The chapter's redis container, converged
+  tprov.docker.docker_api_container:
+    name: redis
+    image: redis:7
+    hostname: redis
+    published_ports: ["127.0.0.1:6379:6379"]
+    restart_policy: unless-stopped
+    memory: 256m
+
+- name: On a remote engine over mutual TLS, waiting until it is healthy
+  tprov.docker.docker_api_container:
+    docker_host: tcp://docker1.example.com:2376
+    validate_certs: true
+    name: web
+    image: registry.example.com/team/web:1.4
+    healthcheck:
+      test: [CMD, wget, -q, -O-, http://localhost/]
+      interval: 5s
+    wait: true
+
+- name: Remove it
+  tprov.docker.docker_api_container:
+    name: web
+    state: absent
+'''
+
+RETURN = r'''
+container:
+  description: The container's inspect data (C(GET /containers/{id}/json)) after the task; empty when absent.
+  returned: success
+  type: dict
+changes:
+  description: The differences acted on, each with the option's name and its value before and after.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"option": "memory", "before": 0, "after": 268435456}]
+actions:
+  description: What was done (or in check mode would be done), in words.
+  returned: success
+  type: list
+  elements: str
+  sample: ["Updated container web in place (Memory)"]
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.tprov.docker.plugins.module_utils.containers import ContainerService
+from ansible_collections.tprov.docker.plugins.module_utils.engine_client import (
+    EngineError,
+    client_from_module,
+    connection_argument_spec,
+)
+
+
+def state_of(container):
+    if not container:
+        return 'absent'
+    return (container.get('State') or {}).get('Status') or 'unknown'
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=connection_argument_spec(
+            name=dict(type='str', required=True),
+            image=dict(type='str'),
+            pull=dict(type='str', default='missing', choices=['missing', 'always', 'never']),
+            state=dict(type='str', default='started', choices=['present', 'started', 'stopped', 'restarted', 'absent']),
+            recreate=dict(type='bool', default=False),
+            restart=dict(type='bool', default=False),
+            force_kill=dict(type='bool', default=False),
+            keep_volumes=dict(type='bool', default=True),
+            comparisons=dict(type='dict'),
+            wait=dict(type='bool', default=False),
+            wait_timeout=dict(type='int', default=60),
+            command=dict(type='raw'),
+            entrypoint=dict(type='list', elements='str'),
+            env=dict(type='dict'),
+            labels=dict(type='dict'),
+            hostname=dict(type='str'),
+            domainname=dict(type='str'),
+            user=dict(type='str'),
+            working_dir=dict(type='str'),
+            published_ports=dict(type='list', elements='str', aliases=['ports']),
+            exposed_ports=dict(type='list', elements='str', aliases=['exposed', 'expose']),
+            volumes=dict(type='list', elements='str'),
+            mounts=dict(type='list', elements='dict', options=dict(
+                target=dict(type='str', required=True),
+                source=dict(type='str'),
+                type=dict(type='str', default='volume', choices=['volume', 'bind', 'tmpfs']),
+                read_only=dict(type='bool', default=False),
+                tmpfs_size=dict(type='str'),
+            )),
+            tmpfs=dict(type='list', elements='str'),
+            read_only=dict(type='bool'),
+            restart_policy=dict(type='str', choices=['no', 'always', 'on-failure', 'unless-stopped']),
+            restart_retries=dict(type='int'),
+            network_mode=dict(type='str'),
+            dns_servers=dict(type='list', elements='str'),
+            dns_search_domains=dict(type='list', elements='str'),
+            etc_hosts=dict(type='dict'),
+            memory=dict(type='str'),
+            memory_reservation=dict(type='str'),
+            cpus=dict(type='float'),
+            cpu_shares=dict(type='int'),
+            pids_limit=dict(type='int'),
+            ulimits=dict(type='list', elements='str'),
+            capabilities=dict(type='list', elements='str'),
+            cap_drop=dict(type='list', elements='str'),
+            privileged=dict(type='bool'),
+            security_opts=dict(type='list', elements='str'),
+            init=dict(type='bool'),
+            tty=dict(type='bool'),
+            interactive=dict(type='bool'),
+            healthcheck=dict(type='dict'),
+            log_driver=dict(type='str'),
+            log_options=dict(type='dict'),
+            stop_signal=dict(type='str'),
+            stop_timeout=dict(type='int'),
+            auto_remove=dict(type='bool'),
+        ),
+        required_by={'restart_retries': 'restart_policy', 'log_options': 'log_driver'},
+        supports_check_mode=True,
+    )
+    client = client_from_module(module)
+    service = ContainerService(client, check_mode=module.check_mode)
+    try:
+        plan, before, after = service.converge(module.params)
+    except EngineError as exc:
+        module.fail_json(msg=str(exc), actions=service.actions)
+    result = dict(changed=plan.changed, container=after or {}, changes=plan.changes, actions=service.actions)
+    if module._diff:
+        before_view = dict((c['option'], c['before']) for c in plan.changes)
+        after_view = dict((c['option'], c['after']) for c in plan.changes)
+        before_view['state'] = state_of(before)
+        if plan.remove:
+            after_view['state'] = 'absent'
+        else:
+            after_view['state'] = module.params['state'] if module.check_mode else state_of(after)
+        result['diff'] = dict(before=before_view, after=after_view)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

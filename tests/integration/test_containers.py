@@ -1,0 +1,246 @@
+"""docker_api_container against the real engine: every option converges exactly once."""
+
+import os
+
+import pytest
+
+from tprov_testlib import docker, run_module
+
+BUSYBOX = 'tprov-test/busybox:latest'
+
+# option -> (first value, second value, how the second is applied). Containers stay created, not
+# started (state: present), so options that need privileges this VM lacks can still be compared.
+OPTION_CASES = {
+    'command': (['sleep', '300'], 'sleep 301', 'recreate'),
+    'entrypoint': (['/bin/sh', '-c'], ['/bin/sh', '-ec'], 'recreate'),
+    'env': ({'A': '1', 'N': 2}, {'A': '1', 'N': 3}, 'recreate'),
+    'labels': ({'tier': 'web'}, {'tier': 'db'}, 'recreate'),
+    'hostname': ('redis', 'redis2', 'recreate'),
+    'domainname': ('example.com', 'example.org', 'recreate'),
+    'user': ('nobody', 'root', 'recreate'),
+    'working_dir': ('/tmp', '/bin', 'recreate'),
+    'published_ports': (['127.0.0.1:18081:80', '9000-9001:9000-9001/udp'], ['127.0.0.1:18082:80'], 'recreate'),
+    'exposed_ports': (['81'], ['81', '82/udp'], 'recreate'),
+    'volumes': (['/tmp:/hosttmp:ro', '/anon'], ['/tmp:/hosttmp'], 'recreate'),
+    'mounts': ([{'target': '/data', 'type': 'tmpfs', 'tmpfs_size': '1m'}],
+               [{'target': '/data', 'type': 'tmpfs', 'tmpfs_size': '2m'}], 'recreate'),
+    'tmpfs': (['/run:size=1m'], ['/run:size=2m'], 'recreate'),
+    'read_only': (True, False, 'recreate'),
+    'restart_policy': ('always', 'unless-stopped', 'update'),
+    'network_mode': ('none', 'bridge', 'recreate'),
+    'dns_servers': (['192.0.2.53'], ['192.0.2.54'], 'recreate'),
+    'dns_search_domains': (['example.com'], ['example.org'], 'recreate'),
+    'etc_hosts': ({'db': '192.0.2.10'}, {'db': '192.0.2.11'}, 'recreate'),
+    'memory': ('64m', '128m', 'update'),
+    'memory_reservation': ('32m', '48m', 'update'),
+    'cpus': (0.5, 1.0, 'update'),
+    'cpu_shares': (512, 1024, 'update'),
+    'pids_limit': (100, 200, 'update'),
+    'ulimits': (['nofile:1024:2048'], ['nofile:2048:4096'], 'recreate'),
+    'capabilities': (['NET_ADMIN'], ['NET_ADMIN', 'SYS_TIME'], 'recreate'),
+    'cap_drop': (['MKNOD'], ['MKNOD', 'NET_RAW'], 'recreate'),
+    'privileged': (False, True, 'recreate'),
+    'security_opts': (['no-new-privileges'], ['no-new-privileges', 'label=disable'], 'recreate'),
+    'init': (True, False, 'recreate'),
+    'tty': (True, False, 'recreate'),
+    'interactive': (True, False, 'recreate'),
+    'healthcheck': ({'test': ['CMD', 'true'], 'interval': '5s', 'retries': 2},
+                    {'test': ['CMD', 'true'], 'interval': '10s', 'retries': 2}, 'recreate'),
+    'log_driver': ('json-file', 'none', 'recreate'),
+    'stop_signal': ('SIGTERM', 'SIGINT', 'recreate'),
+    'stop_timeout': (5, 7, 'recreate'),
+    'auto_remove': (True, False, 'recreate'),
+}
+
+
+@pytest.mark.parametrize('option', sorted(OPTION_CASES))
+def test_option_converges(busybox_image, unique_name, option):
+    first, second, how = OPTION_CASES[option]
+    base = {'name': unique_name, 'image': busybox_image, 'state': 'present', 'command': ['sleep', '300']}
+    if option == 'command':
+        base.pop('command')
+    created = run_module('docker_api_container', dict(base, **{option: first}))
+    assert created['changed'] and not created.failed, created
+    assert created['actions'] == ['Created container %s' % unique_name]
+    same = run_module('docker_api_container', dict(base, **{option: first}))
+    assert same['changed'] is False and same['changes'] == [], same['changes']
+    old_id = created['container']['Id']
+    changed = run_module('docker_api_container', dict(base, **{option: second}), diff=True)
+    assert changed['changed'], changed
+    assert [c['option'] for c in changed['changes']] == [option]
+    assert option in changed['diff']['before'] and option in changed['diff']['after']
+    if how == 'update':
+        assert changed['container']['Id'] == old_id and 'in place' in changed['actions'][0]
+    else:
+        assert changed['container']['Id'] != old_id and changed['actions'][0].startswith('Recreated')
+    again = run_module('docker_api_container', dict(base, **{option: second}))
+    assert again['changed'] is False, again['changes']
+
+
+def test_chapter_container_starts_and_state_transitions(busybox_image, unique_name):
+    args = {'name': unique_name, 'image': busybox_image, 'hostname': 'redis', 'command': 'sleep 300'}
+    present = run_module('docker_api_container', dict(args, state='present'))
+    assert present['changed'] and present['container']['State']['Status'] == 'created'
+    started = run_module('docker_api_container', dict(args, state='started'))
+    assert started['changed'] and started['container']['State']['Running']
+    assert started['container']['Config']['Hostname'] == 'redis'
+    assert run_module('docker_api_container', dict(args, state='started'))['changed'] is False
+    # present leaves a running container running
+    assert run_module('docker_api_container', dict(args, state='present'))['changed'] is False
+    stopped = run_module('docker_api_container', dict(args, state='stopped', stop_timeout=1))
+    assert stopped['changed'] and not stopped['container']['State']['Running']
+    assert run_module('docker_api_container', dict(args, state='stopped'))['changed'] is False
+    restarted = run_module('docker_api_container', dict(args, state='restarted'))
+    assert restarted['changed'] and restarted['container']['State']['Running']
+    again = run_module('docker_api_container', dict(args, state='restarted', stop_timeout=1))
+    assert again['changed'] and again['container']['State']['StartedAt'] != restarted['container']['State']['StartedAt']
+    forced = run_module('docker_api_container', dict(args, restart=True, stop_timeout=1))
+    assert forced['changed'] and forced['actions'] == ['Restarted container %s' % unique_name]
+    recreated = run_module('docker_api_container', dict(args, recreate=True, force_kill=True))
+    assert recreated['changed'] and recreated['container']['Id'] != forced['container']['Id']
+    assert recreated['changes'] == [{'option': 'recreate', 'before': None, 'after': True}]
+    gone = run_module('docker_api_container', {'name': unique_name, 'state': 'absent', 'force_kill': True})
+    assert gone['changed'] and gone['container'] == {}
+    assert run_module('docker_api_container', {'name': unique_name, 'state': 'absent'})['changed'] is False
+    assert docker('ps', '-aq', '--filter', 'name=^%s$' % unique_name).stdout.strip() == ''
+
+
+def test_check_mode_and_diff(busybox_image, unique_name):
+    args = {'name': unique_name, 'image': busybox_image, 'command': 'sleep 300', 'memory': '64m'}
+    create = run_module('docker_api_container', args, check=True, diff=True)
+    assert create['changed'] and create['diff']['before']['state'] == 'absent'
+    assert create['diff']['after']['state'] == 'started'
+    assert docker('ps', '-aq', '--filter', 'name=^%s$' % unique_name).stdout.strip() == ''
+    real = run_module('docker_api_container', args)
+    update = run_module('docker_api_container', dict(args, memory='96m'), check=True, diff=True)
+    assert update['changed'] and update['diff']['after']['memory'] == 96 * 1024 ** 2
+    assert update['actions'] == ['Updated container %s in place (Memory)' % unique_name]
+    recreate = run_module('docker_api_container', dict(args, env={'X': '1'}), check=True, diff=True)
+    assert recreate['changed'] and recreate['actions'][0].startswith('Recreated')
+    absent = run_module('docker_api_container', {'name': unique_name, 'state': 'absent'}, check=True, diff=True)
+    assert absent['changed'] and absent['diff']['after']['state'] == 'absent'
+    now = docker('inspect', '--format', '{{.Id}} {{.HostConfig.Memory}} {{.State.Running}}', unique_name).stdout.split()
+    assert now == [real['container']['Id'], str(64 * 1024 ** 2), 'true']
+
+
+def test_reimported_image_recreates(unique_name):
+    from conftest import build_busybox
+    image = 'tprov-it/%s:app' % unique_name
+    first_id = build_busybox(image, marker='v1')
+    args = {'name': unique_name, 'image': image, 'command': 'sleep 300'}
+    created = run_module('docker_api_container', args)
+    assert created['container']['Image'] == first_id
+    assert run_module('docker_api_container', args)['changed'] is False
+    second_id = build_busybox(image, marker='v2')
+    moved = run_module('docker_api_container', args)
+    assert moved['changed'] and moved['changes'][0]['option'] == 'image'
+    assert moved['changes'][0]['before'] == first_id and moved['changes'][0]['after'] == second_id
+    assert moved['container']['Image'] == second_id and moved['container']['State']['Running']
+    run_module('docker_api_container', {'name': unique_name, 'state': 'absent', 'force_kill': True})
+    docker('rmi', '-f', first_id, second_id, check=False)
+
+
+@pytest.mark.parametrize('extra,needle', [
+    ({'image': 'tprov-it/never-there:1', 'pull': 'never'}, 'pull is never'),
+    ({'published_ports': ['80:80:80:80']}, 'published_ports'),
+    ({'published_ports': ['abc:80']}, 'published_ports'),
+    ({'published_ports': ['8000-8002:80-81']}, 'same length'),
+    ({'memory': '12X'}, 'memory'),
+    ({'env': {'A': {'nested': 1}}}, 'env: the value of A is a dict'),
+    ({'cpus': -1}, 'cpus'),
+    ({'healthcheck': {'interval': '5s'}}, 'healthcheck.test'),
+    ({'healthcheck': {'test': 'true', 'interval': 'soon'}}, 'healthcheck.interval'),
+    ({'ulimits': ['nofile']}, 'ulimits'),
+    ({'working_dir': 'relative'}, 'working_dir'),
+    ({'volumes': ['relative']}, 'volumes'),
+    ({'comparisons': {'nosuch': 'strict'}}, 'comparisons'),
+    ({'comparisons': {'env': 'loose'}}, 'comparisons'),
+    ({'image': 'Bad Name'}, 'image'),
+    ({'restart_policy': 'always', 'restart_retries': 3}, 'restart_retries'),
+])
+def test_bad_input_names_the_option_and_leaves_nothing(busybox_image, unique_name, extra, needle):
+    args = {'name': unique_name, 'image': busybox_image, 'command': 'sleep 300'}
+    args.update(extra)
+    result = run_module('docker_api_container', args)
+    assert result.failed and needle in result['msg'], result['msg']
+    assert docker('ps', '-aq', '--filter', 'name=^%s$' % unique_name).stdout.strip() == ''
+
+
+def test_failed_create_after_remove_says_what_was_removed(busybox_image, unique_name):
+    run_module('docker_api_container', {'name': unique_name, 'image': busybox_image, 'command': 'sleep 300'})
+    # auto_remove with a restart policy: the engine refuses the create, after the old one was removed.
+    result = run_module('docker_api_container', {'name': unique_name, 'image': busybox_image, 'command': 'sleep 300',
+                                                 'auto_remove': True, 'restart_policy': 'always', 'force_kill': True})
+    assert result.failed and result['msg'].startswith('Removed container %s' % unique_name), result['msg']
+    assert 'No container runs under that name now' in result['msg']
+    # A network that does not exist: created, then the start fails, and the message says so.
+    result = run_module('docker_api_container', {'name': unique_name, 'image': busybox_image, 'command': 'sleep 300',
+                                                 'network_mode': 'tprov-no-such-network'})
+    assert result.failed and result['msg'].startswith('Container %s is created but failed to start' % unique_name)
+
+
+def test_name_conflict_on_create(busybox_image, unique_name):
+    """A container created outside Ansible between our inspect and our create: 409, said plainly."""
+    from ansible_collections.tprov.docker.plugins.module_utils.containers import ContainerService
+    from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineClient, EngineError
+    client = EngineClient.from_params({})
+    service = ContainerService(client)
+    docker('create', '--name', unique_name, busybox_image, 'sleep', '1')
+    image = service.ensure_image(busybox_image, 'never')
+    with pytest.raises(EngineError) as info:
+        service._create({'name': unique_name, 'image': busybox_image, 'command': 'sleep 300'}, image)
+    assert str(info.value).startswith('name: a container named %s already exists' % unique_name)
+
+
+def test_wait_reports_exit_code_and_log_tail(busybox_image, unique_name):
+    result = run_module('docker_api_container', {
+        'name': unique_name, 'image': busybox_image, 'command': ['sh', '-c', 'echo boom-from-container; exit 3'],
+        'wait': True})
+    assert result.failed
+    assert 'exited with code 3' in result['msg'] and 'boom-from-container' in result['msg']
+    healthy = run_module('docker_api_container', {
+        'name': unique_name + '-h', 'image': busybox_image, 'command': 'sleep 300', 'wait': True, 'wait_timeout': 30,
+        'healthcheck': {'test': ['CMD', 'true'], 'interval': '1s'}})
+    assert not healthy.failed, healthy
+    assert healthy['container']['State']['Health']['Status'] == 'healthy'
+    run_module('docker_api_container', {'name': unique_name + '-h', 'state': 'absent', 'force_kill': True})
+
+
+def test_idempotent_check_costs_two_requests_after_negotiation(busybox_image, unique_name):
+    from ansible_collections.tprov.docker.plugins.module_utils.containers import ContainerService
+    from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineClient
+    params = {'name': unique_name, 'image': busybox_image, 'state': 'started', 'command': 'sleep 300',
+              'env': {'A': '1'}, 'memory': '64m', 'published_ports': ['127.0.0.1:18090:80'], 'pull': 'missing'}
+    run_module('docker_api_container', params)
+    client = EngineClient.from_params({})
+    assert client.api_version  # negotiation: one GET /version
+    before = client.request_count
+    plan, _before, _after = ContainerService(client).converge(dict(params, recreate=False, restart=False))
+    assert not plan.changed
+    assert client.request_count - before == 2  # container inspect + image inspect
+
+
+def test_env_values_and_image_defaults(busybox_image, unique_name):
+    args = {'name': unique_name, 'image': busybox_image, 'state': 'present', 'command': 'sleep 1',
+            'env': {'FLAG': True, 'COUNT': 3}}
+    created = run_module('docker_api_container', args)
+    assert 'FLAG=true' in created['container']['Config']['Env'] and 'COUNT=3' in created['container']['Config']['Env']
+    strict = run_module('docker_api_container', dict(args, comparisons={'env': 'strict'}))
+    assert strict['changed'] is False  # the image's own variables (PATH) are expected, not a difference
+    ignored = run_module('docker_api_container', dict(args, env={'OTHER': 'x'}, comparisons={'*': 'ignore'}))
+    assert ignored['changed'] is False
+    assert os.environ.get('HOME') is not None
+
+
+def test_container_info(busybox_image, unique_name):
+    missing = run_module('docker_api_container_info', {'name': unique_name})
+    assert missing['exists'] is False and missing['container'] == {}
+    run_module('docker_api_container', {'name': unique_name, 'image': busybox_image, 'command': 'sleep 300',
+                                        'labels': {'tprov.test': unique_name}, 'state': 'present'})
+    found = run_module('docker_api_container_info', {'name': unique_name})
+    assert found['exists'] is True and found['container']['Name'] == '/' + unique_name
+    running = run_module('docker_api_container_info', {'filters': {'label': ['tprov.test=%s' % unique_name]}})
+    assert running['containers'] == []
+    every = run_module('docker_api_container_info', {'all': True, 'filters': {'label': ['tprov.test=%s' % unique_name]}})
+    assert [c['Names'] for c in every['containers']] == [['/' + unique_name]]
+    assert run_module('docker_api_container_info', {'name': ' '}).failed
