@@ -583,6 +583,15 @@ def filters_param(filters):
     return json.dumps(encoded, sort_keys=True)
 
 
+def list_params(include_all, filters):
+    """Query parameters of the list endpoints (/containers/json, /images/json): all and filters."""
+    query = {'all': '1' if include_all else '0'}
+    encoded = filters_param(filters)
+    if encoded:
+        query['filters'] = encoded
+    return query
+
+
 def _filter_scalar(value):
     if isinstance(value, bool):
         return 'true' if value else 'false'

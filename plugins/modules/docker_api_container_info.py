@@ -78,7 +78,7 @@ from ansible_collections.tprov.docker.plugins.module_utils.engine_client import 
     EngineError,
     client_from_module,
     connection_argument_spec,
-    filters_param,
+    list_params,
 )
 
 
@@ -100,10 +100,7 @@ def main():
                 module.fail_json(msg='name must be a container name or id, not empty.')
             container = ContainerService(client).inspect(params['name'])
             module.exit_json(changed=False, exists=container is not None, container=container or {})
-        query = {'all': '1' if params['all'] else '0'}
-        encoded = filters_param(params['filters'])
-        if encoded:
-            query['filters'] = encoded
+        query = list_params(params['all'], params['filters'])
         module.exit_json(changed=False, containers=client.get_json('/containers/json', params=query))
     except EngineError as exc:
         module.fail_json(msg=str(exc))

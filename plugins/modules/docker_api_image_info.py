@@ -97,7 +97,7 @@ from ansible_collections.tprov.docker.plugins.module_utils.engine_client import 
     EngineError,
     client_from_module,
     connection_argument_spec,
-    filters_param,
+    list_params,
 )
 from ansible_collections.tprov.docker.plugins.module_utils.images import ImageService, parse_image_reference
 
@@ -137,10 +137,7 @@ def main():
                 else:
                     images.append(data)
             module.exit_json(changed=False, images=images, missing=missing)
-        query = {'all': '1' if params['all'] else '0'}
-        encoded = filters_param(params['filters'])
-        if encoded:
-            query['filters'] = encoded
+        query = list_params(params['all'], params['filters'])
         module.exit_json(changed=False, images=client.get_json('/images/json', params=query))
     except EngineError as exc:
         module.fail_json(msg=str(exc))

@@ -108,7 +108,7 @@ from ansible_collections.tprov.docker.plugins.module_utils.engine_client import 
     EngineError,
     client_from_module,
     connection_argument_spec,
-    filters_param,
+    list_params,
 )
 
 
@@ -128,14 +128,11 @@ def main():
         result = dict(changed=False, version=client.version(), info=client.get_json('/info'),
                       api_version=client.api_version)
         if module.params['containers']:
-            params = {'all': '1' if module.params['containers_all'] else '0'}
-            encoded = filters_param(module.params['containers_filters'])
-            if encoded:
-                params['filters'] = encoded
-            result['containers'] = client.get_json('/containers/json', params=params)
+            query = list_params(module.params['containers_all'], module.params['containers_filters'])
+            result['containers'] = client.get_json('/containers/json', params=query)
         if module.params['images']:
-            encoded = filters_param(module.params['images_filters'])
-            result['images'] = client.get_json('/images/json', params={'filters': encoded} if encoded else None)
+            query = list_params(False, module.params['images_filters'])
+            result['images'] = client.get_json('/images/json', params=query)
     except EngineError as exc:
         module.fail_json(msg=str(exc))
     module.exit_json(**result)
