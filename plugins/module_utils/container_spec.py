@@ -299,12 +299,20 @@ def _same(value):
     return value
 
 
-def _plain(name, key, where='config', default_comparison='strict', updatable=None, read=None):
-    """An option stored as it is under one Config (or HostConfig) key."""
+def _plain(name, key, where='config', default_comparison='strict', updatable=None, read=None, empty=None):
+    """An option stored as it is under one Config (or HostConfig) key.
+
+    ``empty`` is what the engine's null or missing key means (0 for limits, [] for lists, False for
+    flags), so an unset value compares equal to the user asking for that default.
+    """
     if where == 'config':
-        build, actual = _set_config(key), _config(key)
+        build, stored = _set_config(key), _config(key)
     else:
-        build, actual = _set_host(key), _host(key)
+        build, stored = _set_host(key), _host(key)
+
+    def actual(container, image):
+        value = stored(container, image)
+        return empty if value is None or (empty is not None and not value) else value
     return Option(name, build, _same, read or actual, default_comparison, updatable)
 
 
@@ -426,34 +434,27 @@ OPTIONS = [
            lambda c, i: sorted((c.get('Config') or {}).get('ExposedPorts') or {}), 'allow_more_present'),
     Option('volumes', _volumes_build, _same, _volumes_actual),
     Option('mounts', _set_host('Mounts'), lambda v: sorted(mount_key(m) for m in v), _mounts_actual),
-    _plain('tmpfs', 'Tmpfs', where='host', read=lambda c, i: dict((c.get('HostConfig') or {}).get('Tmpfs') or {})),
-    _plain('read_only', 'ReadonlyRootfs', where='host', read=lambda c, i: bool(_host('ReadonlyRootfs')(c, i))),
+    _plain('tmpfs', 'Tmpfs', where='host', empty={}),
+    _plain('read_only', 'ReadonlyRootfs', where='host', empty=False),
     Option('restart_policy', _restart_build, _same, _restart_actual, updatable='RestartPolicy'),
     Option('network_mode', _set_host('NetworkMode'), lambda v: 'bridge' if v == 'default' else v,
            _network_mode_actual),
-    _plain('dns_servers', 'Dns', where='host', read=lambda c, i: (c.get('HostConfig') or {}).get('Dns') or []),
-    _plain('dns_search_domains', 'DnsSearch', where='host',
-           read=lambda c, i: (c.get('HostConfig') or {}).get('DnsSearch') or []),
+    _plain('dns_servers', 'Dns', where='host', empty=[]),
+    _plain('dns_search_domains', 'DnsSearch', where='host', empty=[]),
     Option('etc_hosts', _set_host('ExtraHosts'), sorted, _etc_hosts_actual),
-    _plain('memory', 'Memory', where='host', updatable='Memory',
-           read=lambda c, i: (c.get('HostConfig') or {}).get('Memory') or 0),
-    _plain('memory_reservation', 'MemoryReservation', where='host', updatable='MemoryReservation',
-           read=lambda c, i: (c.get('HostConfig') or {}).get('MemoryReservation') or 0),
-    _plain('cpus', 'NanoCpus', where='host', updatable='NanoCpus',
-           read=lambda c, i: (c.get('HostConfig') or {}).get('NanoCpus') or 0),
-    _plain('cpu_shares', 'CpuShares', where='host', updatable='CpuShares',
-           read=lambda c, i: (c.get('HostConfig') or {}).get('CpuShares') or 0),
-    _plain('pids_limit', 'PidsLimit', where='host', updatable='PidsLimit',
-           read=lambda c, i: (c.get('HostConfig') or {}).get('PidsLimit') or 0),
+    _plain('memory', 'Memory', where='host', updatable='Memory', empty=0),
+    _plain('memory_reservation', 'MemoryReservation', where='host', updatable='MemoryReservation', empty=0),
+    _plain('cpus', 'NanoCpus', where='host', updatable='NanoCpus', empty=0),
+    _plain('cpu_shares', 'CpuShares', where='host', updatable='CpuShares', empty=0),
+    _plain('pids_limit', 'PidsLimit', where='host', updatable='PidsLimit', empty=0),
     _plain('ulimits', 'Ulimits', where='host',
            read=lambda c, i: sorted((c.get('HostConfig') or {}).get('Ulimits') or [], key=lambda u: u['Name'])),
     Option('capabilities', _set_host('CapAdd'), _caps, _caps_actual('CapAdd')),
     Option('cap_drop', _set_host('CapDrop'), _caps, _caps_actual('CapDrop')),
-    _plain('privileged', 'Privileged', where='host', read=lambda c, i: bool(_host('Privileged')(c, i))),
-    _plain('security_opts', 'SecurityOpt', where='host',
-           read=lambda c, i: (c.get('HostConfig') or {}).get('SecurityOpt') or []),
-    _plain('init', 'Init', where='host', read=lambda c, i: bool(_host('Init')(c, i))),
-    _plain('tty', 'Tty', read=lambda c, i: bool(_config('Tty')(c, i))),
+    _plain('privileged', 'Privileged', where='host', empty=False),
+    _plain('security_opts', 'SecurityOpt', where='host', empty=[]),
+    _plain('init', 'Init', where='host', empty=False),
+    _plain('tty', 'Tty', empty=False),
     Option('interactive', lambda v, b: b.update(OpenStdin=v, AttachStdin=v), _same,
            lambda c, i: bool((c.get('Config') or {}).get('OpenStdin'))),
     Option('healthcheck', _set_config('Healthcheck'), _same, _healthcheck_actual),
@@ -462,7 +463,7 @@ OPTIONS = [
                                                                   ((i or {}).get('Config') or {}).get('StopSignal')
                                                                   or 'SIGTERM')),
     _plain('stop_timeout', 'StopTimeout'),
-    _plain('auto_remove', 'AutoRemove', where='host', read=lambda c, i: bool(_host('AutoRemove')(c, i))),
+    _plain('auto_remove', 'AutoRemove', where='host', empty=False),
 ]
 OPTIONS_BY_NAME = dict((o.name, o) for o in OPTIONS)
 COMPARISON_MODES = ('strict', 'ignore', 'allow_more_present')

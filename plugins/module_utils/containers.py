@@ -31,8 +31,6 @@ from ansible_collections.tprov.docker.plugins.module_utils.container_spec import
 from ansible_collections.tprov.docker.plugins.module_utils.engine_client import Conflict, EngineError, NotFound
 from ansible_collections.tprov.docker.plugins.module_utils.images import ImageService, parse_image_reference
 
-STATES = ('present', 'started', 'stopped', 'restarted', 'absent')
-
 
 class Plan(object):
     """What converging will do, decided before any change is made."""
@@ -74,7 +72,7 @@ class ContainerService(object):
         self.client = client
         self.check_mode = check_mode
         self.images = ImageService(client, check_mode=check_mode)
-        self.actions = []
+        self.actions = self.images.actions  # one list: pulls and container actions, in order
 
     def inspect(self, name_or_id):
         return self.client.get_json_or_none('/containers/%s/json' % quote(name_or_id, safe=''))
@@ -93,20 +91,15 @@ class ContainerService(object):
             if current is None:
                 raise SpecError('image %s (an image id) is not on the engine; ids cannot be pulled.' % image)
             return current
-        _changed, after = self.images.pull(ref, force=(pull == 'always'), current=current)
-        self.actions.extend(self.images.actions)
-        self.images.actions = []
-        return after
+        return self.images.pull(ref, force=(pull == 'always'), current=current)[1]
 
     # -- deciding ------------------------------------------------------------------------------
-    def plan(self, params, container, image):
+    def plan(self, params, values, comparisons, container, image):
         plan = Plan()
         state = params['state']
         if state == 'absent':
             plan.remove = container is not None
             return plan
-        values = normalise_params(params)
-        comparisons = resolve_comparisons(params.get('comparisons'))
         if container is None:
             plan.create = True
         else:
@@ -121,12 +114,13 @@ class ContainerService(object):
                 if params.get('recreate') and not plan.changes:
                     plan.changes.append({'option': 'recreate', 'before': None, 'after': True})
             elif plan.changes:
+                # Every updatable option lives in HostConfig under its update key: build it there.
+                scratch = {}
                 for change in plan.changes:
-                    option = OPTIONS_BY_NAME[change['option']]
-                    value = values[change['option']]
-                    if option.name == 'restart_policy':
-                        value = {'Name': value[0], 'MaximumRetryCount': value[1]}
-                    plan.update[option.updatable] = value
+                    OPTIONS_BY_NAME[change['option']].build(values[change['option']], scratch)
+                plan.update = dict((OPTIONS_BY_NAME[c['option']].updatable,
+                                    scratch['HostConfig'][OPTIONS_BY_NAME[c['option']].updatable])
+                                   for c in plan.changes)
         fresh = plan.create or plan.recreate
         running = is_running(container) and not fresh
         if state == 'started':
@@ -152,9 +146,10 @@ class ContainerService(object):
         return self.client.get_json_or_none('/images/%s/json' % quote(image_id, safe='')) if image_id else None
 
     # -- acting --------------------------------------------------------------------------------
-    def apply(self, params, plan, container, image):
+    def apply(self, params, values, plan, container, image):
         """Carry out the plan; return the container's inspect data afterwards (predicted in check mode)."""
         name = params['name']
+        cid = container['Id'] if container else None
         if params['state'] == 'absent':
             if plan.remove:
                 self.actions.append('Removed container %s' % name)
@@ -167,7 +162,7 @@ class ContainerService(object):
             if not self.check_mode:
                 self._remove(container, params)
                 try:
-                    container = self._create(params, image)
+                    cid = self._create(params, values, image)
                 except EngineError as exc:
                     raise EngineError('Removed container %s (%s) to recreate it, but creating the new one failed: %s '
                                       'No container runs under that name now; fix the cause and run again.'
@@ -175,14 +170,13 @@ class ContainerService(object):
         elif plan.create:
             self.actions.append('Created container %s' % name)
             if not self.check_mode:
-                container = self._create(params, image)
+                cid = self._create(params, values, image)
         elif plan.update:
             self.actions.append('Updated container %s in place (%s)' % (name, ', '.join(sorted(plan.update))))
             if not self.check_mode:
-                self.client.post('/containers/%s/update' % container['Id'], json_body=plan.update)
+                self.client.post('/containers/%s/update' % cid, json_body=plan.update)
         if self.check_mode:
             return container or {}
-        cid = container['Id']
         if plan.stop:
             self.actions.append('Stopped container %s' % name)
             self._stop(cid, params)
@@ -203,8 +197,8 @@ class ContainerService(object):
             return self.inspect(cid) or {}
         return container
 
-    def _create(self, params, image):
-        values = normalise_params(params)
+    def _create(self, params, values, image):
+        """POST /containers/create; the new id (apply inspects once, after starting)."""
         body = build_create_body(params['image'] or image.get('Id'), values)
         try:
             created = self.client.post('/containers/create', params={'name': params['name']}, json_body=body)
@@ -213,7 +207,7 @@ class ContainerService(object):
                               'parallel run): %s' % (params['name'], exc.explanation))
         except NotFound as exc:
             raise EngineError('image: %s' % exc.explanation)
-        return self.inspect(created['Id'])
+        return created['Id']
 
     def _stop_wait(self, params):
         return max(self.client.settings.timeout, (params.get('stop_timeout') or 10) + 30)
@@ -241,9 +235,10 @@ class ContainerService(object):
             if 'already in progress' not in (exc.explanation or ''):
                 raise
         # auto_remove removal is asynchronous: wait until the name is free before re-creating.
-        deadline = time.time() + 30
-        while time.time() < deadline and self.inspect(container['Id']) is not None:
-            time.sleep(0.1)
+        if (container.get('HostConfig') or {}).get('AutoRemove'):
+            deadline = time.time() + 30
+            while time.time() < deadline and self.inspect(container['Id']) is not None:
+                time.sleep(0.1)
 
     def _wait(self, cid, params):
         deadline = time.time() + params.get('wait_timeout', 60)
@@ -264,18 +259,18 @@ class ContainerService(object):
             time.sleep(0.2)
 
     def log_tail(self, container, lines=20):
-        response = self.client._call('GET', '/containers/%s/logs' % container['Id'],
+        data = self.client.get_bytes('/containers/%s/logs' % container['Id'],
                                      params={'stdout': '1', 'stderr': '1', 'tail': str(lines)})
         tty = bool((container.get('Config') or {}).get('Tty'))
-        return decode_log_stream(response.content, tty).rstrip()[-4000:]
+        return decode_log_stream(data, tty).rstrip()[-4000:]
 
     # -- the whole job -------------------------------------------------------------------------
     def converge(self, params):
-        if params['state'] not in STATES:
-            raise SpecError('state must be one of %s.' % ', '.join(STATES))
+        values = comparisons = None
         if params['state'] != 'absent':
-            normalise_params(params)  # bad input fails before any request
-            resolve_comparisons(params.get('comparisons'))
+            # Parsed once, before any request, so bad input fails with nothing done.
+            values = normalise_params(params)
+            comparisons = resolve_comparisons(params.get('comparisons'))
         container = self.inspect(params['name'])
         image = None
         if params['state'] != 'absent':
@@ -285,7 +280,5 @@ class ContainerService(object):
                     image = {'Id': 'sha256:(would be pulled)'}
             elif container is None:
                 raise SpecError('image is required to create container %s.' % params['name'])
-        plan = self.plan(params, container, image)
-        before = container
-        after = self.apply(params, plan, container, image)
-        return plan, before, after
+        plan = self.plan(params, values, comparisons, container, image)
+        return plan, container, self.apply(params, values, plan, container, image)

@@ -152,10 +152,6 @@ class ConnectionSettings(object):
         self.timeout = timeout
         self.api_version = api_version
 
-    @property
-    def host_for_messages(self):
-        return self.docker_host
-
 
 def _split_host_port(hostport, default_port):
     """'h:1', '[::1]:2', 'h' -> (host, port); raises ValueError."""
@@ -297,7 +293,7 @@ def explain_connection_error(exc, settings):
     chain = _exception_chain(exc)
     text = ' '.join(str(e) for e in chain)
     lowered = text.lower()
-    where = settings.host_for_messages
+    where = settings.docker_host
     if settings.socket_path:
         if any(isinstance(e, FileNotFoundError) for e in chain) or 'no such file' in lowered:
             return ('Cannot connect to the Docker daemon at %s: the socket does not exist. '
@@ -329,7 +325,7 @@ def explain_connection_error(exc, settings):
 
 
 def _explain_tls_error(lowered, settings):
-    where = settings.host_for_messages
+    where = settings.docker_host
     if 'wrong version number' in lowered or 'record layer failure' in lowered or 'http request' in lowered:
         return ('TLS handshake with %s failed: the daemon did not answer with TLS. Is it listening without '
                 '--tlsverify (plaintext, port 2375)? Use the daemon\'s TLS port.' % where)
@@ -469,7 +465,7 @@ class EngineClient(object):
                 timeout=timeout if timeout is not None else self.settings.timeout)
         except requests.exceptions.RequestException as exc:
             raise EngineConnectionError(explain_connection_error(exc, self.settings))
-        except (OSError, ssl.SSLError) as exc:
+        except OSError as exc:  # ssl.SSLError is an OSError
             raise EngineConnectionError(explain_connection_error(exc, self.settings))
         if response.status_code >= 400:
             self._raise_for_status(method, path, response)
@@ -496,6 +492,10 @@ class EngineClient(object):
 
     def get_json(self, path, params=None, versioned=True):
         return self._call('GET', path, versioned=versioned, params=params).json()
+
+    def get_bytes(self, path, params=None):
+        """GET path; the raw body (container logs are framed bytes, not JSON)."""
+        return self._call('GET', path, params=params).content
 
     def get_json_or_none(self, path, params=None):
         """GET path; None when the daemon answers 404."""

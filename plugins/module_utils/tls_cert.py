@@ -73,7 +73,7 @@ def parse_san(text):
             raise CertificateError('subject_alt_names: %r is not a valid IPv4 or IPv6 address.' % value)
     if kind == 'DNS':
         return _dns_name(rest.strip(), value)
-    if sep and kind not in ('',):
+    if sep and kind:
         try:
             return x509.IPAddress(ipaddress.ip_address(value))  # a bare IPv6 address has colons
         except ValueError:

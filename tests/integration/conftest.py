@@ -2,34 +2,27 @@
 
 The test bed (tests/testbed/ensure-engine.sh) starts dockerd; these fixtures build the offline
 images, save archives for ``source: load``, and start a second dockerd that listens only with
-``--tlsverify`` on a loopback port, using certificates issued by docker_tls_cert.
+``--tlsverify`` on a loopback port, using certificates issued by docker_tls_cert (engine_bed.py).
 """
 
-import json
 import os
-import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 import uuid
 
 import pytest
 
-from tprov_testlib import COLLECTIONS_DIR, REPO_ROOT, docker, run_module
-
-DOCKER_SOCK = '/var/run/docker.sock'
-BUSYBOX = 'tprov-test/busybox:latest'
-TESTBED = os.path.join(REPO_ROOT, 'tests', 'testbed')
-
-
-def engine_answers():
-    proc = subprocess.run(['curl', '-sf', '--max-time', '3', '--unix-socket', DOCKER_SOCK, 'http://d/_ping'],
-                          capture_output=True, text=True, check=False)
-    return proc.returncode == 0 and proc.stdout.strip() == 'OK'
+from engine_bed import (
+    BUSYBOX,
+    DOCKER_SOCK,
+    TLSDaemon,
+    ansible_playbook,
+    build_busybox,
+    engine_answers,
+    free_port,
+    issue_pki,
+)
+from tprov_testlib import docker
 
 
 @pytest.fixture(scope='session', autouse=True)
@@ -38,12 +31,6 @@ def engine():
         pytest.fail('No Docker engine answers on %s: run tests/testbed/ensure-engine.sh first '
                     '(scripts/test-all does).' % DOCKER_SOCK)
     return DOCKER_SOCK
-
-
-def build_busybox(name, marker=''):
-    subprocess.run([os.path.join(TESTBED, 'build-busybox-image.sh'), name, marker], check=True,
-                   capture_output=True, text=True)
-    return docker('image', 'inspect', '--format', '{{.Id}}', name).stdout.strip()
 
 
 @pytest.fixture(scope='session')
@@ -83,83 +70,6 @@ def unique_name():
         docker('rmi', '-f', *doomed, check=False)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-class TLSDaemon(object):
-    """A second dockerd, TLS-only on a loopback port, with its own bridge and data root."""
-
-    def __init__(self, base, pki, port, bridge):
-        self.base = base
-        self.pki = pki
-        self.port = port
-        self.bridge = bridge
-        self.proc = None
-        self.host = 'tcp://127.0.0.1:%d' % port
-
-    def client_args(self, bundle='client'):
-        return dict(docker_host=self.host, validate_certs=True,
-                    ca_path=os.path.join(self.pki, 'ca.pem'),
-                    client_cert=os.path.join(self.pki, bundle, 'cert.pem'),
-                    client_key=os.path.join(self.pki, bundle, 'key.pem'))
-
-    def start(self):
-        # Its own bridge: with --bridge=none a second daemon deletes the first engine's docker0.
-        subprocess.run(['ip', 'link', 'add', 'name', self.bridge, 'type', 'bridge'], capture_output=True, check=False)
-        subprocess.run(['ip', 'addr', 'add', '172.31.254.1/24', 'dev', self.bridge], capture_output=True, check=False)
-        subprocess.run(['ip', 'link', 'set', self.bridge, 'up'], check=True)
-        self.log = open(os.path.join(self.base, 'dockerd.log'), 'w')
-        self.proc = subprocess.Popen(
-            ['dockerd', '--data-root', os.path.join(self.base, 'data'),
-             '--exec-root', os.path.join(self.base, 'exec'), '--pidfile', os.path.join(self.base, 'pid'),
-             '-H', 'tcp://127.0.0.1:%d' % self.port, '--tlsverify',
-             '--tlscacert=%s' % os.path.join(self.pki, 'ca.pem'),
-             '--tlscert=%s' % os.path.join(self.pki, 'server', 'server-cert.pem'),
-             '--tlskey=%s' % os.path.join(self.pki, 'server', 'server-key.pem'),
-             '--iptables=false', '--ip-masq=false', '--ip-forward=false', '--bridge=%s' % self.bridge],
-            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError('TLS dockerd exited: %s' % open(self.log.name).read()[-2000:])
-            with open(self.log.name) as handle:
-                if 'API listen on' in handle.read():
-                    return
-            time.sleep(0.3)
-        raise RuntimeError('TLS dockerd did not start: %s' % open(self.log.name).read()[-2000:])
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-        subprocess.run(['ip', 'link', 'del', self.bridge], capture_output=True, check=False)
-        subprocess.run(['umount', '-R', os.path.join(self.base, 'data')], capture_output=True, check=False)
-
-
-def issue_pki(pki, server_sans=('IP:127.0.0.1', 'DNS:localhost'), key_type='ecdsa'):
-    """CA + server + client through docker_tls_cert itself: the module under test makes the test's PKI."""
-    os.makedirs(os.path.join(pki, 'server'), exist_ok=True)
-    os.makedirs(os.path.join(pki, 'client'), exist_ok=True)
-    common = dict(key_type=key_type)
-    for args in (dict(kind='ca', dir=pki),
-                 dict(kind='server', dir=os.path.join(pki, 'server'), ca_path=os.path.join(pki, 'ca.pem'),
-                      ca_key_path=os.path.join(pki, 'ca-key.pem'), subject_alt_names=list(server_sans)),
-                 dict(kind='client', dir=os.path.join(pki, 'client'), ca_path=os.path.join(pki, 'ca.pem'),
-                      ca_key_path=os.path.join(pki, 'ca-key.pem'), common_name='admin')):
-        args.update(common)
-        result = run_module('docker_tls_cert', args)
-        assert not result.failed, result
-    # The Docker CLI looks for ca.pem beside cert.pem/key.pem in DOCKER_CERT_PATH.
-    shutil.copy(os.path.join(pki, 'ca.pem'), os.path.join(pki, 'client', 'ca.pem'))
-    return pki
-
-
 @pytest.fixture(scope='session')
 def tls_daemon(engine, workdir):
     base = os.path.join(workdir, 'tlsd')
@@ -177,36 +87,8 @@ def foreign_pki(workdir):
     return issue_pki(os.path.join(workdir, 'foreign-pki'))
 
 
-def ansible_playbook(playbook, workdir, extra_args=(), env=None):
-    """Run a real ansible-playbook with this checkout as tprov.docker; returns (rc, output, recap)."""
-    path = os.path.join(workdir, 'play-%s.yml' % uuid.uuid4().hex[:8])
-    with open(path, 'w') as handle:
-        handle.write(playbook)
-    run_env = dict(os.environ)
-    run_env.update({'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS_DIR, 'ANSIBLE_NOCOLOR': '1',
-                    'ANSIBLE_RETRY_FILES_ENABLED': '0', 'ANSIBLE_LOCALHOST_WARNING': '0',
-                    'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
-                    # localhost runs the modules with this venv's Python, which has requests & co.
-                    'ANSIBLE_PYTHON_INTERPRETER': sys.executable})
-    if env:
-        run_env.update(env)
-    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
-               '-c', 'local', path] + list(extra_args)
-    proc = subprocess.run(command, capture_output=True, text=True, env=run_env, check=False)
-    output = proc.stdout + proc.stderr
-    recap = {}
-    match = re.search(r'localhost\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', output)
-    if match:
-        recap = dict(zip(('ok', 'changed', 'unreachable', 'failed'), map(int, match.groups())))
-    return proc.returncode, output, recap
-
-
 @pytest.fixture
 def playbook(workdir):
     def _run(text, *extra_args, **kwargs):
         return ansible_playbook(text, workdir, extra_args, **kwargs)
     return _run
-
-
-def load_json(text):
-    return json.loads(text)

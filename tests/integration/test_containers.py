@@ -124,7 +124,7 @@ def test_check_mode_and_diff(busybox_image, unique_name):
 
 
 def test_reimported_image_recreates(unique_name):
-    from conftest import build_busybox
+    from engine_bed import build_busybox
     image = 'tprov-it/%s:app' % unique_name
     first_id = build_busybox(image, marker='v1')
     args = {'name': unique_name, 'image': image, 'command': 'sleep 300'}
@@ -187,8 +187,10 @@ def test_name_conflict_on_create(busybox_image, unique_name):
     service = ContainerService(client)
     docker('create', '--name', unique_name, busybox_image, 'sleep', '1')
     image = service.ensure_image(busybox_image, 'never')
+    from ansible_collections.tprov.docker.plugins.module_utils.container_spec import normalise_params
+    params = {'name': unique_name, 'image': busybox_image, 'command': 'sleep 300'}
     with pytest.raises(EngineError) as info:
-        service._create({'name': unique_name, 'image': busybox_image, 'command': 'sleep 300'}, image)
+        service._create(params, normalise_params(params), image)
     assert str(info.value).startswith('name: a container named %s already exists' % unique_name)
 
 

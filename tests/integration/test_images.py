@@ -75,7 +75,7 @@ def test_load_into_engine_that_lacks_the_image(busybox_archive, tls_daemon, uniq
 
 
 def test_load_follows_a_new_archive_under_the_same_tag(unique_name, workdir):
-    from conftest import build_busybox
+    from engine_bed import build_busybox
     ref = 'tprov-it/%s:moving' % unique_name
     first_id = build_busybox(ref, marker='one')
     first_tar = os.path.join(workdir, '%s-1.tar' % unique_name)

@@ -8,7 +8,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
-from conftest import TLSDaemon, free_port, issue_pki
+from engine_bed import TLSDaemon, free_port, issue_pki
 from tprov_testlib import docker, run_module
 
 

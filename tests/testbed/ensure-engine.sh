@@ -10,7 +10,9 @@ ping_engine() { curl -sf --max-time 3 --unix-socket "$sock" http://docker/_ping 
 
 need=()
 command -v dockerd >/dev/null || need+=(docker.io)
-[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx sh || need+=(busybox-static)
+# The test image copies /bin/busybox into an empty rootfs: only the static build runs there
+# (Debian's plain busybox package is dynamically linked).
+dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'install ok installed' || need+=(busybox-static)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v ip >/dev/null || need+=(iproute2)
 command -v curl >/dev/null || need+=(curl)
