@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
 import re
 import shlex
 
@@ -233,6 +234,38 @@ def parse_ulimits(specs, option='ulimits'):
     return sorted(result, key=lambda u: u['Name'])
 
 
+def parse_networks(specs, network_mode=None, option='networks'):
+    """[{name, aliases, ipv4_address, ipv6_address}] -> ordered {name: settings}."""
+    if network_mode in ('host', 'none') or (network_mode or '').startswith('container:'):
+        raise SpecError('%s cannot be used with network_mode %s: a container in that mode has no networks '
+                        'of its own. Drop one of the two.' % (option, network_mode))
+    result = {}
+    for index, spec in enumerate(specs):
+        if not isinstance(spec, dict) or not spec.get('name'):
+            raise SpecError('%s[%d] needs a name (e.g. {name: backend, aliases: [db]}).' % (option, index))
+        name = str(spec['name'])
+        if name in result:
+            raise SpecError('%s lists network %s twice; give it once with all its aliases.' % (option, name))
+        for field in ('ipv4_address', 'ipv6_address'):
+            address = spec.get(field)
+            if address:
+                try:
+                    ip = ipaddress.ip_address(u'%s' % address)
+                except ValueError:
+                    raise SpecError('%s[%d].%s: %r is not an IP address.' % (option, index, field, address))
+                if ip.version != (4 if field == 'ipv4_address' else 6):
+                    raise SpecError('%s[%d].%s: %s is an IPv%d address.' % (option, index, field, address, ip.version))
+        aliases = spec.get('aliases')
+        result[name] = {'aliases': sorted(set(str(a) for a in aliases)) if aliases is not None else None,
+                        'ipv4_address': spec.get('ipv4_address') or None,
+                        'ipv6_address': spec.get('ipv6_address') or None}
+    if result and network_mode:
+        # The network named by network_mode is one the container is meant to be on.
+        result.setdefault('bridge' if network_mode == 'default' else network_mode,
+                          {'aliases': None, 'ipv4_address': None, 'ipv6_address': None})
+    return result
+
+
 def parse_healthcheck(spec, option='healthcheck'):
     if spec is None:
         return None
@@ -266,13 +299,15 @@ class Option(object):
     ``POST /containers/{id}/update`` key when it can change without a recreate.
     """
 
-    def __init__(self, name, build, desired, actual, default_comparison='strict', updatable=None):
+    def __init__(self, name, build, desired, actual, default_comparison='strict', updatable=None, same=None):
         self.name = name
         self.build = build
         self.desired = desired
         self.actual = actual
         self.default_comparison = default_comparison
         self.updatable = updatable
+        # same(wanted, current, mode) -> bool, for options whose comparison is not plain equality.
+        self.same = same
 
 
 def _config(key):
@@ -382,6 +417,85 @@ def _network_mode_actual(container, image):
     return 'bridge' if mode == 'default' else mode
 
 
+# Networks: {name: {aliases, ipv4_address, ipv6_address}}; a key left out (None) is not compared.
+NETWORK_FIELDS = ('aliases', 'ipv4_address', 'ipv6_address')
+
+
+def endpoint_config(settings):
+    """One network's EndpointConfig for create or connect."""
+    config = {}
+    if settings.get('aliases'):
+        config['Aliases'] = list(settings['aliases'])
+    ipam = {}
+    if settings.get('ipv4_address'):
+        ipam['IPv4Address'] = settings['ipv4_address']
+    if settings.get('ipv6_address'):
+        ipam['IPv6Address'] = settings['ipv6_address']
+    if ipam:
+        config['IPAMConfig'] = ipam
+    return config
+
+
+def _networks_build(value, body):
+    """The first listed network is the container's own (as ``docker run --network``) unless
+    network_mode names one; only that one goes into the create body, because engines before API
+    1.44 accept a single EndpointsConfig entry. ContainerService connects the others after create."""
+    if not value:
+        return
+    host = body.setdefault('HostConfig', {})
+    primary = host.setdefault('NetworkMode', next(iter(value)))
+    if primary in value:
+        body['NetworkingConfig'] = {'EndpointsConfig': {primary: endpoint_config(value[primary])}}
+
+
+def _networks_actual(container, image):
+    short_id = (container.get('Id') or '')[:12]
+    result = {}
+    for name, endpoint in (((container.get('NetworkSettings') or {}).get('Networks')) or {}).items():
+        endpoint = endpoint or {}
+        ipam = endpoint.get('IPAMConfig') or {}
+        # Engines before API 1.45 add the container's short id to the aliases on user networks.
+        aliases = sorted(set(a for a in endpoint.get('Aliases') or [] if a != short_id))
+        result[name] = {'aliases': aliases, 'ipv4_address': ipam.get('IPv4Address') or None,
+                        'ipv6_address': ipam.get('IPv6Address') or None}
+    return result
+
+
+def network_settings_differ(wanted, current):
+    """The fields the user set that differ on a connected network (a reconnect fixes them)."""
+    return [field for field in NETWORK_FIELDS
+            if wanted.get(field) is not None and
+            (sorted(wanted[field]) if field == 'aliases' else wanted[field]) != current.get(field)]
+
+
+def network_operations(wanted, current, mode):
+    """[(operation, name, settings)] that bring ``current`` to ``wanted``.
+
+    ``connect`` carries the settings to connect with, ``disconnect`` the settings the network had
+    (so a failed reconnect can be undone). A connected network whose aliases or addresses differ is
+    reconnected; fields the user did not set keep their current values. ``strict`` also
+    disconnects networks that are not listed.
+    """
+    operations = []
+    if mode == 'strict':
+        operations.extend(('disconnect', name, current[name]) for name in current if name not in wanted)
+    for name, settings in wanted.items():
+        if name not in current:
+            operations.append(('connect', name, settings))
+        elif network_settings_differ(settings, current[name]):
+            merged = dict((field, settings[field] if settings.get(field) is not None else current[name].get(field))
+                          for field in NETWORK_FIELDS)
+            operations.extend([('disconnect', name, current[name]), ('connect', name, merged)])
+    return operations
+
+
+def _networks_same(wanted, current, mode):
+    for name, settings in wanted.items():
+        if name not in current or network_settings_differ(settings, current[name]):
+            return False
+    return mode != 'strict' or set(current) <= set(wanted)
+
+
 def _log_build(value, body):
     body.setdefault('HostConfig', {})['LogConfig'] = {'Type': value[0], 'Config': value[1]}
 
@@ -439,6 +553,8 @@ OPTIONS = [
     Option('restart_policy', _restart_build, _same, _restart_actual, updatable='RestartPolicy'),
     Option('network_mode', _set_host('NetworkMode'), lambda v: 'bridge' if v == 'default' else v,
            _network_mode_actual),
+    # Connected and disconnected in place (ContainerService), never a reason to recreate.
+    Option('networks', _networks_build, _same, _networks_actual, 'allow_more_present', same=_networks_same),
     _plain('dns_servers', 'Dns', where='host', empty=[]),
     _plain('dns_search_domains', 'DnsSearch', where='host', empty=[]),
     Option('etc_hosts', _set_host('ExtraHosts'), sorted, _etc_hosts_actual),
@@ -489,6 +605,8 @@ def normalise_params(params):
             values[name] = p[name]
     if p.get('working_dir') is not None and not str(p['working_dir']).startswith('/'):
         raise SpecError('working_dir must be an absolute path, not %r.' % p['working_dir'])
+    if p.get('networks') is not None:
+        values['networks'] = parse_networks(p['networks'], p.get('network_mode'))
     if p.get('published_ports') is not None:
         values['published_ports'] = parse_published_ports(p['published_ports'])
     if p.get('exposed_ports') is not None:
@@ -579,7 +697,9 @@ def differences(values, container, image, comparisons):
         option = OPTIONS_BY_NAME[name]
         wanted = option.desired(wanted)
         current = option.actual(container, image)
-        if name == 'env' and mode == 'strict':
+        if option.same is not None:
+            same = option.same(wanted, current, mode)
+        elif name == 'env' and mode == 'strict':
             expected = _image_env(image)
             expected.update(wanted)
             same = current == expected

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
 import struct
 import time
 
@@ -25,6 +26,8 @@ from ansible_collections.tprov.docker.plugins.module_utils.container_spec import
     SpecError,
     build_create_body,
     differences,
+    endpoint_config,
+    network_operations,
     normalise_params,
     resolve_comparisons,
 )
@@ -39,6 +42,7 @@ class Plan(object):
         self.create = False
         self.recreate = False
         self.update = {}
+        self.networks = []  # ('connect' | 'disconnect', network name, settings), in order
         self.start = False
         self.stop = False
         self.restart = False
@@ -47,7 +51,8 @@ class Plan(object):
 
     @property
     def changed(self):
-        return any((self.create, self.recreate, self.update, self.start, self.stop, self.restart, self.remove))
+        return any((self.create, self.recreate, self.update, self.networks, self.start, self.stop, self.restart,
+                    self.remove))
 
 
 def decode_log_stream(data, tty):
@@ -60,6 +65,23 @@ def decode_log_stream(data, tty):
         out.append(data[offset + 8:offset + 8 + size].decode('utf-8', 'replace'))
         offset += 8 + size
     return ''.join(out)
+
+
+def check_addresses_fit(network, settings):
+    """A fixed address must lie in one of the network's subnets: the engine would only say so when
+    the container starts, after it was created."""
+    subnets = [ipaddress.ip_network(u'%s' % c['Subnet'], strict=False)
+               for c in ((network.get('IPAM') or {}).get('Config') or []) if c.get('Subnet')]
+    for field in ('ipv4_address', 'ipv6_address'):
+        address = settings.get(field)
+        if not address:
+            continue
+        ip = ipaddress.ip_address(u'%s' % address)
+        if not any(ip.version == net.version and ip in net for net in subnets):
+            raise SpecError('networks: %s %s is not in a subnet of network %s (%s); pick an address from it, '
+                            'or create the network with --subnet.' % (
+                                field, address, network.get('Name'),
+                                ', '.join(str(n) for n in subnets) or 'no subnet configured'))
 
 
 def is_running(container):
@@ -116,11 +138,14 @@ class ContainerService(object):
             elif plan.changes:
                 # Every updatable option lives in HostConfig under its update key: build it there.
                 scratch = {}
-                for change in plan.changes:
-                    OPTIONS_BY_NAME[change['option']].build(values[change['option']], scratch)
-                plan.update = dict((OPTIONS_BY_NAME[c['option']].updatable,
-                                    scratch['HostConfig'][OPTIONS_BY_NAME[c['option']].updatable])
-                                   for c in plan.changes)
+                limits = [c['option'] for c in plan.changes if c['option'] != 'networks']
+                for name in limits:
+                    OPTIONS_BY_NAME[name].build(values[name], scratch)
+                plan.update = dict((OPTIONS_BY_NAME[name].updatable,
+                                    scratch['HostConfig'][OPTIONS_BY_NAME[name].updatable]) for name in limits)
+                if len(limits) < len(plan.changes):
+                    plan.networks = network_operations(values['networks'], OPTIONS_BY_NAME['networks'].actual(
+                        container, None), comparisons['networks'])
         fresh = plan.create or plan.recreate
         running = is_running(container) and not fresh
         if state == 'started':
@@ -137,6 +162,8 @@ class ContainerService(object):
 
     @staticmethod
     def _updatable(option_name):
+        if option_name == 'networks':
+            return True  # connect / disconnect while the container lives
         option = OPTIONS_BY_NAME.get(option_name)
         return bool(option and option.updatable)
 
@@ -171,10 +198,12 @@ class ContainerService(object):
             self.actions.append('Created container %s' % name)
             if not self.check_mode:
                 cid = self._create(params, values, image)
-        elif plan.update:
-            self.actions.append('Updated container %s in place (%s)' % (name, ', '.join(sorted(plan.update))))
-            if not self.check_mode:
-                self.client.post('/containers/%s/update' % cid, json_body=plan.update)
+        else:
+            if plan.update:
+                self.actions.append('Updated container %s in place (%s)' % (name, ', '.join(sorted(plan.update))))
+                if not self.check_mode:
+                    self.client.post('/containers/%s/update' % cid, json_body=plan.update)
+            self._apply_network_operations(plan.networks, name, cid)
         if self.check_mode:
             return container or {}
         if plan.stop:
@@ -198,7 +227,11 @@ class ContainerService(object):
         return container
 
     def _create(self, params, values, image):
-        """POST /containers/create; the new id (apply inspects once, after starting)."""
+        """POST /containers/create, then connect the networks beyond the first; the new id.
+
+        A container whose extra networks cannot be connected is removed again, so a failure leaves
+        nothing half-made. (apply inspects once, after starting.)
+        """
         body = build_create_body(params['image'] or image.get('Id'), values)
         try:
             created = self.client.post('/containers/create', params={'name': params['name']}, json_body=body)
@@ -207,7 +240,70 @@ class ContainerService(object):
                               'parallel run): %s' % (params['name'], exc.explanation))
         except NotFound as exc:
             raise EngineError('image: %s' % exc.explanation)
-        return created['Id']
+        cid = created['Id']
+        primary = body['HostConfig'].get('NetworkMode')
+        try:
+            for network, settings in (values.get('networks') or {}).items():
+                if network != primary:
+                    self._network('connect', network, cid, settings)
+        except EngineError:
+            self.client.delete('/containers/%s' % cid, params={'force': 'true'})
+            raise
+        return cid
+
+    def _apply_network_operations(self, operations, name, cid):
+        disconnected = {}
+        for operation, network, settings in operations:
+            self.actions.append('%s container %s %s network %s' % (
+                'Connected' if operation == 'connect' else 'Disconnected', name,
+                'to' if operation == 'connect' else 'from', network))
+            if self.check_mode:
+                continue
+            try:
+                self._network(operation, network, cid, settings)
+            except EngineError:
+                if network in disconnected:
+                    # A reconnect with new settings failed: put the old endpoint back, then report.
+                    self._network('connect', network, cid, disconnected[network])
+                raise
+            if operation == 'disconnect':
+                disconnected[network] = settings
+
+    def _network(self, operation, network, cid, settings):
+        body = {'Container': cid}
+        if operation == 'connect':
+            body['EndpointConfig'] = endpoint_config(settings)
+        try:
+            self.client.post('/networks/%s/%s' % (quote(network, safe=''), operation), json_body=body)
+        except EngineError as exc:
+            raise EngineError('networks: could not %s container %s %s network %s: %s' % (
+                operation, cid[:12], 'to' if operation == 'connect' else 'from', network,
+                getattr(exc, 'explanation', None) or exc))
+
+    def resolve_networks(self, values, container):
+        """Check that every listed network the container is not on exists, and key it by its name.
+
+        Costs one request per such network, none when the container is already on all of them; a
+        network given by id then compares equal to the name the engine reports.
+        """
+        wanted = values.get('networks')
+        if not wanted:
+            return
+        connected = OPTIONS_BY_NAME['networks'].actual(container or {}, None)
+        resolved = {}
+        for name, settings in wanted.items():
+            current = connected.get(name)
+            new_address = current is not None and any(
+                settings.get(field) and settings[field] != current.get(field) for field in ('ipv4_address', 'ipv6_address'))
+            if current is None or new_address:
+                network = self.client.get_json_or_none('/networks/%s' % quote(name, safe=''))
+                if network is None:
+                    raise SpecError('networks: network %s does not exist on the engine; create it first '
+                                    '(docker network create %s) or remove it from networks.' % (name, name))
+                check_addresses_fit(network, settings)
+                name = network.get('Name') or name
+            resolved[name] = settings
+        values['networks'] = resolved
 
     def _stop_wait(self, params):
         return max(self.client.settings.timeout, (params.get('stop_timeout') or 10) + 30)
@@ -274,6 +370,7 @@ class ContainerService(object):
         container = self.inspect(params['name'])
         image = None
         if params['state'] != 'absent':
+            self.resolve_networks(values, container)
             if params.get('image'):
                 image = self.ensure_image(params['image'], params.get('pull') or 'missing')
                 if image is None:  # check mode, would pull

@@ -79,6 +79,8 @@ options:
         V(strict), V(ignore) or V(allow_more_present).
       - By default V(env), V(labels) and V(exposed_ports) allow more present (the image adds its own);
         all else is strict.
+      - V(networks) also allows more present by default (the container may be on networks it does not
+        list); set it to V(strict) to disconnect the container from every network not listed.
     type: dict
   wait:
     description:
@@ -172,6 +174,31 @@ options:
   network_mode:
     description: V(bridge), V(host), V(none), V(container:NAME) or a network name.
     type: str
+  networks:
+    description:
+      - Networks to connect the container to, each with optional aliases and fixed addresses.
+      - Without O(network_mode), the first network listed is the container's own (as
+        C(docker run --network)); the others are connected after it is created.
+      - Changes are made in place (connect, disconnect, or reconnect when aliases or addresses differ),
+        never by recreating the container. See O(comparisons) for disconnecting networks not listed.
+      - The networks must exist; a missing one fails the task before anything is changed.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: The network's name (or id).
+        type: str
+        required: true
+      aliases:
+        description: Network-scoped aliases (user-defined networks only). Compared exactly when given.
+        type: list
+        elements: str
+      ipv4_address:
+        description: A fixed IPv4 address from the network's subnet.
+        type: str
+      ipv6_address:
+        description: A fixed IPv6 address from the network's subnet.
+        type: str
   dns_servers:
     description: DNS servers.
     type: list
@@ -271,6 +298,18 @@ EXAMPLES = r'''
       interval: 5s
     wait: true
 
+- name: On two user-defined networks, with an alias and a fixed address on the second
+  tprov.docker.docker_api_container:
+    name: api
+    image: registry.example.com/team/api:2.0
+    networks:
+      - name: frontend
+      - name: backend
+        aliases: [api-internal]
+        ipv4_address: 172.30.0.10
+    comparisons:
+      networks: strict   # disconnect from any network not listed
+
 - name: Remove it
   tprov.docker.docker_api_container:
     name: web
@@ -349,6 +388,12 @@ def main():
             restart_policy=dict(type='str', choices=['no', 'always', 'on-failure', 'unless-stopped']),
             restart_retries=dict(type='int'),
             network_mode=dict(type='str'),
+            networks=dict(type='list', elements='dict', options=dict(
+                name=dict(type='str', required=True),
+                aliases=dict(type='list', elements='str'),
+                ipv4_address=dict(type='str'),
+                ipv6_address=dict(type='str'),
+            )),
             dns_servers=dict(type='list', elements='str'),
             dns_search_domains=dict(type='list', elements='str'),
             etc_hosts=dict(type='dict'),

@@ -1,5 +1,6 @@
 """docker_api_container against the real engine: every option converges exactly once."""
 
+import json
 import os
 
 import pytest
@@ -246,3 +247,99 @@ def test_container_info(busybox_image, unique_name):
     every = run_module('docker_api_container_info', {'all': True, 'filters': {'label': ['tprov.test=%s' % unique_name]}})
     assert [c['Names'] for c in every['containers']] == [['/' + unique_name]]
     assert run_module('docker_api_container_info', {'name': ' '}).failed
+
+
+@pytest.fixture
+def two_networks(unique_name):
+    """Two user-defined networks (the second with a subnet, for fixed addresses), removed after."""
+    names = ['%s-front' % unique_name, '%s-back' % unique_name]
+    docker('network', 'create', names[0])
+    docker('network', 'create', '--subnet', '172.31.240.0/24', names[1])
+    yield names
+    ids = docker('ps', '-aq', '--filter', 'name=%s' % unique_name, check=False).stdout.split()
+    if ids:
+        docker('rm', '-f', *ids, check=False)
+    docker('network', 'rm', *names, check=False)
+
+
+def _networks_of(name):
+    data = json.loads(docker('inspect', name).stdout)[0]
+    return data['Id'], data['HostConfig']['NetworkMode'], dict(
+        (net, (sorted(a for a in (ep.get('Aliases') or []) if a != data['Id'][:12]),
+               (ep.get('IPAMConfig') or {}).get('IPv4Address')))
+        for net, ep in data['NetworkSettings']['Networks'].items())
+
+
+def test_networks_connect_reconnect_disconnect_in_place(busybox_image, unique_name, two_networks):
+    front, back = two_networks
+    args = {'name': unique_name, 'image': busybox_image, 'command': 'sleep 300',
+            'networks': [{'name': front, 'aliases': ['web']}]}
+    created = run_module('docker_api_container', args)
+    assert created['changed']
+    cid, mode, nets = _networks_of(unique_name)
+    assert mode == front and nets == {front: (['web'], None)}
+    assert run_module('docker_api_container', args)['changed'] is False
+
+    # A second network with a fixed address: connected in place, the container is not recreated.
+    two = dict(args, networks=args['networks'] + [{'name': back, 'ipv4_address': '172.31.240.10'}])
+    check = run_module('docker_api_container', two, check=True, diff=True)
+    assert check['changed'] and check['actions'] == ['Connected container %s to network %s' % (unique_name, back)]
+    assert set(_networks_of(unique_name)[2]) == {front}
+    added = run_module('docker_api_container', two, diff=True)
+    assert added['changed'] and [c['option'] for c in added['changes']] == ['networks']
+    assert back in added['diff']['after']['networks'] and back not in added['diff']['before']['networks']
+    assert _networks_of(unique_name) == (cid, front, {front: (['web'], None), back: ([], '172.31.240.10')})
+    assert added['container']['State']['Running']
+    assert run_module('docker_api_container', two)['changed'] is False
+
+    # New aliases on a connected network: disconnect and connect again, keeping what was not given.
+    renamed = dict(two, networks=[{'name': front, 'aliases': ['web', 'www']}, {'name': back}])
+    moved = run_module('docker_api_container', renamed)
+    assert moved['changed'] and moved['actions'] == [
+        'Disconnected container %s from network %s' % (unique_name, front),
+        'Connected container %s to network %s' % (unique_name, front)]
+    assert _networks_of(unique_name)[2] == {front: (['web', 'www'], None), back: ([], '172.31.240.10')}
+    assert run_module('docker_api_container', renamed)['changed'] is False
+
+    # Leaving a network out changes nothing by default; comparisons networks: strict disconnects it.
+    only_front = dict(args, networks=[{'name': front}])
+    assert run_module('docker_api_container', only_front)['changed'] is False
+    strict = dict(only_front, comparisons={'networks': 'strict'})
+    dropped = run_module('docker_api_container', strict)
+    assert dropped['actions'] == ['Disconnected container %s from network %s' % (unique_name, back)]
+    assert _networks_of(unique_name)[0] == cid and set(_networks_of(unique_name)[2]) == {front}
+    assert run_module('docker_api_container', strict)['changed'] is False
+
+    # A network given by id compares equal to the name the engine reports.
+    front_id = docker('network', 'inspect', '--format', '{{.Id}}', front).stdout.strip()
+    assert run_module('docker_api_container', dict(args, networks=[{'name': front_id}]))['changed'] is False
+
+    # Recreating for another reason keeps every listed network, connected at create time.
+    recreated = run_module('docker_api_container', dict(two, env={'X': '1'}))
+    assert recreated['changed'] and recreated['container']['Id'] != cid
+    assert _networks_of(unique_name)[1:] == (front, {front: (['web'], None), back: ([], '172.31.240.10')})
+
+
+def test_networks_bad_input_leaves_nothing(busybox_image, unique_name, two_networks):
+    front, back = two_networks
+    base = {'name': unique_name, 'image': busybox_image, 'command': 'sleep 300'}
+    missing = run_module('docker_api_container', dict(base, networks=[{'name': front}, {'name': unique_name + '-x'}]))
+    assert missing.failed and missing['msg'].startswith('networks: network %s-x does not exist' % unique_name)
+    host = run_module('docker_api_container', dict(base, network_mode='host', networks=[{'name': front}]))
+    assert host.failed and 'network_mode host' in host['msg']
+    # The engine would refuse an address outside the subnet only at start, after the create.
+    outside = run_module('docker_api_container', dict(base, networks=[
+        {'name': front}, {'name': back, 'ipv4_address': '10.99.0.5'}]))
+    assert outside.failed and 'ipv4_address 10.99.0.5 is not in a subnet of network %s (172.31.240.0/24)' % back \
+        in outside['msg'], outside['msg']
+    assert docker('ps', '-aq', '--filter', 'name=^%s$' % unique_name).stdout.strip() == ''
+
+    # An address another container holds: the reconnect fails and the old endpoint is put back.
+    holder = dict(base, name=unique_name + '-holder', networks=[{'name': back, 'ipv4_address': '172.31.240.20'}])
+    assert not run_module('docker_api_container', holder).failed
+    mine = dict(base, networks=[{'name': back, 'ipv4_address': '172.31.240.21', 'aliases': ['db']}])
+    cid = run_module('docker_api_container', mine)['container']['Id']
+    clash = run_module('docker_api_container', dict(mine, networks=[{'name': back, 'ipv4_address': '172.31.240.20'}]))
+    assert clash.failed and clash['msg'].startswith('networks: could not connect'), clash['msg']
+    assert _networks_of(unique_name) == (cid, back, {back: (['db'], '172.31.240.21')})
+    assert run_module('docker_api_container', mine)['changed'] is False

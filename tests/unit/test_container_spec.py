@@ -75,3 +75,63 @@ def test_create_body():
     assert body['HostConfig']['PortBindings'] == {'80/tcp': [{'HostIp': '', 'HostPort': '8080'}]}
     assert body['HostConfig']['RestartPolicy'] == {'Name': 'on-failure', 'MaximumRetryCount': 3}
     assert body['OpenStdin'] is True and body['HostConfig']['Memory'] == 1024 * 1024
+
+
+def _net(aliases=None, ipv4=None, ipv6=None):
+    return {'aliases': aliases, 'ipv4_address': ipv4, 'ipv6_address': ipv6}
+
+
+def test_networks_parse_keeps_order_and_adds_network_mode():
+    parsed = cs.parse_networks([{'name': 'b', 'aliases': ['y', 'x', 'x']}, {'name': 'a', 'ipv4_address': '10.0.0.5'}])
+    assert list(parsed) == ['b', 'a']
+    assert parsed['b'] == _net(['x', 'y']) and parsed['a'] == _net(ipv4='10.0.0.5')
+    with_mode = cs.parse_networks([{'name': 'a'}], network_mode='default')
+    assert list(with_mode) == ['a', 'bridge']
+
+
+@pytest.mark.parametrize('specs,mode,needle', [
+    ([{'name': 'a'}], 'host', 'network_mode host'),
+    ([{'name': 'a'}], 'container:other', 'network_mode container:other'),
+    ([{'aliases': ['x']}], None, 'networks[0] needs a name'),
+    ([{'name': 'a'}, {'name': 'a'}], None, 'twice'),
+    ([{'name': 'a', 'ipv4_address': '10.0.0.300'}], None, 'networks[0].ipv4_address'),
+    ([{'name': 'a', 'ipv4_address': 'fd00::1'}], None, 'IPv6 address'),
+    ([{'name': 'a', 'ipv6_address': '10.0.0.1'}], None, 'IPv4 address'),
+])
+def test_networks_bad_input(specs, mode, needle):
+    with pytest.raises(cs.SpecError) as info:
+        cs.parse_networks(specs, mode)
+    assert needle in str(info.value)
+
+
+def test_networks_build_uses_first_network_as_mode_and_only_its_endpoint():
+    body = cs.build_create_body('img', {'networks': cs.parse_networks([
+        {'name': 'front', 'aliases': ['web']}, {'name': 'back', 'ipv4_address': '10.1.0.9'}])})
+    assert body['HostConfig']['NetworkMode'] == 'front'
+    assert body['NetworkingConfig'] == {'EndpointsConfig': {'front': {'Aliases': ['web']}}}
+    explicit = cs.build_create_body('img', {'network_mode': 'bridge', 'networks': cs.parse_networks(
+        [{'name': 'back'}], 'bridge')})
+    assert explicit['HostConfig']['NetworkMode'] == 'bridge'
+
+
+def test_networks_actual_drops_the_engines_short_id_alias():
+    container = {'Id': '0123456789abcdef', 'NetworkSettings': {'Networks': {
+        'front': {'Aliases': ['web', '0123456789ab'], 'IPAMConfig': None},
+        'back': {'Aliases': None, 'IPAMConfig': {'IPv4Address': '10.1.0.9'}}}}}
+    assert cs.OPTIONS_BY_NAME['networks'].actual(container, None) == {
+        'front': _net(['web']),
+        'back': _net([], ipv4='10.1.0.9')}
+
+
+@pytest.mark.parametrize('wanted,mode,expected', [
+    ({'a': _net()}, 'allow_more_present', []),
+    ({'a': _net(), 'c': _net(['z'])}, 'allow_more_present', [('connect', 'c', _net(['z']))]),
+    ({'a': _net()}, 'strict', [('disconnect', 'b', _net([]))]),
+    ({'a': _net(['new'])}, 'allow_more_present',
+     [('disconnect', 'a', _net(['old'], '10.0.0.2')), ('connect', 'a', _net(['new'], '10.0.0.2'))]),
+    ({'a': _net(ipv4='10.0.0.2'), 'b': _net([])}, 'strict', []),
+])
+def test_network_operations(wanted, mode, expected):
+    current = {'a': _net(['old'], '10.0.0.2'), 'b': _net([])}
+    assert cs.network_operations(wanted, current, mode) == expected
+    assert cs.OPTIONS_BY_NAME['networks'].same(wanted, current, mode) is (expected == [])
