@@ -580,6 +580,8 @@ OPTIONS = [
                                                                   or 'SIGTERM')),
     _plain('stop_timeout', 'StopTimeout'),
     _plain('auto_remove', 'AutoRemove', where='host', empty=False),
+    # The engine reports the mode it chose when none was asked for; compared only when set.
+    _plain('cgroupns_mode', 'CgroupnsMode', where='host'),
 ]
 OPTIONS_BY_NAME = dict((o.name, o) for o in OPTIONS)
 COMPARISON_MODES = ('strict', 'ignore', 'allow_more_present')
@@ -600,7 +602,8 @@ def normalise_params(params):
         if p.get(name) is not None:
             values[name] = stringify_mapping(p[name], name)
     for name in ('hostname', 'domainname', 'user', 'working_dir', 'network_mode', 'read_only', 'privileged',
-                 'init', 'tty', 'interactive', 'auto_remove', 'stop_timeout', 'cpu_shares', 'pids_limit'):
+                 'init', 'tty', 'interactive', 'auto_remove', 'stop_timeout', 'cpu_shares', 'pids_limit',
+                 'cgroupns_mode'):
         if p.get(name) is not None:
             values[name] = p[name]
     if p.get('working_dir') is not None and not str(p['working_dir']).startswith('/'):
@@ -725,3 +728,73 @@ def _plain_value(value):
     if isinstance(value, dict):
         return dict((k, _plain_value(v)) for k, v in value.items())
     return value
+
+
+# The options of docker_api_container (and of each docker_containers entry of docker_api_containers).
+CONTAINER_ARGUMENT_SPEC = dict(
+    name=dict(type='str', required=True),
+    image=dict(type='str'),
+    pull=dict(type='str', default='missing', choices=['missing', 'always', 'never']),
+    state=dict(type='str', default='started', choices=['present', 'started', 'stopped', 'restarted', 'absent']),
+    recreate=dict(type='bool', default=False),
+    restart=dict(type='bool', default=False),
+    force_kill=dict(type='bool', default=False),
+    keep_volumes=dict(type='bool', default=True),
+    comparisons=dict(type='dict'),
+    wait=dict(type='bool', default=False),
+    wait_timeout=dict(type='int', default=60),
+    command=dict(type='raw'),
+    entrypoint=dict(type='list', elements='str'),
+    env=dict(type='dict'),
+    labels=dict(type='dict'),
+    hostname=dict(type='str'),
+    domainname=dict(type='str'),
+    user=dict(type='str'),
+    working_dir=dict(type='str'),
+    published_ports=dict(type='list', elements='str', aliases=['ports']),
+    exposed_ports=dict(type='list', elements='str', aliases=['exposed', 'expose']),
+    volumes=dict(type='list', elements='str'),
+    mounts=dict(type='list', elements='dict', options=dict(
+        target=dict(type='str', required=True),
+        source=dict(type='str'),
+        type=dict(type='str', default='volume', choices=['volume', 'bind', 'tmpfs']),
+        read_only=dict(type='bool', default=False),
+        tmpfs_size=dict(type='str'),
+    )),
+    tmpfs=dict(type='list', elements='str'),
+    read_only=dict(type='bool'),
+    restart_policy=dict(type='str', choices=['no', 'always', 'on-failure', 'unless-stopped']),
+    restart_retries=dict(type='int'),
+    network_mode=dict(type='str'),
+    networks=dict(type='list', elements='dict', options=dict(
+        name=dict(type='str', required=True),
+        aliases=dict(type='list', elements='str'),
+        ipv4_address=dict(type='str'),
+        ipv6_address=dict(type='str'),
+    )),
+    dns_servers=dict(type='list', elements='str'),
+    dns_search_domains=dict(type='list', elements='str'),
+    etc_hosts=dict(type='dict'),
+    memory=dict(type='str'),
+    memory_reservation=dict(type='str'),
+    cpus=dict(type='float'),
+    cpu_shares=dict(type='int'),
+    pids_limit=dict(type='int'),
+    ulimits=dict(type='list', elements='str'),
+    capabilities=dict(type='list', elements='str'),
+    cap_drop=dict(type='list', elements='str'),
+    privileged=dict(type='bool'),
+    security_opts=dict(type='list', elements='str'),
+    init=dict(type='bool'),
+    tty=dict(type='bool'),
+    interactive=dict(type='bool'),
+    healthcheck=dict(type='dict'),
+    log_driver=dict(type='str'),
+    log_options=dict(type='dict'),
+    stop_signal=dict(type='str'),
+    stop_timeout=dict(type='int'),
+    auto_remove=dict(type='bool'),
+    cgroupns_mode=dict(type='str', choices=['private', 'host']),
+)
+# Options that only make sense with another one.
+CONTAINER_REQUIRED_BY = {'restart_retries': 'restart_policy', 'log_options': 'log_driver'}

@@ -84,6 +84,24 @@ def check_addresses_fit(network, settings):
                                 ', '.join(str(n) for n in subnets) or 'no subnet configured'))
 
 
+def state_of(container):
+    if not container:
+        return 'absent'
+    return (container.get('State') or {}).get('Status') or 'unknown'
+
+
+def container_diff(params, plan, before, after, check_mode):
+    """Diff mode's before/after: the compared options that differ, and the state."""
+    before_view = dict((c['option'], c['before']) for c in plan.changes)
+    after_view = dict((c['option'], c['after']) for c in plan.changes)
+    before_view['state'] = state_of(before)
+    if plan.remove:
+        after_view['state'] = 'absent'
+    else:
+        after_view['state'] = params['state'] if check_mode else state_of(after)
+    return dict(before=before_view, after=after_view)
+
+
 def is_running(container):
     return bool(container and (container.get('State') or {}).get('Running'))
 

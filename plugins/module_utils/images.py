@@ -263,3 +263,62 @@ class ImageService(object):
             self.client.delete('/images/%s' % ref.path_segment,
                                params={'force': 'true' if force else 'false', 'noprune': 'false'})
         return True, None
+
+    def converge(self, params):
+        """docker_api_image's whole job: (changed, before, after, reference)."""
+        ref = parse_image_reference(params['name'], params['tag'])
+        target = parse_image_reference(params['repository'], params['tag'], option='repository') \
+            if params.get('repository') else None
+        if target is not None and (target.digest or target.image_id):
+            raise EngineError('repository must be a name with an optional tag, not a digest or an image id.')
+        if params['state'] == 'absent' and target is not None:
+            raise EngineError('repository tags an image, so it goes with state=present only.')
+        if ref.image_id and params['state'] == 'present':
+            raise EngineError('name %s is an image id: give a repository name (and tag) to pull or load.'
+                              % params['name'])
+        if params['state'] == 'present' and params.get('source') == 'load' and not params.get('load_path'):
+            raise EngineError('source is load but load_path is missing: name the docker save archive to load.')
+        before = self.inspect(ref)
+        if params['state'] == 'absent':
+            changed, after = self.remove(ref, force=params['force'], current=before)
+        elif params['source'] == 'load':
+            changed, after = self.load(ref, params['load_path'], force=params['force'], current=before)
+        else:
+            auth = None
+            if params.get('registry_username'):
+                auth = registry_auth_header(params['registry_username'], params['registry_password'],
+                                            params.get('registry_server'))
+            changed, after = self.pull(ref, force=params['force'], auth_header=auth,
+                                       platform=params.get('platform'), current=before)
+        if target is not None and params['state'] == 'present':
+            source_id = (after or {}).get('Id')
+            if source_id:
+                changed = self.tag(source_id, target)[0] or changed
+            elif self.check_mode:
+                self.actions.append('Tagged image %s as %s' % (ref, target))
+                changed = True
+        return changed, before, after, ref
+
+
+# The options of docker_api_image (and of each docker_images entry of docker_api_containers).
+IMAGE_ARGUMENT_SPEC = dict(
+    name=dict(type='str', required=True),
+    tag=dict(type='str', default='latest'),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    source=dict(type='str', default='pull', choices=['pull', 'load']),
+    load_path=dict(type='path'),
+    force=dict(type='bool', default=False),
+    repository=dict(type='str'),
+    platform=dict(type='str'),
+    registry_username=dict(type='str'),
+    registry_password=dict(type='str', no_log=True),
+    registry_server=dict(type='str'),
+)
+
+
+def image_diff(params, ref, before, after):
+    return dict(
+        before={'name': str(ref), 'id': (before or {}).get('Id'), 'exists': before is not None},
+        after={'name': str(ref), 'id': (after or {}).get('Id') if params['state'] == 'present' else None,
+               'exists': params['state'] == 'present'},
+    )

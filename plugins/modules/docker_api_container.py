@@ -273,6 +273,12 @@ options:
   auto_remove:
     description: Remove the container when it exits.
     type: bool
+  cgroupns_mode:
+    description:
+      - The container's cgroup namespace, V(private) or V(host) (API 1.41+). Needed, with a tmpfs on
+        C(/sys/fs/cgroup), to run systemd in a container on a cgroup v1 host.
+    type: str
+    choices: [private, host]
 author:
   - tprov.docker maintainers (@tprov)
 '''
@@ -337,7 +343,8 @@ actions:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tprov.docker.plugins.module_utils.containers import ContainerService
+from ansible_collections.tprov.docker.plugins.module_utils.container_spec import CONTAINER_ARGUMENT_SPEC, CONTAINER_REQUIRED_BY
+from ansible_collections.tprov.docker.plugins.module_utils.containers import ContainerService, container_diff
 from ansible_collections.tprov.docker.plugins.module_utils.engine_client import (
     EngineError,
     client_from_module,
@@ -345,79 +352,10 @@ from ansible_collections.tprov.docker.plugins.module_utils.engine_client import 
 )
 
 
-def state_of(container):
-    if not container:
-        return 'absent'
-    return (container.get('State') or {}).get('Status') or 'unknown'
-
-
 def main():
     module = AnsibleModule(
-        argument_spec=connection_argument_spec(
-            name=dict(type='str', required=True),
-            image=dict(type='str'),
-            pull=dict(type='str', default='missing', choices=['missing', 'always', 'never']),
-            state=dict(type='str', default='started', choices=['present', 'started', 'stopped', 'restarted', 'absent']),
-            recreate=dict(type='bool', default=False),
-            restart=dict(type='bool', default=False),
-            force_kill=dict(type='bool', default=False),
-            keep_volumes=dict(type='bool', default=True),
-            comparisons=dict(type='dict'),
-            wait=dict(type='bool', default=False),
-            wait_timeout=dict(type='int', default=60),
-            command=dict(type='raw'),
-            entrypoint=dict(type='list', elements='str'),
-            env=dict(type='dict'),
-            labels=dict(type='dict'),
-            hostname=dict(type='str'),
-            domainname=dict(type='str'),
-            user=dict(type='str'),
-            working_dir=dict(type='str'),
-            published_ports=dict(type='list', elements='str', aliases=['ports']),
-            exposed_ports=dict(type='list', elements='str', aliases=['exposed', 'expose']),
-            volumes=dict(type='list', elements='str'),
-            mounts=dict(type='list', elements='dict', options=dict(
-                target=dict(type='str', required=True),
-                source=dict(type='str'),
-                type=dict(type='str', default='volume', choices=['volume', 'bind', 'tmpfs']),
-                read_only=dict(type='bool', default=False),
-                tmpfs_size=dict(type='str'),
-            )),
-            tmpfs=dict(type='list', elements='str'),
-            read_only=dict(type='bool'),
-            restart_policy=dict(type='str', choices=['no', 'always', 'on-failure', 'unless-stopped']),
-            restart_retries=dict(type='int'),
-            network_mode=dict(type='str'),
-            networks=dict(type='list', elements='dict', options=dict(
-                name=dict(type='str', required=True),
-                aliases=dict(type='list', elements='str'),
-                ipv4_address=dict(type='str'),
-                ipv6_address=dict(type='str'),
-            )),
-            dns_servers=dict(type='list', elements='str'),
-            dns_search_domains=dict(type='list', elements='str'),
-            etc_hosts=dict(type='dict'),
-            memory=dict(type='str'),
-            memory_reservation=dict(type='str'),
-            cpus=dict(type='float'),
-            cpu_shares=dict(type='int'),
-            pids_limit=dict(type='int'),
-            ulimits=dict(type='list', elements='str'),
-            capabilities=dict(type='list', elements='str'),
-            cap_drop=dict(type='list', elements='str'),
-            privileged=dict(type='bool'),
-            security_opts=dict(type='list', elements='str'),
-            init=dict(type='bool'),
-            tty=dict(type='bool'),
-            interactive=dict(type='bool'),
-            healthcheck=dict(type='dict'),
-            log_driver=dict(type='str'),
-            log_options=dict(type='dict'),
-            stop_signal=dict(type='str'),
-            stop_timeout=dict(type='int'),
-            auto_remove=dict(type='bool'),
-        ),
-        required_by={'restart_retries': 'restart_policy', 'log_options': 'log_driver'},
+        argument_spec=connection_argument_spec(**CONTAINER_ARGUMENT_SPEC),
+        required_by=CONTAINER_REQUIRED_BY,
         supports_check_mode=True,
     )
     client = client_from_module(module)
@@ -428,14 +366,7 @@ def main():
         module.fail_json(msg=str(exc), actions=service.actions)
     result = dict(changed=plan.changed, container=after or {}, changes=plan.changes, actions=service.actions)
     if module._diff:
-        before_view = dict((c['option'], c['before']) for c in plan.changes)
-        after_view = dict((c['option'], c['after']) for c in plan.changes)
-        before_view['state'] = state_of(before)
-        if plan.remove:
-            after_view['state'] = 'absent'
-        else:
-            after_view['state'] = module.params['state'] if module.check_mode else state_of(after)
-        result['diff'] = dict(before=before_view, after=after_view)
+        result['diff'] = container_diff(module.params, plan, before, after, module.check_mode)
     module.exit_json(**result)
 
 

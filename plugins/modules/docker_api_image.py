@@ -127,75 +127,27 @@ from ansible_collections.tprov.docker.plugins.module_utils.engine_client import 
     client_from_module,
     connection_argument_spec,
 )
-from ansible_collections.tprov.docker.plugins.module_utils.images import (
-    ImageService,
-    parse_image_reference,
-    registry_auth_header,
-)
+from ansible_collections.tprov.docker.plugins.module_utils.images import IMAGE_ARGUMENT_SPEC, ImageService, image_diff
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=connection_argument_spec(
-            name=dict(type='str', required=True),
-            tag=dict(type='str', default='latest'),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-            source=dict(type='str', default='pull', choices=['pull', 'load']),
-            load_path=dict(type='path'),
-            force=dict(type='bool', default=False),
-            repository=dict(type='str'),
-            platform=dict(type='str'),
-            registry_username=dict(type='str'),
-            registry_password=dict(type='str', no_log=True),
-            registry_server=dict(type='str'),
-        ),
+        argument_spec=connection_argument_spec(**IMAGE_ARGUMENT_SPEC),
         required_if=[('source', 'load', ['load_path'])],
         required_together=[('registry_username', 'registry_password')],
         supports_check_mode=True,
     )
     params = module.params
+    service = None
     try:
-        ref = parse_image_reference(params['name'], params['tag'])
-        target = parse_image_reference(params['repository'], params['tag'], option='repository') \
-            if params['repository'] else None
-        if target is not None and (target.digest or target.image_id):
-            module.fail_json(msg='repository must be a name with an optional tag, not a digest or an image id.')
-        if params['state'] == 'absent' and target is not None:
-            module.fail_json(msg='repository tags an image, so it goes with state=present only.')
-        if ref.image_id and params['state'] == 'present':
-            module.fail_json(msg='name %s is an image id: give a repository name (and tag) to pull or load.'
-                             % params['name'])
         client = client_from_module(module)
         service = ImageService(client, check_mode=module.check_mode)
-        before = service.inspect(ref)
-        if params['state'] == 'absent':
-            changed, after = service.remove(ref, force=params['force'], current=before)
-        elif params['source'] == 'load':
-            changed, after = service.load(ref, params['load_path'], force=params['force'], current=before)
-        else:
-            auth = None
-            if params['registry_username']:
-                auth = registry_auth_header(params['registry_username'], params['registry_password'],
-                                            params['registry_server'])
-            changed, after = service.pull(ref, force=params['force'], auth_header=auth,
-                                          platform=params['platform'], current=before)
-        if target is not None and params['state'] == 'present':
-            source_id = (after or {}).get('Id')
-            if source_id:
-                tagged = service.tag(source_id, target)[0]
-                changed = changed or tagged
-            elif module.check_mode:
-                service.actions.append('Tagged image %s as %s' % (ref, target))
-                changed = True
+        changed, before, after, ref = service.converge(params)
     except EngineError as exc:
-        module.fail_json(msg=str(exc))
+        module.fail_json(msg=str(exc), actions=service.actions if service else [])
     result = dict(changed=changed, image=after or {}, actions=service.actions)
     if module._diff:
-        result['diff'] = dict(
-            before={'name': str(ref), 'id': (before or {}).get('Id'), 'exists': before is not None},
-            after={'name': str(ref), 'id': (after or {}).get('Id') if params['state'] == 'present' else None,
-                   'exists': params['state'] == 'present'},
-        )
+        result['diff'] = image_diff(params, ref, before, after)
     module.exit_json(**result)
 
 

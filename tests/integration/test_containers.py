@@ -51,6 +51,7 @@ OPTION_CASES = {
     'stop_signal': ('SIGTERM', 'SIGINT', 'recreate'),
     'stop_timeout': (5, 7, 'recreate'),
     'auto_remove': (True, False, 'recreate'),
+    'cgroupns_mode': ('private', 'host', 'recreate'),
 }
 
 

@@ -17,6 +17,8 @@ command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v ip >/dev/null || need+=(iproute2)
 command -v curl >/dev/null || need+=(curl)
 command -v openssl >/dev/null || need+=(openssl)
+# ansible-test sanity runs shellcheck on the scripts; without it that test is skipped.
+command -v shellcheck >/dev/null || need+=(shellcheck)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "ensure-engine: missing ${need[*]}; run as root (or: sudo apt-get install -y ${need[*]})" >&2

@@ -1,0 +1,412 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: tprov.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: docker_daemon_config
+short_description: Make systemd start dockerd listening on TCP with mutual TLS (drop-in, unit or environment file)
+version_added: 0.1.0
+description:
+  - Does on the host what the chapter does by hand to C(docker.service) - adds C(-H tcp://ADDRESS:2376 --tlsverify
+    --tlscacert --tlscert --tlskey) to the daemon's command line - in one of three ways, and keeps every flag the
+    vendor's unit already passes (C(-H fd://), C(--containerd=...), C($DOCKER_OPTS)).
+  - Finds the unit from what systemd reports (C(systemctl show docker -p FragmentPath)), not from a guess.
+  - Refuses, before writing anything, a C(daemon.json) that also sets C(hosts) or TLS keys (dockerd would not
+    start with both), unless O(daemon_json_conflicts=move).
+  - Writes files atomically and copies what it replaces to O(backup_dir); RV(backups) lists them, and
+    O(state=restored) with those backups puts the previous configuration back (the daemon role's rollback).
+  - Does not restart the daemon; the role does that, then checks it over TLS.
+  - Needs only Python's standard library on the host.
+attributes:
+  check_mode:
+    support: full
+    description: Reports what would be written; writes nothing.
+  diff_mode:
+    support: full
+    description: Shows the unit, drop-in, environment file and daemon.json before and after (they hold no secrets).
+options:
+  state:
+    description:
+      - V(present) writes the configuration. V(restored) puts back the files listed in O(restore).
+    type: str
+    choices: [present, restored]
+    default: present
+  mode:
+    description:
+      - V(dropin) (default) writes O(dropin_path) with C(ExecStart=) cleared and the new command line; package
+        upgrades leave it alone.
+      - V(unit) edits the vendor unit in place as the chapter does, keeping the original beside it
+        (C(.tprov-orig)); a package upgrade overwrites the edit, so the module warns.
+      - V(envfile) sets O(envfile_variable) in O(envfile_path), for units that read it (Debian's docker.io does).
+    type: str
+    choices: [dropin, unit, envfile]
+    default: dropin
+  unit_path:
+    description: The vendor unit. Default is what systemd reports for C(docker.service).
+    type: path
+  unit_path_fallback:
+    description:
+      - The unit to use when systemd cannot report one (the distro's usual path, from the daemon role's
+        C(vars/<os_family>.yml)). What systemd reports always takes precedence.
+    type: path
+  dropin_path:
+    description: The drop-in written with O(mode=dropin) (and removed in the other modes).
+    type: path
+    default: /etc/systemd/system/docker.service.d/tprov-docker.conf
+  envfile_path:
+    description: The environment file with O(mode=envfile) (C(/etc/default/docker) on Debian, C(/etc/sysconfig/docker) on Red Hat).
+    type: path
+    default: /etc/default/docker
+  envfile_variable:
+    description: The variable the unit passes to dockerd (V(DOCKER_OPTS) on Debian, V(OPTIONS) on Red Hat).
+    type: str
+    default: DOCKER_OPTS
+  daemon_json_path:
+    description: The daemon's configuration file.
+    type: path
+    default: /etc/docker/daemon.json
+  daemon_json_conflicts:
+    description:
+      - What to do when O(daemon_json_path) sets C(hosts), C(tls), C(tlsverify), C(tlscacert), C(tlscert) or C(tlskey).
+      - V(fail) stops before anything is written and names the file and keys.
+      - V(move) removes those keys from the file; non-TCP C(hosts) entries (a unix socket) become flags.
+    type: str
+    choices: [fail, move]
+    default: fail
+  tcp_hosts:
+    description: The TCP addresses to listen on, e.g. V(tcp://0.0.0.0:2376).
+    type: list
+    elements: str
+    default: []
+  tls_verify:
+    description: Require client certificates signed by O(tls_ca_cert) (C(--tlsverify)).
+    type: bool
+    default: true
+  tls_ca_cert:
+    description: The CA certificate that signs client certificates.
+    type: path
+    default: /etc/docker/tls/ca.pem
+  tls_cert:
+    description: The daemon's certificate.
+    type: path
+    default: /etc/docker/tls/server-cert.pem
+  tls_key:
+    description: The daemon's private key (its path only; the module never reads it).
+    type: path
+    default: /etc/docker/tls/server-key.pem
+  allow_plaintext_tcp:
+    description:
+      - Allow O(tcp_hosts) without O(tls_verify). Off, because plaintext TCP gives root on the host to anyone who
+        can reach the port; even when on, only loopback addresses are accepted.
+    type: bool
+    default: false
+  backup_dir:
+    description: Where the files replaced are copied (mode 0700), for O(state=restored).
+    type: path
+    default: /var/lib/tprov-docker/backup
+  restore:
+    description:
+      - With O(state=restored), the RV(backups) of an earlier run (and C(copy) results' C(backup_file) the same
+        way) - each path is put back from its backup, or removed when it had none (it was new).
+    type: list
+    elements: dict
+    default: []
+author:
+  - tprov.docker maintainers (@tprov)
+'''
+
+EXAMPLES = r'''
+- name: Listen on 2376 with mutual TLS, through a drop-in
+  tprov.docker.docker_daemon_config:
+    tcp_hosts: ["tcp://0.0.0.0:2376"]
+  register: docker_config
+
+- name: Put the previous configuration back (after a failed restart)
+  tprov.docker.docker_daemon_config:
+    state: restored
+    restore: "{{ docker_config.backups }}"
+'''
+
+RETURN = r'''
+exec_start:
+  description: The daemon's command line after the change (each word).
+  returned: state is present
+  type: list
+  elements: str
+  sample: ["/usr/sbin/dockerd", "--host=fd://", "--containerd=/run/containerd/containerd.sock", "$DOCKER_OPTS",
+           "--host=tcp://0.0.0.0:2376", "--tlsverify", "--tlscacert=/etc/docker/tls/ca.pem"]
+unit_path:
+  description: The vendor unit systemd reports (or O(unit_path)).
+  returned: state is present
+  type: str
+  sample: /lib/systemd/system/docker.service
+changed_files:
+  description: The files written or removed.
+  returned: always
+  type: list
+  elements: str
+backups:
+  description: For each file written or removed, C(path) and C(backup) (null when the file was new).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"path": "/etc/systemd/system/docker.service.d/tprov-docker.conf", "backup": null}]
+validated:
+  description: What was validated before a restart (C(dockerd --validate) exists from Docker 23).
+  returned: state is present
+  type: str
+  sample: dockerd --validate is not available (Docker 20.10); the restart and the TLS check verify instead
+'''
+
+import json
+import os
+import shutil
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.tprov.docker.plugins.module_utils import daemon_config as dc
+from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import write_atomic
+
+
+def read_text(path):
+    try:
+        with open(path, 'rb') as handle:
+            return handle.read().decode('utf-8')
+    except IOError:
+        return None
+
+
+class Writer(object):
+    """Stages the files to change; writes them (with backups) only when asked."""
+
+    def __init__(self, module, backup_dir):
+        self.module = module
+        self.backup_dir = backup_dir
+        self.pending = []  # (path, new text or None to remove, mode)
+        self.diff = []
+
+    def want(self, path, text, mode=0o644):
+        current = read_text(path)
+        if current == text:
+            return
+        self.pending.append((path, text, mode))
+        self.diff.append(dict(before_header=path, after_header=path, before=current or '', after=text or ''))
+
+    def commit(self):
+        backups = []
+        if not self.pending:
+            return backups
+        if not os.path.isdir(self.backup_dir):
+            os.makedirs(self.backup_dir, 0o700)
+        stamp = time.strftime('%Y%m%dT%H%M%S')
+        try:
+            for path, text, mode in self.pending:
+                backup = None
+                if os.path.exists(path):
+                    backup = os.path.join(self.backup_dir, '%s.%s' % (path.strip('/').replace('/', '_'), stamp))
+                    shutil.copy2(path, backup)
+                backups.append(dict(path=path, backup=backup))
+                if text is None:
+                    os.unlink(path)
+                    continue
+                directory = os.path.dirname(path)
+                if not os.path.isdir(directory):
+                    os.makedirs(directory, 0o755)
+                write_atomic(path, text.encode('utf-8'), mode)
+        except (IOError, OSError):
+            # All or nothing: put back what was already replaced before reporting.
+            restore_files(backups)
+            raise
+        return backups
+
+
+def systemd_unit_path(module):
+    systemctl = module.get_bin_path('systemctl')
+    if not systemctl:
+        raise dc.DaemonConfigError('systemctl is not on this host: the daemon role supports systemd hosts only.')
+    rc, out, err = module.run_command([systemctl, 'show', 'docker.service', '-p', 'FragmentPath', '--value'])
+    path = out.strip()
+    if rc != 0 or not path:
+        raise dc.DaemonConfigError('systemd knows no docker.service here (%s); install the engine first '
+                                   '(docker_daemon_install: true installs the distro package).' % (err.strip() or 'no unit file'))
+    return path
+
+
+def validate_daemon_json(module, text):
+    dockerd = module.get_bin_path('dockerd')
+    if not dockerd:
+        return 'dockerd is not on PATH; not validated'
+    rc, out, err = module.run_command([dockerd, '--help'])
+    if '--validate' not in out + err:
+        return 'dockerd --validate is not available (before Docker 23); the restart and the TLS check verify instead'
+    if text is None:
+        return 'no daemon.json to validate'
+    tmp = os.path.join(module.tmpdir, 'daemon.json')
+    with open(tmp, 'w') as handle:
+        handle.write(text)
+    rc, out, err = module.run_command([dockerd, '--validate', '--config-file', tmp])
+    if rc != 0:
+        raise dc.DaemonConfigError('daemon.json would not be accepted: %s' % (err or out).strip())
+    return 'daemon.json validated by dockerd --validate'
+
+
+def configure(module, params):
+    dc.check_tcp_hosts(params['tcp_hosts'], params['tls_verify'], params['allow_plaintext_tcp'])
+    unit_path = params['unit_path']
+    if not unit_path:
+        try:
+            unit_path = systemd_unit_path(module)
+        except dc.DaemonConfigError:
+            if not (params['unit_path_fallback'] and os.path.exists(params['unit_path_fallback'])):
+                raise
+            unit_path = params['unit_path_fallback']
+    unit_text = read_text(unit_path)
+    if unit_text is None:
+        raise dc.DaemonConfigError('unit_path: %s cannot be read.' % unit_path)
+    original_path = unit_path + '.tprov-orig'
+    original = read_text(original_path)
+    vendor_text = original if original is not None else unit_text
+
+    json_path = params['daemon_json_path']
+    json_text = read_text(json_path)
+    conflicts = dc.daemon_json_conflicts(json_text, json_path)
+    new_json = json_text
+    carried = []
+    if conflicts:
+        if params['daemon_json_conflicts'] == 'fail':
+            raise dc.DaemonConfigError(
+                '%s sets %s, which this role passes as flags; dockerd refuses to start with a setting in both '
+                'places. Remove the key(s) from %s, or set daemon_json_conflicts: move (role: '
+                'docker_daemon_json_conflicts: move) to have them moved.'
+                % (json_path, ', '.join('"%s": %s' % (k, json.dumps(v)) for k, v in sorted(conflicts.items())),
+                   json_path))
+        new_json = dc.without_conflicts(json_text, conflicts)
+        carried = dc.carried_hosts(conflicts)
+
+    if params['tls_verify'] and params['tcp_hosts']:
+        for option in ('tls_ca_cert', 'tls_cert', 'tls_key'):
+            if not os.path.isfile(params[option]):
+                raise dc.DaemonConfigError('%s: %s does not exist on the host; install the certificates first '
+                                           '(role tprov.docker.pki, tag pki).' % (option, params[option]))
+    vendor_argv = dc.unit_exec_start(vendor_text)
+    envfile_text = read_text(params['envfile_path'])
+    variable = params['envfile_variable']
+    env_value = dc.envfile_value(envfile_text, variable)
+    writer = Writer(module, params['backup_dir'])
+    mode = params['mode']
+    tls_args = dict(tls_verify=params['tls_verify'], ca_cert=params['tls_ca_cert'], cert=params['tls_cert'],
+                    key=params['tls_key'])
+
+    if mode == 'envfile':
+        if not dc.unit_reads_envfile(vendor_text, params['envfile_path'], variable):
+            raise dc.DaemonConfigError(
+                'mode envfile: the unit %s does not read %s or pass $%s to dockerd; use mode dropin '
+                '(docker_daemon_config_mode: dropin).' % (unit_path, params['envfile_path'], variable))
+        flags = dc.daemon_argv(['dockerd'] + ['--host=%s' % h for h in carried], params['tcp_hosts'], **tls_args)[1:]
+        exec_start = dc.daemon_argv(vendor_argv, [], tls_verify=False) + flags
+        writer.want(params['envfile_path'], dc.render_envfile(envfile_text, variable, flags))
+        if original is not None:
+            writer.want(unit_path, original)
+        writer.want(params['dropin_path'], None)
+    else:
+        if env_value and any(w.startswith(('-H', '--host', '--tls')) for w in env_value.split()):
+            if '# Set by tprov.docker' in (envfile_text or ''):
+                writer.want(params['envfile_path'], dc.render_envfile(envfile_text, variable, []))
+            else:
+                raise dc.DaemonConfigError(
+                    '%s sets %s="%s" with host or TLS flags, which would clash with the ones this role sets. '
+                    'Remove them there, or use mode envfile.' % (params['envfile_path'], variable, env_value))
+        exec_start = dc.daemon_argv(vendor_argv + ['--host=%s' % h for h in carried], params['tcp_hosts'], **tls_args)
+        if mode == 'dropin':
+            writer.want(params['dropin_path'], dc.render_dropin(exec_start))
+            if original is not None:
+                writer.want(unit_path, original)
+        else:
+            module.warn('mode unit edits %s in place; a package upgrade of docker replaces it and drops TLS. '
+                        'The mode dropin survives upgrades.' % unit_path)
+            if original is None:
+                writer.want(original_path, unit_text, 0o644)
+            writer.want(unit_path, dc.render_unit(vendor_text, exec_start))
+            writer.want(params['dropin_path'], None)
+    if new_json != json_text:
+        writer.want(json_path, new_json)
+    validated = validate_daemon_json(module, new_json) if new_json is not None else 'no daemon.json'
+    backups = [] if module.check_mode else writer.commit()
+    changed_files = [p for p, _t, _m in writer.pending]
+    result = dict(changed=bool(changed_files), changed_files=changed_files, backups=backups, exec_start=exec_start,
+                  unit_path=unit_path, validated=validated)
+    if module._diff:
+        result['diff'] = writer.diff
+    return result
+
+
+def restore_files(entries, check_mode=False):
+    """Put each path back from its backup (copied, then renamed: atomic), or remove it if it had none."""
+    changed_files = []
+    for entry in entries:
+        path, backup = entry.get('path') or entry.get('dest'), entry.get('backup') or entry.get('backup_file')
+        if not path:
+            raise dc.DaemonConfigError('restore: each entry needs a path (or dest), got %r.' % (entry,))
+        if backup:
+            if not os.path.exists(backup):
+                raise dc.DaemonConfigError('restore: the backup %s of %s is gone.' % (backup, path))
+            changed_files.append(path)
+            if not check_mode:
+                shutil.copy2(backup, path + '.tprov-restore')
+                os.rename(path + '.tprov-restore', path)
+        elif os.path.exists(path):
+            changed_files.append(path)
+            if not check_mode:
+                os.unlink(path)
+    return changed_files
+
+
+def restore(module, entries):
+    changed_files = restore_files(entries, module.check_mode)
+    return dict(changed=bool(changed_files), changed_files=changed_files, backups=[])
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            state=dict(type='str', default='present', choices=['present', 'restored']),
+            mode=dict(type='str', default='dropin', choices=['dropin', 'unit', 'envfile']),
+            unit_path=dict(type='path'),
+            unit_path_fallback=dict(type='path'),
+            dropin_path=dict(type='path', default='/etc/systemd/system/docker.service.d/tprov-docker.conf'),
+            envfile_path=dict(type='path', default='/etc/default/docker'),
+            envfile_variable=dict(type='str', default='DOCKER_OPTS'),
+            daemon_json_path=dict(type='path', default='/etc/docker/daemon.json'),
+            daemon_json_conflicts=dict(type='str', default='fail', choices=['fail', 'move']),
+            tcp_hosts=dict(type='list', elements='str', default=[]),
+            tls_verify=dict(type='bool', default=True),
+            tls_ca_cert=dict(type='path', default='/etc/docker/tls/ca.pem'),
+            tls_cert=dict(type='path', default='/etc/docker/tls/server-cert.pem'),
+            tls_key=dict(type='path', default='/etc/docker/tls/server-key.pem', no_log=False),
+            allow_plaintext_tcp=dict(type='bool', default=False),
+            backup_dir=dict(type='path', default='/var/lib/tprov-docker/backup'),
+            restore=dict(type='list', elements='dict', default=[]),
+        ),
+        supports_check_mode=True,
+    )
+    try:
+        if module.params['state'] == 'restored':
+            result = restore(module, module.params['restore'])
+        else:
+            result = configure(module, module.params)
+    except dc.DaemonConfigError as exc:
+        module.fail_json(msg=str(exc))
+    except (IOError, OSError) as exc:
+        module.fail_json(msg='Writing the daemon configuration failed, nothing was restarted: %s' % exc)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

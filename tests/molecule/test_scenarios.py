@@ -1,0 +1,43 @@
+"""Molecule scenarios as tests, so the README's test command runs them and counts them.
+
+Each scenario starts a throwaway Debian host (systemd + docker.io, built once per run by
+tests/testbed/build-host-image.sh) and runs playbooks/secure-docker.yml against it over SSH.
+Molecule's own output goes to a log file; a failure shows its tail.
+"""
+
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from tprov_testlib import COLLECTIONS_DIR, REPO_ROOT
+
+TESTBED = os.path.join(REPO_ROOT, 'tests', 'testbed')
+HOST_IMAGE = os.environ.get('TPROV_HOST_IMAGE', 'tprov-test/docker-host:bookworm')
+
+
+@pytest.fixture(scope='session')
+def images():
+    subprocess.run([os.path.join(TESTBED, 'ensure-engine.sh')], check=True)
+    if subprocess.run(['docker', 'image', 'inspect', 'tprov-test/busybox:latest'],
+                      capture_output=True, check=False).returncode != 0:
+        subprocess.run([os.path.join(TESTBED, 'build-busybox-image.sh'), 'tprov-test/busybox:latest'], check=True)
+    suite = HOST_IMAGE.rsplit(':', 1)[-1]
+    subprocess.run([os.path.join(TESTBED, 'build-host-image.sh'), HOST_IMAGE, suite], check=True)
+    return HOST_IMAGE
+
+
+@pytest.mark.parametrize('scenario', ['default', 'failure'])
+def test_scenario(images, scenario, tmp_path):
+    env = dict(os.environ, TPROV_RUN_ID=uuid.uuid4().hex[:8], TPROV_COLLECTIONS_DIR=COLLECTIONS_DIR,
+               TPROV_HOST_IMAGE=images, ANSIBLE_FORCE_COLOR='0', PY_COLORS='0', NO_COLOR='1')
+    venv_bin = os.path.dirname(os.path.abspath(sys.executable))
+    env['PATH'] = venv_bin + os.pathsep + env.get('PATH', '')
+    log = tmp_path / ('molecule-%s.log' % scenario)
+    with open(log, 'wb') as handle:
+        result = subprocess.run(['molecule', 'test', '-s', scenario], cwd=os.path.join(REPO_ROOT, 'tests'),
+                                env=env, stdout=handle, stderr=subprocess.STDOUT, check=False)
+    text = log.read_text(errors='replace')
+    assert result.returncode == 0, 'molecule test -s %s failed (log %s):\n%s' % (scenario, log, text[-6000:])

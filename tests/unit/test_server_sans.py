@@ -1,0 +1,34 @@
+"""The server certificate's subject alternative names, computed from inventory and facts."""
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.tprov.docker.plugins.filter.docker_tls import docker_server_sans
+
+
+def test_names_addresses_loopback_and_extras_in_order_without_duplicates():
+    assert docker_server_sans('docker1', '192.0.2.10', 'docker1.example.com',
+                              ['192.0.2.10', '10.0.0.5', 'fe80::1', 'fd00::5'],
+                              ['DNS:docker.example.com', 'ip:203.0.113.7', 'docker1']) == [
+        'DNS:docker1', 'IP:192.0.2.10', 'DNS:docker1.example.com', 'IP:10.0.0.5', 'IP:fd00::5',
+        'IP:127.0.0.1', 'DNS:localhost', 'DNS:docker.example.com', 'IP:203.0.113.7']
+
+
+def test_inventory_name_that_is_an_address():
+    assert docker_server_sans('172.17.0.3', None, 'localhost', [])[:1] == ['IP:172.17.0.3']
+
+
+def test_extras_must_be_a_list():
+    with pytest.raises(AnsibleFilterError) as info:
+        docker_server_sans('h', extra='DNS:x')
+    assert 'docker_tls_extra_sans' in str(info.value)
+
+
+def test_copy_result_as_restore_entry():
+    from ansible_collections.tprov.docker.plugins.filter.docker_tls import docker_copy_backup
+    assert docker_copy_backup({'dest': '/etc/docker/tls/ca.pem', 'backup_file': '/b'}) == {
+        'path': '/etc/docker/tls/ca.pem', 'backup': '/b'}
+    assert docker_copy_backup({'dest': '/x', 'changed': True}) == {'path': '/x', 'backup': None}
+    with pytest.raises(AnsibleFilterError):
+        docker_copy_backup({'changed': True})
