@@ -23,8 +23,10 @@ def installed(tmp_path_factory):
                     REPO_ROOT], check=True, capture_output=True, text=True)
     tarballs = glob.glob(str(build_dir / 'tprov-docker-*.tar.gz'))
     assert len(tarballs) == 1
+    # Without the test run's collection path: a collection found there would count as installed.
+    clean = dict((k, v) for k, v in os.environ.items() if k not in ('ANSIBLE_COLLECTIONS_PATH', 'ANSIBLE_COLLECTIONS_PATHS'))
     subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', '--offline', '-p',
-                    str(install_dir), tarballs[0]], check=True, capture_output=True, text=True)
+                    str(install_dir), tarballs[0]], check=True, capture_output=True, text=True, env=clean)
     path = install_dir / 'ansible_collections' / 'tprov' / 'docker'
     assert (path / 'MANIFEST.json').exists()
     return install_dir, tarballs[0]

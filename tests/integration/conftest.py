@@ -63,7 +63,7 @@ def unique_name():
     yield name
     ids = docker('ps', '-aq', '--filter', 'name=%s' % name, check=False).stdout.split()
     if ids:
-        docker('rm', '-f', *ids, check=False)
+        docker('rm', '-f', '-v', *ids, check=False)
     images = docker('images', '--format', '{{.Repository}}:{{.Tag}}', check=False).stdout.split()
     doomed = [i for i in images if i.startswith('tprov-it/%s' % name) or i.startswith(name)]
     if doomed:

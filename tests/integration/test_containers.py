@@ -259,7 +259,7 @@ def two_networks(unique_name):
     yield names
     ids = docker('ps', '-aq', '--filter', 'name=%s' % unique_name, check=False).stdout.split()
     if ids:
-        docker('rm', '-f', *ids, check=False)
+        docker('rm', '-f', '-v', *ids, check=False)
     docker('network', 'rm', *names, check=False)
 
 
