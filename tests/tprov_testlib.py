@@ -4,6 +4,7 @@ Unit tests import module_utils through the same path, so ``ansible_collections.t
 resolves to this checkout whether or not the collection is installed.
 """
 
+import hashlib
 import json
 import os
 import subprocess
@@ -11,7 +12,9 @@ import sys
 import tempfile
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-COLLECTIONS_DIR = os.path.join(tempfile.gettempdir(), 'tprov-docker-tests-%d' % os.getuid(), 'collections')
+# One per checkout: two clones tested at once must not run each other's code.
+COLLECTIONS_DIR = os.path.join(tempfile.gettempdir(), 'tprov-docker-tests-%d-%s' % (
+    os.getuid(), hashlib.sha1(REPO_ROOT.encode('utf-8')).hexdigest()[:10]), 'collections')
 
 
 def _link_collection():

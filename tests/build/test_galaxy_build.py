@@ -64,3 +64,36 @@ def test_installed_module_runs(installed):
                            'tprov.docker.docker_api_info'], capture_output=True, text=True, env=env, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert '"ServerVersion"' in proc.stdout
+
+
+@pytest.mark.parametrize('playbook', ['secure_docker', 'deploy_containers', 'rotate_certs'])
+def test_playbooks_run_by_fqcn_from_installed_collection(installed, playbook, tmp_path):
+    """ansible-playbook tprov.docker.<playbook>: found, parsed, roles resolved from the install."""
+    inventory = tmp_path / 'hosts.yml'
+    inventory.write_text('docker_hosts:\n  hosts:\n    docker1:\n      ansible_host: 192.0.2.10\n')
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(installed[0]), ANSIBLE_NOCOLOR='1')
+    proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', str(inventory), '--list-tasks',
+                           'tprov.docker.%s' % playbook], capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert 'tprov.docker.daemon' in proc.stdout or 'tprov.docker.containers' in proc.stdout
+    assert str(installed[0]) in proc.stdout or 'playbook:' in proc.stdout
+
+
+def test_roles_and_playbooks_are_in_the_tarball(installed):
+    root = installed[0] / 'ansible_collections' / 'tprov' / 'docker'
+    for role in ('pki', 'daemon', 'client', 'containers'):
+        assert (root / 'roles' / role / 'meta' / 'argument_specs.yml').exists()
+    assert (root / 'playbooks' / 'secure-docker.yml').exists()
+    assert not (root / 'inventory').exists()
+
+
+def test_execution_environment_dependencies(installed):
+    """ansible-builder reads what an EE needs from the installed collection's meta/ files."""
+    proc = subprocess.run([os.path.join(BIN, 'ansible-builder'), 'introspect', '--sanitize', str(installed[0])],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "requests-unixsocket>=0.3  # from collection tprov.docker" in proc.stdout
+    assert "cryptography>=3.3  # from collection tprov.docker" in proc.stdout
+    assert "openssh-client [platform:dpkg]  # from collection tprov.docker" in proc.stdout
+    listed = proc.stdout.split('---', 1)[1]
+    assert 'molecule' not in listed and 'pytest' not in listed  # test tools stay out of the EE
