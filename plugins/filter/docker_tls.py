@@ -53,6 +53,20 @@ def docker_server_sans(inventory_hostname, ansible_host=None, fqdn=None, address
     return result
 
 
+def docker_pki_servers(hosts, hostvars):
+    """docker_tls_pki's servers list for the play's hosts, each with the SANs docker_server_sans
+    computes from that host's inventory and facts (and its docker_tls_extra_sans)."""
+    servers = []
+    for host in hosts:
+        host_vars = hostvars[host]
+        facts = host_vars.get('ansible_facts') or {}
+        addresses = list(facts.get('all_ipv4_addresses') or []) + list(facts.get('all_ipv6_addresses') or [])
+        servers.append({'name': host, 'subject_alt_names': docker_server_sans(
+            host, host_vars.get('ansible_host'), facts.get('fqdn'), addresses,
+            host_vars.get('docker_tls_extra_sans') or [])})
+    return servers
+
+
 def docker_copy_backup(result):
     """A changed ansible.builtin.copy result (backup: true) as a docker_daemon_config restore entry:
     the file goes back to its backup, or away if it was new."""
@@ -64,4 +78,5 @@ def docker_copy_backup(result):
 class FilterModule(object):
 
     def filters(self):
-        return {'docker_server_sans': docker_server_sans, 'docker_copy_backup': docker_copy_backup}
+        return {'docker_server_sans': docker_server_sans, 'docker_pki_servers': docker_pki_servers,
+                'docker_copy_backup': docker_copy_backup}

@@ -354,8 +354,13 @@ class ContainerService(object):
             while time.time() < deadline and self.inspect(container['Id']) is not None:
                 time.sleep(0.1)
 
+    # Without a healthcheck, "running" means still running this long after the first sighting:
+    # a process that fails at once may be seen running for a few milliseconds before it exits.
+    SETTLE_SECONDS = 1.0
+
     def _wait(self, cid, params):
         deadline = time.time() + params.get('wait_timeout', 60)
+        running_since = None
         while True:
             current = self.inspect(cid) or {}
             state = current.get('State') or {}
@@ -363,8 +368,14 @@ class ContainerService(object):
             if not state.get('Running') and state.get('Status') in ('exited', 'dead'):
                 raise EngineError('Container %s exited with code %s right after starting. Last log lines:\n%s'
                                   % (params['name'], state.get('ExitCode'), self.log_tail(current)))
-            if state.get('Running') and health in (None, 'healthy'):
+            if state.get('Running') and health == 'healthy':
                 return current
+            if state.get('Running') and health is None:
+                running_since = running_since or time.time()
+                if time.time() - running_since >= self.SETTLE_SECONDS:
+                    return current
+            else:
+                running_since = None
             if health == 'unhealthy':
                 raise EngineError('Container %s is unhealthy. Last log lines:\n%s' % (params['name'], self.log_tail(current)))
             if time.time() > deadline:

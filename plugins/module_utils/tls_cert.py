@@ -280,10 +280,13 @@ class CertificateRequest(object):
 
 
 class CertificatePlan(object):
-    """The files of one certificate and what to do about them."""
+    """The files of one certificate and what to do about them.
+
+    ``ca`` is an already loaded ``(certificate, key)`` pair, used instead of ca_path/ca_key_path
+    when one run signs many certificates (docker_tls_pki)."""
 
     def __init__(self, request, path, key_path, ca_path=None, ca_key_path=None, ca_passphrase=None,
-                 force=False, regenerate_key=False, now=None):
+                 force=False, regenerate_key=False, now=None, ca=None):
         self.request = request
         self.path = path
         self.key_path = key_path
@@ -298,6 +301,8 @@ class CertificatePlan(object):
         if request.kind == 'ca':
             self.ca_cert = None
             self.ca_key = None
+        elif ca is not None:
+            self.ca_cert, self.ca_key = ca  # loaded (or just issued) once by the caller, for many leaves
         else:
             if not ca_path or not ca_key_path:
                 raise CertificateError('ca_path and ca_key_path are required to sign a %s certificate (or set dir '

@@ -84,8 +84,9 @@ options:
     type: dict
   wait:
     description:
-      - After starting, wait until the container runs (and is healthy when it has a healthcheck).
-        A container that exits instead fails the task with its exit code and the last lines of its log.
+      - After starting, wait until the container runs (still running a second after it is first seen
+        running), or is healthy when it has a healthcheck. A container that exits instead fails the task
+        with its exit code and the last lines of its log.
     type: bool
     default: false
   wait_timeout:

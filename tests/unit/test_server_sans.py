@@ -32,3 +32,17 @@ def test_copy_result_as_restore_entry():
     assert docker_copy_backup({'dest': '/x', 'changed': True}) == {'path': '/x', 'backup': None}
     with pytest.raises(AnsibleFilterError):
         docker_copy_backup({'changed': True})
+
+
+def test_pki_servers_from_hostvars():
+    from ansible_collections.tprov.docker.plugins.filter.docker_tls import docker_pki_servers
+    hostvars = {
+        'docker1': {'ansible_host': '192.0.2.10', 'ansible_facts': {
+            'fqdn': 'docker1.example.com', 'all_ipv4_addresses': ['192.0.2.10', '172.17.0.1']}},
+        'docker2': {'docker_tls_extra_sans': ['DNS:lb.example.com']},
+    }
+    assert docker_pki_servers(['docker1', 'docker2'], hostvars) == [
+        {'name': 'docker1', 'subject_alt_names': ['DNS:docker1', 'IP:192.0.2.10', 'DNS:docker1.example.com',
+                                                  'IP:172.17.0.1', 'IP:127.0.0.1', 'DNS:localhost']},
+        {'name': 'docker2', 'subject_alt_names': ['DNS:docker2', 'IP:127.0.0.1', 'DNS:localhost',
+                                                  'DNS:lb.example.com']}]

@@ -1,0 +1,427 @@
+"""tprov.docker against community.docker / community.crypto, on the same engine, in alternation.
+
+Run it through benchmarks/run (which makes .venv-bench with the `ansible` bundle, where the
+community collections come from: no Galaxy needed). Measures, median of --repeat runs, A B A B:
+
+  containers  N containers declared in inventory: community.docker.docker_container in a loop vs the
+              tprov.docker.containers role (one docker_api_containers run); first converge and the
+              idempotent re-run; the floor (ansible-playbook with one no-op task, plus the raw API
+              checks from one Python process); Engine API requests per idempotent check, counted by a
+              proxy on a unix socket (benchmarks/request_proxy.py) for both tools.
+  pki         CA + server + client certificates: the community.crypto task chain vs docker_tls_cert,
+              first run and re-run, ECDSA P-256 and RSA 4096.
+  fleet       playbooks/secure-docker.yml against 1, 3, 6 throwaway systemd hosts (default forks),
+              first run and re-run.
+
+Writes benchmarks/results/comparison.md and comparison.png.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, 'tests'))
+sys.path.insert(0, HERE)
+from tprov_testlib import COLLECTIONS_DIR  # noqa: E402  (links the checkout as tprov.docker)
+from request_proxy import CountingProxy  # noqa: E402
+
+IMAGE = 'tprov-test/busybox:latest'
+BIN = os.path.dirname(sys.executable)
+RESULTS = os.path.join(HERE, 'results')
+
+
+def ansible_env(**extra):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_DIR, ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+               ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0', ANSIBLE_NOCOLOR='1',
+               ANSIBLE_HOST_KEY_CHECKING='false', ANSIBLE_PIPELINING='true')
+    env.update(extra)
+    return env
+
+
+def run_playbook(workdir, plays, inventory, env=None):
+    """ansible-playbook on a generated playbook and inventory; (seconds, stdout)."""
+    play_path = os.path.join(workdir, 'play-%s.json' % uuid.uuid4().hex[:6])
+    inv_path = os.path.join(workdir, 'inventory-%s.json' % uuid.uuid4().hex[:6])
+    with open(play_path, 'w') as handle:
+        json.dump(plays, handle)
+    with open(inv_path, 'w') as handle:
+        json.dump(inventory, handle)
+    start = time.perf_counter()
+    proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', inv_path, play_path],
+                          env=env or ansible_env(), capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit('playbook failed:\n' + proc.stdout[-4000:] + proc.stderr[-2000:])
+    return elapsed, proc.stdout
+
+
+def recap_changed(stdout):
+    for line in stdout.splitlines():
+        if 'changed=' in line and 'ok=' in line:
+            return int(line.split('changed=')[1].split()[0])
+    return None
+
+
+def docker(*args):
+    return subprocess.run(['docker'] + list(args), capture_output=True, text=True, check=False)
+
+
+def remove_labelled(prefix):
+    ids = docker('ps', '-aq', '--filter', 'label=tprov.bench=%s' % prefix).stdout.split()
+    if ids:
+        docker('rm', '-f', *ids)
+
+
+# ---------------------------------------------------------------------------------------------
+# Containers
+
+def declared(prefix, count):
+    return [{'name': '%s-%d' % (prefix, i), 'image': IMAGE, 'command': ['sleep', '3600'],
+             'env': {'INDEX': str(i)}, 'labels': {'tprov.bench': prefix}, 'memory': '32m',
+             'restart_policy': 'unless-stopped'} for i in range(count)]
+
+
+def inventory_for(containers, docker_host):
+    return {'docker_hosts': {'hosts': {'localhost': {
+        'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable,
+        'docker_containers': containers, 'docker_containers_docker_host': docker_host,
+        'bench_docker_host': docker_host}}}}
+
+
+COMMUNITY_PLAY = [{'name': 'community.docker loop', 'hosts': 'docker_hosts', 'gather_facts': False, 'tasks': [{
+    'name': 'containers', 'loop': '{{ docker_containers }}', 'loop_control': {'label': '{{ item.name }}'},
+    'community.docker.docker_container': {
+        'docker_host': '{{ bench_docker_host }}', 'name': '{{ item.name }}', 'image': '{{ item.image }}',
+        'command': '{{ item.command }}', 'env': '{{ item.env }}', 'labels': '{{ item.labels }}',
+        'memory': '{{ item.memory }}', 'restart_policy': '{{ item.restart_policy }}', 'state': 'started'}}]}]
+TPROV_PLAY = [{'name': 'tprov.docker containers role', 'hosts': 'docker_hosts', 'gather_facts': False,
+               'roles': [{'role': 'tprov.docker.containers'}]}]
+NOOP_PLAY = [{'name': 'floor', 'hosts': 'docker_hosts', 'gather_facts': False,
+              'tasks': [{'name': 'noop', 'ansible.builtin.meta': 'noop'}]}]
+
+
+def raw_checks(containers):
+    """The API calls an idempotent check needs, from one Python process (our client)."""
+    from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineClient
+    start = time.perf_counter()
+    client = EngineClient.from_params({})
+    for spec in containers:
+        client.get_json('/containers/%s/json' % spec['name'])
+        client.get_json('/images/%s/json' % spec['image'])
+    return time.perf_counter() - start
+
+
+def bench_containers(workdir, counts, repeat, sock):
+    tools = {'community.docker': COMMUNITY_PLAY, 'tprov.docker': TPROV_PLAY}
+    rows = {}
+    for count in counts:
+        samples = dict((t, {'first': [], 'rerun': []}) for t in tools)
+        samples['floor'] = {'rerun': []}
+        for rep in range(repeat):
+            order = list(tools) if rep % 2 == 0 else list(reversed(list(tools)))
+            for tool in order:
+                prefix = 'bench-%s-%s' % ('c' if tool.startswith('community') else 't', uuid.uuid4().hex[:4])
+                containers = declared(prefix, count)
+                inventory = inventory_for(containers, 'unix:///var/run/docker.sock')
+                try:
+                    first, _out = run_playbook(workdir, tools[tool], inventory)
+                    rerun, out = run_playbook(workdir, tools[tool], inventory)
+                    if recap_changed(out) != 0:
+                        raise SystemExit('%s: the re-run changed something:\n%s' % (tool, out[-2000:]))
+                    samples[tool]['first'].append(first)
+                    samples[tool]['rerun'].append(rerun)
+                    if tool == 'tprov.docker':
+                        noop, _out = run_playbook(workdir, NOOP_PLAY, inventory)
+                        samples['floor']['rerun'].append(noop + raw_checks(containers))
+                finally:
+                    remove_labelled(prefix)
+            print('  containers N=%d rep %d/%d' % (count, rep + 1, repeat), flush=True)
+        rows[count] = dict((t, dict((k, statistics.median(v)) for k, v in s.items())) for t, s in samples.items())
+    requests = count_requests(workdir, tools, sock)
+    return rows, requests
+
+
+def count_requests(workdir, tools, sock):
+    """Engine API requests of one idempotent container check, per tool, through the proxy."""
+    counted = {}
+    with CountingProxy(sock) as proxy:
+        for tool, play in tools.items():
+            prefix = 'bench-r%s' % uuid.uuid4().hex[:4]
+            inventory = inventory_for(declared(prefix, 1), 'unix://' + sock)
+            try:
+                run_playbook(workdir, play, inventory)
+                mark = proxy.mark()
+                run_playbook(workdir, play, inventory)
+                seen = proxy.since(mark)
+            finally:
+                remove_labelled(prefix)
+            negotiation = [r for r in seen if r[2].endswith(('/version', '/_ping'))]
+            counted[tool] = {'total': len(seen), 'negotiation': len(negotiation),
+                             'paths': [r[1] + ' ' + r[2] for r in seen]}
+    return counted
+
+
+# ---------------------------------------------------------------------------------------------
+# PKI
+
+def community_pki_play(directory, key):
+    def key_task(name):
+        args = {'path': '%s/%s-key.pem' % (directory, name), 'mode': '0600'}
+        args.update(key)
+        return {'name': '%s key' % name, 'community.crypto.openssl_privatekey': args}
+
+    def csr_task(name, extra):
+        args = {'privatekey_path': '%s/%s-key.pem' % (directory, name)}
+        args.update(extra)
+        # A CSR made in memory reports changed every time; it writes nothing.
+        return {'name': '%s csr' % name, 'community.crypto.openssl_csr_pipe': args, 'register': '%s_csr' % name,
+                'changed_when': False}
+
+    def cert_task(name, provider):
+        args = {'path': '%s/%s.pem' % (directory, name), 'csr_content': '{{ %s_csr.csr }}' % name,
+                'privatekey_path': '%s/%s-key.pem' % (directory, name), 'provider': provider}
+        if provider == 'ownca':
+            args.update(ownca_path='%s/ca.pem' % directory, ownca_privatekey_path='%s/ca-key.pem' % directory,
+                        ownca_not_after='+365d')
+        else:
+            args['selfsigned_not_after'] = '+3650d'
+        return {'name': '%s certificate' % name, 'community.crypto.x509_certificate': args}
+
+    tasks = [
+        key_task('ca'),
+        csr_task('ca', {'common_name': 'bench CA', 'basic_constraints': ['CA:TRUE'],
+                        'basic_constraints_critical': True, 'key_usage': ['keyCertSign', 'cRLSign'],
+                        'key_usage_critical': True, 'use_common_name_for_san': False}),
+        cert_task('ca', 'selfsigned'),
+        key_task('server'),
+        csr_task('server', {'common_name': 'docker1', 'subject_alt_name': ['DNS:docker1', 'IP:192.0.2.10',
+                                                                           'IP:127.0.0.1'],
+                            'extended_key_usage': ['serverAuth']}),
+        cert_task('server', 'ownca'),
+        key_task('client'),
+        csr_task('client', {'common_name': 'admin', 'extended_key_usage': ['clientAuth'],
+                            'use_common_name_for_san': False}),
+        cert_task('client', 'ownca'),
+    ]
+    return [{'name': 'community.crypto chain', 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}]
+
+
+def tprov_pki_play(directory, key):
+    """What the pki role runs on the controller: one docker_tls_pki task for CA, server and client."""
+    args = {'dir': directory, 'key_type': key['type'],
+            'servers': [{'name': 'docker1', 'subject_alt_names': ['DNS:docker1', 'IP:192.0.2.10', 'IP:127.0.0.1']}],
+            'clients': [{'name': 'admin'}]}
+    if key['type'] == 'rsa':
+        args['key_size'] = key['size']
+    return [{'name': 'tprov.docker', 'hosts': 'localhost', 'gather_facts': False,
+             'tasks': [{'name': 'PKI', 'tprov.docker.docker_tls_pki': args}]}]
+
+
+KEY_TYPES = {
+    'ECDSA P-256': ({'type': 'ECC', 'curve': 'secp256r1'}, {'type': 'ecdsa'}),
+    'RSA 4096': ({'type': 'RSA', 'size': 4096}, {'type': 'rsa', 'size': 4096}),
+}
+
+
+def bench_pki(workdir, repeat):
+    inventory = {'all': {'hosts': {'localhost': {'ansible_connection': 'local',
+                                                 'ansible_python_interpreter': sys.executable}}}}
+    rows = {}
+    for label, (community_key, tprov_key) in KEY_TYPES.items():
+        samples = {'community.crypto': {'first': [], 'rerun': []}, 'tprov.docker': {'first': [], 'rerun': []}}
+        for rep in range(repeat):
+            order = list(samples) if rep % 2 == 0 else list(reversed(list(samples)))
+            for tool in order:
+                directory = tempfile.mkdtemp(dir=workdir)
+                play = (community_pki_play if tool == 'community.crypto' else tprov_pki_play)(
+                    directory, community_key if tool == 'community.crypto' else tprov_key)
+                first, _out = run_playbook(workdir, play, inventory)
+                rerun, out = run_playbook(workdir, play, inventory)
+                if recap_changed(out) != 0:
+                    raise SystemExit('%s PKI re-run changed something:\n%s' % (tool, out[-2000:]))
+                samples[tool]['first'].append(first)
+                samples[tool]['rerun'].append(rerun)
+                shutil.rmtree(directory)
+            print('  pki %s rep %d/%d' % (label, rep + 1, repeat), flush=True)
+        rows[label] = dict((t, dict((k, statistics.median(v)) for k, v in s.items())) for t, s in samples.items())
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Fleet
+
+def bench_fleet(workdir, sizes):
+    key = os.path.join(workdir, 'id_ed25519')
+    archive = os.path.join(workdir, 'busybox.tar')
+    docker('save', '-o', archive, IMAGE)
+    rows = {}
+    for size in sizes:
+        names = ['tprov-bench-host-%d' % i for i in range(size)]
+        env = ansible_env()
+        subprocess.run([os.path.join(BIN, 'ansible-playbook'), os.path.join(ROOT, 'tests/testbed/target-hosts.yml'),
+                        '-e', json.dumps({'tprov_target_names': names, 'tprov_target_key': key,
+                                          'tprov_target_label': 'bench'})],
+                       env=env, check=True, capture_output=True)
+        try:
+            hosts = {}
+            for name in names:
+                address = docker('inspect', '--format', '{{.NetworkSettings.IPAddress}}', name).stdout.strip()
+                hosts[name] = {'ansible_host': address, 'ansible_user': 'root', 'ansible_ssh_private_key_file': key,
+                               'ansible_ssh_common_args': '-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null',
+                               'ansible_python_interpreter': '/usr/bin/python3'}
+            pki = tempfile.mkdtemp(dir=workdir)
+            inventory = {'docker_hosts': {'hosts': hosts, 'vars': {
+                'docker_pki_dir': pki, 'docker_client_bundles': [
+                    {'name': 'admin', 'user': 'root', 'host': 'localhost', 'dir': os.path.join(pki, 'dot-docker')}],
+                'docker_images': [{'name': 'tprov-test/busybox', 'tag': 'latest', 'source': 'load',
+                                   'load_path': archive}],
+                'docker_containers': [dict(c, labels={}) for c in declared('app', 2)]}}}
+            plays = [{'ansible.builtin.import_playbook': os.path.join(ROOT, 'playbooks', 'secure-docker.yml')}]
+            first, _out = run_playbook(workdir, plays, inventory)
+            rerun, out = run_playbook(workdir, plays, inventory)
+            if recap_changed(out) != 0:
+                raise SystemExit('fleet re-run changed something:\n%s' % out[-3000:])
+            rows[size] = {'first': first, 'rerun': rerun}
+            print('  fleet %d hosts: first %.1fs, re-run %.1fs' % (size, first, rerun), flush=True)
+        finally:
+            subprocess.run([os.path.join(BIN, 'ansible-playbook'),
+                            os.path.join(ROOT, 'tests/testbed/target-hosts.yml'),
+                            '-e', json.dumps({'tprov_target_names': names, 'tprov_target_key': key,
+                                              'tprov_target_state': 'absent'})],
+                           env=env, check=False, capture_output=True)
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+def machine():
+    cpu = 'unknown CPU'
+    try:
+        with open('/proc/cpuinfo') as handle:
+            for line in handle:
+                if line.startswith('model name'):
+                    cpu = line.split(':', 1)[1].strip()
+                    break
+    except IOError:
+        pass
+    server = docker('version', '--format', '{{.Server.Version}} (API {{.Server.APIVersion}})').stdout.strip()
+    return '%d cores (%s), %s %s, Python %s, dockerd %s' % (
+        os.cpu_count(), cpu, platform.system(), platform.release(), platform.python_version(), server)
+
+
+def ratio(a, b):
+    return a / b if b else float('nan')
+
+
+def write_report(containers, requests, pki, fleet, repeat):
+    now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
+    lines = ['# tprov.docker vs community.docker / community.crypto', '',
+             'Run %s on %s; median of %d, tools in alternation (A B, B A, ...). `benchmarks/run` reproduces it.'
+             % (now, machine(), repeat), '']
+    if containers:
+        lines += ['## Containers declared in inventory', '',
+                  'community.docker: `docker_container` in a loop. tprov.docker: the `containers` role (one '
+                  '`docker_api_containers` run). Floor: `ansible-playbook` with one no-op task plus the raw API checks '
+                  '(2 requests per container) from one Python process.', '',
+                  '| N | first: community | first: tprov | ratio | re-run: community | re-run: tprov | ratio '
+                  '| floor | tprov / floor |', '|---|---|---|---|---|---|---|---|---|']
+        for count, row in sorted(containers.items()):
+            c, t, f = row['community.docker'], row['tprov.docker'], row['floor']
+            lines.append('| %d | %.2f s | %.2f s | %.2f | %.2f s | %.2f s | %.3f | %.2f s | %.2f |' % (
+                count, c['first'], t['first'], ratio(t['first'], c['first']), c['rerun'], t['rerun'],
+                ratio(t['rerun'], c['rerun']), f['rerun'], ratio(t['rerun'], f['rerun'])))
+        lines += ['', '### Engine API requests of one idempotent container check (counting proxy)', '',
+                  '| tool | requests | of which version negotiation | requests |', '|---|---|---|---|']
+        for tool, info in requests.items():
+            paths = ', '.join('`%s`' % p for p in info['paths'])
+            lines.append('| %s | %d | %d | %s |' % (tool, info['total'], info['negotiation'], paths))
+        lines.append('')
+    if pki:
+        lines += ['## PKI: CA + server + client certificates', '',
+                  'community.crypto: key, CSR (`openssl_csr_pipe`) and certificate for each of the three (9 tasks). '
+                  'tprov.docker: one `docker_tls_pki` task (what the pki role runs).', '',
+                  '| key type | first: community | first: tprov | ratio | re-run: community | re-run: tprov | ratio |',
+                  '|---|---|---|---|---|---|---|']
+        for label, row in pki.items():
+            c, t = row['community.crypto'], row['tprov.docker']
+            lines.append('| %s | %.2f s | %.2f s | %.2f | %.2f s | %.2f s | %.2f |' % (
+                label, c['first'], t['first'], ratio(t['first'], c['first']), c['rerun'], t['rerun'],
+                ratio(t['rerun'], c['rerun'])))
+        lines.append('')
+    if fleet:
+        lines += ['## secure-docker.yml on a fleet of throwaway systemd hosts (default forks: 5)', '',
+                  '| hosts | first run | per host | re-run | per host |', '|---|---|---|---|---|']
+        for size, row in sorted(fleet.items()):
+            lines.append('| %d | %.1f s | %.1f s | %.1f s | %.1f s |' % (
+                size, row['first'], row['first'] / size, row['rerun'], row['rerun'] / size))
+        lines.append('')
+    os.makedirs(RESULTS, exist_ok=True)
+    path = os.path.join(RESULTS, 'comparison.md')
+    with open(path, 'w') as handle:
+        handle.write('\n'.join(lines))
+    print('\n'.join(lines))
+    return path
+
+
+def write_chart(containers):
+    if not containers:
+        return None
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    counts = sorted(containers)
+    figure, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    for axis, phase, title in ((axes[0], 'first', 'first converge'), (axes[1], 'rerun', 'idempotent re-run')):
+        for tool, style in (('community.docker', 'o-'), ('tprov.docker', 's-')):
+            axis.plot(counts, [containers[n][tool][phase] for n in counts], style, label=tool)
+        if phase == 'rerun':
+            axis.plot(counts, [containers[n]['floor']['rerun'] for n in counts], 'k--', label='floor')
+        axis.set_title('%s of N containers' % title)
+        axis.set_xlabel('containers (N)')
+        axis.set_ylabel('seconds')
+        axis.grid(True, alpha=0.3)
+        axis.legend()
+    figure.tight_layout()
+    path = os.path.join(RESULTS, 'comparison.png')
+    figure.savefig(path, dpi=110)
+    return path
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--counts', type=int, nargs='+', default=[1, 5, 20, 50])
+    parser.add_argument('--repeat', type=int, default=5)
+    parser.add_argument('--fleet', type=int, nargs='*', default=[1, 3, 6])
+    parser.add_argument('--only', choices=['containers', 'pki', 'fleet'], nargs='+',
+                        default=['containers', 'pki', 'fleet'])
+    args = parser.parse_args()
+    workdir = tempfile.mkdtemp(prefix='tprov-bench-')
+    sock = os.path.join(workdir, 'proxy.sock')
+    try:
+        containers, requests = ({}, {})
+        if 'containers' in args.only:
+            containers, requests = bench_containers(workdir, args.counts, args.repeat, sock)
+        pki = bench_pki(workdir, args.repeat) if 'pki' in args.only else {}
+        fleet = bench_fleet(workdir, args.fleet) if 'fleet' in args.only and args.fleet else {}
+        write_report(containers, requests, pki, fleet, args.repeat)
+        chart = write_chart(containers)
+        if chart:
+            print('chart: %s' % chart)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    main()

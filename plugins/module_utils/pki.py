@@ -1,0 +1,142 @@
+# -*- coding: utf-8 -*-
+# Copyright: tprov.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A whole Docker PKI in one run: the CA, a server certificate per host, client bundles.
+
+The layout under ``dir`` is the one the roles use::
+
+    ca.pem  ca-key.pem
+    hosts/NAME/server-cert.pem  hosts/NAME/server-key.pem
+    clients/NAME/ca.pem  clients/NAME/cert.pem  clients/NAME/key.pem
+
+Every certificate is decided by :class:`tls_cert.CertificatePlan` (the same rules as
+docker_tls_cert), with the CA loaded once. In check mode a CA that would be issued is made in
+memory, so the leaves' decisions are still real.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+from ansible_collections.tprov.docker.plugins.module_utils import tls_cert
+from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import write_atomic, write_pair_atomic
+
+SAFE_NAME_CHARS = set('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_@')
+
+
+def check_name(name, option):
+    """Names become directory names: no separators, no dot-dot."""
+    text = str(name or '')
+    if not text or text in ('.', '..') or not set(text) <= SAFE_NAME_CHARS:
+        raise tls_cert.CertificateError(
+            '%s: %r cannot be used as a directory name; use letters, digits, ".", "-", "_" or "@".' % (option, name))
+    return text
+
+
+class PKI(object):
+
+    def __init__(self, directory, key_type='ecdsa', key_size=2048, curve='secp256r1', valid_days=365,
+                 renew_before_days=30, ca_valid_days=3650, ca_common_name='tprov.docker CA', ca_passphrase=None,
+                 force=False, check_mode=False):
+        self.directory = directory
+        self.key = dict(key_type=key_type, key_size=key_size, curve=curve)
+        self.valid_days = valid_days
+        self.renew_before_days = renew_before_days
+        self.ca_valid_days = ca_valid_days
+        self.ca_common_name = ca_common_name
+        self.ca_passphrase = ca_passphrase
+        self.force = force
+        self.check_mode = check_mode
+        self.changed_paths = []
+
+    def path(self, *parts):
+        return os.path.join(self.directory, *parts)
+
+    def _mkdir(self, *parts):
+        path = self.path(*parts)
+        if not os.path.isdir(path):
+            self.changed_paths.append(path)
+            if not self.check_mode:
+                os.makedirs(path, 0o700)
+        return path
+
+    def _apply(self, plan, kind_label):
+        """Issue the certificate if it needs it; (result dict, (cert, key) now in force)."""
+        reasons = plan.reasons()
+        before = tls_cert.certificate_facts(plan.current_cert)
+        if not reasons:
+            result = dict(before, reasons=[], changed=False, path=plan.path, key_path=plan.key_path)
+            return result, (plan.current_cert, plan.current_key)
+        key, cert = plan.issue()
+        if not self.check_mode:
+            cert_bytes = tls_cert.cert_pem(cert)
+            if plan.keep_key:
+                write_atomic(plan.path, cert_bytes, 0o644)
+            else:
+                write_pair_atomic((plan.key_path, plan.key_pem(key), 0o600), (plan.path, cert_bytes, 0o644))
+        self.changed_paths.append(plan.path)
+        result = dict(tls_cert.certificate_facts(cert), reasons=reasons, changed=True, path=plan.path,
+                      key_path=plan.key_path, before=dict((k, before.get(k)) for k in ('subject_alt_names',
+                                                                                       'not_after', 'serial')))
+        return result, (cert, key)
+
+    def converge(self, servers, clients):
+        if not os.path.isdir(self.directory):
+            parent = os.path.dirname(os.path.abspath(self.directory))
+            if not os.path.isdir(parent):
+                raise tls_cert.CertificateError('dir: the parent directory %s does not exist.' % parent)
+        names = [check_name(s.get('name'), 'servers[%d].name' % i) for i, s in enumerate(servers)]
+        client_names = [check_name(c.get('name'), 'clients[%d].name' % i) for i, c in enumerate(clients)]
+        for option, listed in (('servers', names), ('clients', client_names)):
+            if len(set(listed)) != len(listed):
+                raise tls_cert.CertificateError('%s: a name is listed twice.' % option)
+        # Every request is built (and so checked) before anything is written.
+        ca_request = tls_cert.CertificateRequest('ca', common_name=self.ca_common_name,
+                                                 valid_days=self.ca_valid_days,
+                                                 renew_before_days=self.renew_before_days, **self.key)
+        server_requests = []
+        for index, server in enumerate(servers):
+            sans = server.get('subject_alt_names')
+            if not sans:
+                raise tls_cert.CertificateError('servers[%d] (%s): subject_alt_names is required.' % (index, names[index]))
+            try:
+                server_requests.append(tls_cert.CertificateRequest(
+                    'server', common_name=server.get('common_name'), subject_alt_names=sans,
+                    valid_days=self.valid_days, renew_before_days=self.renew_before_days, **self.key))
+            except tls_cert.CertificateError as exc:
+                raise tls_cert.CertificateError('servers[%d] (%s): %s' % (index, names[index], exc))
+        client_requests = [tls_cert.CertificateRequest(
+            'client', common_name=name, valid_days=self.valid_days, renew_before_days=self.renew_before_days,
+            **self.key) for name in client_names]
+
+        self._mkdir()
+        ca_plan = tls_cert.CertificatePlan(ca_request, self.path('ca.pem'), self.path('ca-key.pem'),
+                                           ca_passphrase=self.ca_passphrase)
+        ca_result, ca = self._apply(ca_plan, 'CA')
+        results = {'ca': ca_result, 'servers': {}, 'clients': {}}
+        for name, request in zip(names, server_requests):
+            self._mkdir('hosts', name)
+            plan = tls_cert.CertificatePlan(request, self.path('hosts', name, 'server-cert.pem'),
+                                            self.path('hosts', name, 'server-key.pem'), force=self.force, ca=ca)
+            results['servers'][name] = self._apply(plan, name)[0]
+        ca_bytes = tls_cert.cert_pem(ca[0])
+        for name, request in zip(client_names, client_requests):
+            self._mkdir('clients', name)
+            plan = tls_cert.CertificatePlan(request, self.path('clients', name, 'cert.pem'),
+                                            self.path('clients', name, 'key.pem'), force=self.force, ca=ca)
+            results['clients'][name] = self._apply(plan, name)[0]
+            # The bundle carries the CA certificate, as ~/.docker/ca.pem wants it.
+            bundle_ca = self.path('clients', name, 'ca.pem')
+            current = None
+            if os.path.exists(bundle_ca):
+                with open(bundle_ca, 'rb') as handle:
+                    current = handle.read()
+            if current != ca_bytes:
+                self.changed_paths.append(bundle_ca)
+                results['clients'][name]['changed'] = True
+                if not self.check_mode:
+                    write_atomic(bundle_ca, ca_bytes, 0o644)
+        results['changed'] = bool(self.changed_paths)
+        return results

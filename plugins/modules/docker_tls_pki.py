@@ -1,0 +1,186 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: tprov.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: docker_tls_pki
+short_description: A Docker PKI in one run - the CA, a server certificate per host, client bundles
+version_added: 0.1.0
+description:
+  - Issues and keeps up to date everything the chapter's openssl steps make, for any number of Docker hosts and
+    clients, in one module run (the CA key is loaded once; one process signs everything). The pki role uses it.
+  - Each certificate follows the rules of M(tprov.docker.docker_tls_cert) - kept while it is right, re-issued
+    with RV(servers) / RV(clients) C(reasons) saying why, the key kept across re-issues, atomic writes, keys 0600.
+  - "Layout under O(dir): C(ca.pem), C(ca-key.pem); C(hosts/NAME/server-cert.pem), C(hosts/NAME/server-key.pem);
+    C(clients/NAME/ca.pem), C(clients/NAME/cert.pem), C(clients/NAME/key.pem) (a C(~/.docker) bundle)."
+  - A CA that is re-issued (expired, key type changed) re-issues every certificate it signed.
+attributes:
+  check_mode:
+    support: full
+    description: Decides every certificate (a CA that would be issued is made in memory); writes nothing.
+  diff_mode:
+    support: none
+    description: RV(servers) and RV(clients) carry C(before) facts of re-issued certificates; no key material.
+options:
+  dir:
+    description: The PKI directory on the machine the module runs on (the controller, for the roles). Created 0700.
+    type: path
+    required: true
+  servers:
+    description: One server certificate (C(serverAuth)) per Docker host.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: The host's name; its files go to C(hosts/NAME/).
+        type: str
+        required: true
+      subject_alt_names:
+        description: The names and addresses clients dial (V(DNS:...), V(IP:...), or bare values).
+        type: list
+        elements: str
+        required: true
+      common_name:
+        description: The subject's common name; default the first subject alternative name.
+        type: str
+  clients:
+    description: One client certificate (C(clientAuth)) per entry, written as a bundle.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: The client's name (its certificate's common name and directory).
+        type: str
+        required: true
+  ca_common_name:
+    description: The CA's common name.
+    type: str
+    default: tprov.docker CA
+  ca_passphrase:
+    description: Encrypts the CA key at rest (and decrypts it to sign).
+    type: str
+  ca_valid_days:
+    description: The CA certificate's lifetime in days.
+    type: int
+    default: 3650
+  key_type:
+    description: The key type of every key issued (see M(tprov.docker.docker_tls_cert)).
+    type: str
+    choices: [ecdsa, rsa, ed25519]
+    default: ecdsa
+  key_size:
+    description: RSA key size in bits.
+    type: int
+    choices: [2048, 3072, 4096]
+    default: 2048
+  curve:
+    description: ECDSA curve.
+    type: str
+    choices: [secp256r1, secp384r1, P-256, P-384]
+    default: secp256r1
+  valid_days:
+    description: Lifetime of server and client certificates in days.
+    type: int
+    default: 365
+  renew_before_days:
+    description: Re-issue a certificate that expires within this many days.
+    type: int
+    default: 30
+  force:
+    description: Re-issue every server and client certificate (rotation); the CA and the keys are kept.
+    type: bool
+    default: false
+author:
+  - tprov.docker maintainers (@tprov)
+'''
+
+EXAMPLES = r'''
+- name: The CA, two Docker hosts' server certificates and an admin bundle, on the controller
+  tprov.docker.docker_tls_pki:
+    dir: "{{ inventory_dir }}/pki"
+    ca_passphrase: "{{ vault_docker_ca_passphrase }}"
+    servers:
+      - name: docker1
+        subject_alt_names: [DNS:docker1.example.com, IP:192.0.2.10, IP:127.0.0.1]
+      - name: docker2
+        subject_alt_names: [DNS:docker2.example.com, IP:192.0.2.11, IP:127.0.0.1]
+    clients:
+      - name: admin
+  delegate_to: localhost
+  run_once: true
+'''
+
+RETURN = r'''
+ca:
+  description: The CA certificate's facts, C(reasons) it was (or would be) issued, C(changed).
+  returned: success
+  type: dict
+servers:
+  description:
+    - Per host name, the server certificate's C(subject_alt_names), C(not_after), C(serial), C(path), C(key_path),
+      C(reasons) (empty when kept) and C(changed).
+  returned: success
+  type: dict
+  sample: {"docker1": {"changed": false, "reasons": [], "subject_alt_names": ["DNS:docker1", "IP:192.0.2.10"]}}
+clients:
+  description: Per client name, the same facts for its certificate.
+  returned: success
+  type: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.tprov.docker.plugins.module_utils import tls_cert
+from ansible_collections.tprov.docker.plugins.module_utils.pki import PKI
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            dir=dict(type='path', required=True),
+            servers=dict(type='list', elements='dict', default=[], options=dict(
+                name=dict(type='str', required=True),
+                subject_alt_names=dict(type='list', elements='str', required=True),
+                common_name=dict(type='str'),
+            )),
+            clients=dict(type='list', elements='dict', default=[], options=dict(
+                name=dict(type='str', required=True),
+            )),
+            ca_common_name=dict(type='str', default='tprov.docker CA'),
+            ca_passphrase=dict(type='str', no_log=True),
+            ca_valid_days=dict(type='int', default=3650),
+            key_type=dict(type='str', default='ecdsa', choices=['ecdsa', 'rsa', 'ed25519']),
+            key_size=dict(type='int', default=2048, choices=[2048, 3072, 4096]),
+            curve=dict(type='str', default='secp256r1', choices=['secp256r1', 'secp384r1', 'P-256', 'P-384']),
+            valid_days=dict(type='int', default=365),
+            renew_before_days=dict(type='int', default=30),
+            force=dict(type='bool', default=False),
+        ),
+        supports_check_mode=True,
+    )
+    if tls_cert.CRYPTOGRAPHY_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib('cryptography'), exception=tls_cert.CRYPTOGRAPHY_IMPORT_ERROR)
+    p = module.params
+    pki = PKI(p['dir'], key_type=p['key_type'], key_size=p['key_size'], curve=p['curve'],
+              valid_days=p['valid_days'], renew_before_days=p['renew_before_days'], ca_valid_days=p['ca_valid_days'],
+              ca_common_name=p['ca_common_name'], ca_passphrase=p['ca_passphrase'], force=p['force'],
+              check_mode=module.check_mode)
+    try:
+        result = pki.converge(p['servers'], p['clients'])
+    except tls_cert.CertificateError as exc:
+        module.fail_json(msg=str(exc))
+    except (IOError, OSError) as exc:
+        module.fail_json(msg='Writing under dir %s failed: %s' % (p['dir'], exc))
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

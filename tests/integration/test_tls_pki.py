@@ -1,0 +1,99 @@
+"""docker_tls_pki: a whole PKI in one run, idempotent, changing only what differs.
+
+That dockerd and the Docker CLI accept what it issues is shown by the Molecule scenario, where the
+pki role issues with it and the verifier connects with the API client and the CLI."""
+
+import os
+import stat
+
+from cryptography import x509
+from cryptography.x509.oid import ExtendedKeyUsageOID
+
+from tprov_testlib import run_module
+
+
+def mode(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def cert(path):
+    with open(path, 'rb') as handle:
+        return x509.load_pem_x509_certificate(handle.read())
+
+
+def args(directory, **extra):
+    result = {'dir': str(directory), 'clients': [{'name': 'admin'}],
+              'servers': [{'name': 'docker1', 'subject_alt_names': ['DNS:docker1', 'IP:127.0.0.1']}]}
+    result.update(extra)
+    return result
+
+
+def test_layout_modes_chain_and_idempotence(tmp_path):
+    pki = tmp_path / 'pki'
+    first = run_module('docker_tls_pki', args(pki))
+    assert first['changed'] and first['ca']['reasons'] == ['key_missing', 'missing']
+    assert mode(str(pki)) == 0o700 and mode(str(pki / 'ca-key.pem')) == 0o600
+    for path in ('hosts/docker1/server-key.pem', 'clients/admin/key.pem'):
+        assert mode(str(pki / path)) == 0o600
+    ca = cert(str(pki / 'ca.pem'))
+    server = cert(str(pki / 'hosts/docker1/server-cert.pem'))
+    client = cert(str(pki / 'clients/admin/cert.pem'))
+    server.verify_directly_issued_by(ca)
+    client.verify_directly_issued_by(ca)
+    assert ExtendedKeyUsageOID.SERVER_AUTH in server.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    assert ExtendedKeyUsageOID.CLIENT_AUTH in client.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    assert (pki / 'clients/admin/ca.pem').read_bytes() == (pki / 'ca.pem').read_bytes()
+    assert first['servers']['docker1']['subject_alt_names'] == ['DNS:docker1', 'IP:127.0.0.1']
+    again = run_module('docker_tls_pki', args(pki))
+    assert again['changed'] is False and again['servers']['docker1']['reasons'] == []
+
+
+def test_only_what_differs_changes(tmp_path):
+    pki = tmp_path / 'pki'
+    run_module('docker_tls_pki', args(pki))
+    ca_before = (pki / 'ca.pem').read_bytes()
+    key_before = (pki / 'hosts/docker1/server-key.pem').read_bytes()
+    more = args(pki, servers=[{'name': 'docker1', 'subject_alt_names': ['DNS:docker1', 'IP:127.0.0.1', 'IP:192.0.2.9']},
+                              {'name': 'docker2', 'subject_alt_names': ['IP:192.0.2.10']}])
+    moved = run_module('docker_tls_pki', more)
+    assert moved['ca']['changed'] is False and (pki / 'ca.pem').read_bytes() == ca_before
+    assert moved['servers']['docker1']['reasons'] == ['san_changed']
+    assert moved['servers']['docker1']['before']['subject_alt_names'] == ['DNS:docker1', 'IP:127.0.0.1']
+    assert (pki / 'hosts/docker1/server-key.pem').read_bytes() == key_before  # key kept across re-issue
+    assert moved['servers']['docker2']['changed'] and moved['clients']['admin']['changed'] is False
+    forced = run_module('docker_tls_pki', dict(more, force=True))
+    assert forced['ca']['changed'] is False
+    assert all(s['reasons'] == ['force'] for s in forced['servers'].values())
+    assert forced['clients']['admin']['reasons'] == ['force']
+
+
+def test_check_mode_writes_nothing_but_decides_everything(tmp_path):
+    pki = tmp_path / 'pki'
+    check = run_module('docker_tls_pki', args(pki), check=True)
+    assert check['changed'] and not pki.exists()
+    assert check['servers']['docker1']['reasons'] == ['key_missing', 'missing']
+    run_module('docker_tls_pki', args(pki))
+    renew = run_module('docker_tls_pki', args(pki, valid_days=400, renew_before_days=370), check=True)
+    assert renew['servers']['docker1']['reasons'] == ['expires_soon']
+    assert run_module('docker_tls_pki', args(pki))['changed'] is False
+
+
+def test_encrypted_ca_and_wrong_passphrase(tmp_path):
+    pki = tmp_path / 'pki'
+    run_module('docker_tls_pki', args(pki, ca_passphrase='correct horse'))
+    assert b'ENCRYPTED' in (pki / 'ca-key.pem').read_bytes()
+    wrong = run_module('docker_tls_pki', args(pki, ca_passphrase='wrong'))
+    assert wrong.failed and 'passphrase' in wrong['msg'] and 'correct horse' not in wrong.raw
+    assert run_module('docker_tls_pki', args(pki, ca_passphrase='correct horse'))['changed'] is False
+
+
+def test_bad_input_names_the_entry_and_writes_nothing(tmp_path):
+    pki = tmp_path / 'pki'
+    for extra, needle in [
+            ({'servers': [{'name': '../escape', 'subject_alt_names': ['IP:127.0.0.1']}]}, 'servers[0].name'),
+            ({'servers': [{'name': 'a', 'subject_alt_names': []}]}, 'servers[0] (a): subject_alt_names is required'),
+            ({'servers': [{'name': 'a', 'subject_alt_names': ['IP:300.1.1.1']}]}, 'servers[0] (a):'),
+            ({'clients': [{'name': 'x'}, {'name': 'x'}]}, 'clients: a name is listed twice')]:
+        result = run_module('docker_tls_pki', args(pki, **extra))
+        assert result.failed and needle in result['msg'], result['msg']
+        assert not pki.exists()
