@@ -71,7 +71,7 @@ options:
     aliases: [docker_api_version]
   timeout:
     description:
-      - Seconds to wait for the daemon to answer one request. Image pulls and loads wait at least 600.
+      - Seconds (1 to 86400) to wait for the daemon to answer one request. Image pulls and loads wait at least 600.
       - Falls back to the E(DOCKER_TIMEOUT) environment variable.
     type: int
     default: 60

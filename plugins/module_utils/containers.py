@@ -236,8 +236,15 @@ class ContainerService(object):
             try:
                 self.client.post('/containers/%s/start' % cid)
             except EngineError as exc:
-                what = 'recreated' if plan.recreate else 'created' if plan.create else 'present'
-                raise EngineError('Container %s is %s but failed to start: %s' % (name, what, exc))
+                if plan.create or plan.recreate:
+                    # Made by this run and unusable: remove it again, so a failure leaves nothing half-made.
+                    self.client.delete('/containers/%s' % cid, params={'force': 'true', 'v': 'true'})
+                    self.actions.append('Removed container %s again (it failed to start)' % name)
+                    raise EngineError('Container %s was %s but failed to start, so it was removed again%s: %s' % (
+                        name, 'recreated' if plan.recreate else 'created',
+                        ' (the previous one was removed to recreate it: no container runs under that name now)'
+                        if plan.recreate else '', exc))
+                raise EngineError('Container %s is present but failed to start: %s' % (name, exc))
         if (plan.start or plan.restart) and params.get('wait'):
             return self._wait(cid, params)
         if plan.changed:

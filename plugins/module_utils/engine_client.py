@@ -44,6 +44,7 @@ MAX_API_VERSION = '1.47'
 
 DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
 DEFAULT_TIMEOUT = 60
+MAX_TIMEOUT = 86400  # a day: beyond it the HTTP stack cannot hold the value, and no call needs it
 
 # The connection options every module accepts (documented in doc_fragments/docker_api.py).
 CONNECTION_ARGUMENT_SPEC = dict(
@@ -197,8 +198,9 @@ def resolve_connection(params, environ=None, home=None):
     client_key = params.get('client_key')
     explicit_tls_files = bool(ca_path or client_cert or client_key)
     timeout = DEFAULT_TIMEOUT if params.get('timeout') is None else params['timeout']
-    if timeout <= 0:
-        raise ConnectionSettingsError('timeout must be a positive number of seconds, not %s.' % timeout)
+    if timeout <= 0 or timeout > MAX_TIMEOUT:
+        raise ConnectionSettingsError('timeout must be a number of seconds between 1 and %d, not %s.'
+                                      % (MAX_TIMEOUT, timeout))
     api_version = (params.get('api_version') or 'auto').strip()
     if api_version != 'auto':
         try:
@@ -467,6 +469,10 @@ class EngineClient(object):
             raise EngineConnectionError(explain_connection_error(exc, self.settings))
         except OSError as exc:  # ssl.SSLError is an OSError
             raise EngineConnectionError(explain_connection_error(exc, self.settings))
+        except (ValueError, OverflowError) as exc:
+            # Inputs the HTTP stack cannot even send (a URL it cannot build, a timeout it cannot hold).
+            raise EngineConnectionError('The request to %s could not be sent (%s): check docker_host and timeout.'
+                                        % (self.settings.docker_host, exc))
         if response.status_code >= 400:
             self._raise_for_status(method, path, response)
         return response

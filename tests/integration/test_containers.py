@@ -175,10 +175,19 @@ def test_failed_create_after_remove_says_what_was_removed(busybox_image, unique_
                                                  'auto_remove': True, 'restart_policy': 'always', 'force_kill': True})
     assert result.failed and result['msg'].startswith('Removed container %s' % unique_name), result['msg']
     assert 'No container runs under that name now' in result['msg']
-    # A network that does not exist: created, then the start fails, and the message says so.
+    # A network that does not exist: created, then the start fails; the new container goes again.
     result = run_module('docker_api_container', {'name': unique_name, 'image': busybox_image, 'command': 'sleep 300',
                                                  'network_mode': 'tprov-no-such-network'})
-    assert result.failed and result['msg'].startswith('Container %s is created but failed to start' % unique_name)
+    assert result.failed and result['msg'].startswith(
+        'Container %s was created but failed to start, so it was removed again' % unique_name), result['msg']
+    assert docker('ps', '-aq', '--filter', 'name=^%s$' % unique_name).stdout.strip() == ''
+    # The same on a recreate: the message says the previous container is gone too.
+    run_module('docker_api_container', {'name': unique_name, 'image': busybox_image, 'command': 'sleep 300'})
+    result = run_module('docker_api_container', {'name': unique_name, 'image': busybox_image, 'command': 'sleep 300',
+                                                 'network_mode': 'tprov-no-such-network', 'force_kill': True})
+    assert result.failed and 'was recreated but failed to start, so it was removed again (the previous one was ' \
+        'removed to recreate it: no container runs under that name now)' in result['msg'], result['msg']
+    assert docker('ps', '-aq', '--filter', 'name=^%s$' % unique_name).stdout.strip() == ''
 
 
 def test_name_conflict_on_create(busybox_image, unique_name):

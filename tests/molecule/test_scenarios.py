@@ -31,8 +31,11 @@ def images():
 
 @pytest.mark.parametrize('scenario', ['default', 'failure'])
 def test_scenario(images, scenario, tmp_path):
+    secrets = tmp_path / 'keys'
+    secrets.mkdir()
     env = dict(os.environ, TPROV_RUN_ID=uuid.uuid4().hex[:8], TPROV_COLLECTIONS_DIR=COLLECTIONS_DIR,
-               TPROV_HOST_IMAGE=images, ANSIBLE_FORCE_COLOR='0', PY_COLORS='0', NO_COLOR='1')
+               TPROV_HOST_IMAGE=images, ANSIBLE_FORCE_COLOR='0', PY_COLORS='0', NO_COLOR='1',
+               TPROV_SECRET_DUMP=str(secrets))
     venv_bin = os.path.dirname(os.path.abspath(sys.executable))
     env['PATH'] = venv_bin + os.pathsep + env.get('PATH', '')
     log = tmp_path / ('molecule-%s.log' % scenario)
@@ -41,3 +44,28 @@ def test_scenario(images, scenario, tmp_path):
                                 env=env, stdout=handle, stderr=subprocess.STDOUT, check=False)
     text = log.read_text(errors='replace')
     assert result.returncode == 0, 'molecule test -s %s failed (log %s):\n%s' % (scenario, log, text[-6000:])
+    if scenario == 'default':
+        assert_no_secrets(text, secrets)
+
+
+def key_bodies(directory):
+    """The base64 lines of every private key the run made (CA, server, clients)."""
+    bodies = []
+    for root, _dirs, files in os.walk(str(directory)):
+        for name in files:
+            data = open(os.path.join(root, name), errors='replace').read()
+            if 'PRIVATE KEY' in data:
+                # Short last lines ("nQ==") could match by chance; full 64-character lines cannot.
+                bodies.extend(line for line in data.splitlines() if len(line) >= 40 and not line.startswith('-----'))
+    return bodies
+
+
+def assert_no_secrets(text, directory):
+    """The scenario ran every playbook with -vvv and --diff: no key material, no CA passphrase."""
+    bodies = key_bodies(directory)
+    assert len(bodies) >= 4 * 2, 'the keys were not handed over: %d lines' % len(bodies)
+    leaked = [line for line in bodies if line in text]
+    assert not leaked, 'private key material in the output: %d lines' % len(leaked)
+    assert 'PRIVATE KEY' not in text
+    assert 'molecule-ca-passphrase-Zq8v' not in text
+    assert 'ESTABLISH SSH CONNECTION' in text, 'the output is not -vvv'

@@ -148,3 +148,10 @@ def test_connection_spec_is_a_copy():
     spec = ec.connection_argument_spec(name=dict(type='str'))
     spec['docker_host']['default'] = 'changed'
     assert ec.CONNECTION_ARGUMENT_SPEC['docker_host']['default'] == 'unix:///var/run/docker.sock'
+
+
+@pytest.mark.parametrize('timeout', [0, -1, 86401, 9223372037])
+def test_timeout_out_of_range_is_refused_by_name(timeout):
+    with pytest.raises(ec.ConnectionSettingsError) as info:
+        ec.resolve_connection({'timeout': timeout}, environ={}, home='/nonexistent')
+    assert str(info.value).startswith('timeout must be a number of seconds between 1 and 86400')
