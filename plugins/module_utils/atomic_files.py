@@ -98,3 +98,30 @@ def write_pair_atomic(first, second):
             _unlink_quietly(backup)
     _fsync_dir(first[0])
     _fsync_dir(second[0])
+
+
+class DirectoryLock(object):
+    """An exclusive lock on a directory (flock on a hidden lock file in it), so two runs that decide
+    and write the same files (two playbooks, two forks) take turns: the second one decides again
+    after the first has written, and finds the files right. Released on exit, also on failure."""
+
+    def __init__(self, directory, name='.tprov.lock'):
+        self.path = os.path.join(directory, name)
+        self.fd = None
+
+    def __enter__(self):
+        import fcntl
+        try:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            self.fd = None  # a directory we cannot write to: the write itself will say so
+            return self
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        if self.fd is not None:
+            import fcntl
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None

@@ -35,6 +35,10 @@ from ansible_collections.tprov.docker.plugins.module_utils.engine_client import 
 from ansible_collections.tprov.docker.plugins.module_utils.images import ImageService, parse_image_reference
 
 
+class NameTaken(EngineError):
+    """The create found the name taken (a container made since our inspect)."""
+
+
 class Plan(object):
     """What converging will do, decided before any change is made."""
 
@@ -261,8 +265,8 @@ class ContainerService(object):
         try:
             created = self.client.post('/containers/create', params={'name': params['name']}, json_body=body)
         except Conflict as exc:
-            raise EngineError('name: a container named %s already exists (made outside this task, or by a '
-                              'parallel run): %s' % (params['name'], exc.explanation))
+            raise NameTaken('name: a container named %s already exists (made outside this task, or by a '
+                            'parallel run): %s' % (params['name'], exc.explanation))
         except NotFound as exc:
             raise EngineError('image: %s' % exc.explanation)
         cid = created['Id']
@@ -397,7 +401,7 @@ class ContainerService(object):
         return decode_log_stream(data, tty).rstrip()[-4000:]
 
     # -- the whole job -------------------------------------------------------------------------
-    def converge(self, params):
+    def converge(self, params, retry=False):
         values = comparisons = None
         if params['state'] != 'absent':
             # Parsed once, before any request, so bad input fails with nothing done.
@@ -414,4 +418,18 @@ class ContainerService(object):
             elif container is None:
                 raise SpecError('image is required to create container %s.' % params['name'])
         plan = self.plan(params, values, comparisons, container, image)
-        return plan, container, self.apply(params, values, plan, container, image)
+        try:
+            return plan, container, self.apply(params, values, plan, container, image)
+        except NameTaken:
+            if not plan.create or retry:
+                raise
+            if self.actions and self.actions[-1].startswith('Created container'):
+                self.actions.pop()
+            # Another run (a parallel playbook, a second fork) created it between our inspect and our
+            # create: converge onto that container instead of failing. The engine reserves the name
+            # before the container can be inspected, so give it a moment to appear.
+            deadline = time.time() + 10
+            while self.inspect(params['name']) is None and time.time() < deadline:
+                time.sleep(0.1)
+            self.actions.append('Container %s appeared while creating it; converging onto it' % params['name'])
+            return self.converge(params, retry=True)

@@ -21,7 +21,7 @@ __metaclass__ = type
 import os
 
 from ansible_collections.tprov.docker.plugins.module_utils import tls_cert
-from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import write_atomic, write_pair_atomic
+from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import DirectoryLock, write_atomic, write_pair_atomic
 
 SAFE_NAME_CHARS = set('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_@')
 
@@ -83,10 +83,14 @@ class PKI(object):
         return result, (cert, key)
 
     def converge(self, servers, clients):
-        if not os.path.isdir(self.directory):
-            parent = os.path.dirname(os.path.abspath(self.directory))
-            if not os.path.isdir(parent):
-                raise tls_cert.CertificateError('dir: the parent directory %s does not exist.' % parent)
+        parent = os.path.dirname(os.path.abspath(self.directory))
+        if not os.path.isdir(parent):
+            raise tls_cert.CertificateError('dir: the parent directory %s does not exist.' % parent)
+        # Two runs on the same PKI (two playbooks at once) take turns; the second decides again.
+        with DirectoryLock(parent, '.%s.tprov.lock' % os.path.basename(os.path.abspath(self.directory))):
+            return self._converge(servers, clients)
+
+    def _converge(self, servers, clients):
         names = [check_name(s.get('name'), 'servers[%d].name' % i) for i, s in enumerate(servers)]
         client_names = [check_name(c.get('name'), 'clients[%d].name' % i) for i, c in enumerate(clients)]
         for option, listed in (('servers', names), ('clients', client_names)):

@@ -151,9 +151,13 @@ def load_key(pem, option, passphrase=None, may_be_encrypted=True):
                                    'passphrase: remove the file to have a new key issued, or decrypt it.' % option)
         raise CertificateError('%s is encrypted: give its passphrase in ca_passphrase.' % option)
     except ValueError as exc:
-        if password is not None and ('decrypt' in str(exc).lower() or 'password' in str(exc).lower()
-                                     or 'bad' in str(exc).lower()):
-            raise CertificateError('ca_passphrase does not decrypt %s: check the passphrase.' % option)
+        # A wrong passphrase usually fails the padding check ("bad decrypt"), but about one time in
+        # 256 the garbage it yields passes it and fails as ASN.1 instead: any failure to read an
+        # encrypted key with a passphrase given is reported as the passphrase.
+        if password is not None and (b'ENCRYPTED' in pem or 'decrypt' in str(exc).lower()
+                                     or 'password' in str(exc).lower() or 'bad' in str(exc).lower()):
+            raise CertificateError('ca_passphrase does not decrypt %s: check the passphrase (or the file is '
+                                   'damaged).' % option)
         raise CertificateError('%s is not a PEM private key (%s).' % (option, str(exc).splitlines()[0]))
     except UnsupportedAlgorithm:
         raise CertificateError('%s holds a key of a type this module does not support.' % option)

@@ -214,7 +214,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.tprov.docker.plugins.module_utils import tls_cert
-from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import write_atomic, write_pair_atomic
+from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import DirectoryLock, write_atomic, write_pair_atomic
 
 
 def resolve_paths(params):
@@ -273,34 +273,37 @@ def main():
     path, key_path, ca_path, ca_key_path = resolve_paths(params)
     if os.path.abspath(path) == os.path.abspath(key_path):
         module.fail_json(msg='path and key_path name the same file; the key and the certificate need a file each.')
-    try:
-        request = tls_cert.CertificateRequest(
-            params['kind'], common_name=params['common_name'], organization=params['organization'],
-            organizational_unit=params['organizational_unit'], subject_alt_names=params['subject_alt_names'],
-            key_type=params['key_type'], key_size=params['key_size'], curve=params['curve'],
-            valid_days=params['valid_days'], renew_before_days=params['renew_before_days'])
-        plan = tls_cert.CertificatePlan(
-            request, path, key_path, ca_path=ca_path, ca_key_path=ca_key_path,
-            ca_passphrase=params['ca_passphrase'], force=params['force'],
-            regenerate_key=params['regenerate_key'])
-        reasons = plan.reasons()
-        before = tls_cert.certificate_facts(plan.current_cert)
-        after = before
-        if reasons:
-            check_writable(path, 'path')
-            check_writable(key_path, 'key_path')
-            key, cert = plan.issue()
-            after = tls_cert.certificate_facts(cert)
-            if not module.check_mode:
-                cert_bytes = tls_cert.cert_pem(cert)
-                if plan.keep_key:
-                    write_atomic(path, cert_bytes, 0o644)
-                else:
-                    write_pair_atomic((key_path, plan.key_pem(key), 0o600), (path, cert_bytes, 0o644))
-    except tls_cert.CertificateError as exc:
-        module.fail_json(msg=str(exc), path=path, key_path=key_path)
-    except (IOError, OSError) as exc:
-        module.fail_json(msg='Writing %s or %s failed: %s' % (path, key_path, exc), path=path, key_path=key_path)
+    # Held until the files are written: parallel runs on the same files take turns, and the second
+    # decides again after the first has written.
+    with DirectoryLock(os.path.dirname(os.path.abspath(path))):
+        try:
+            request = tls_cert.CertificateRequest(
+                params['kind'], common_name=params['common_name'], organization=params['organization'],
+                organizational_unit=params['organizational_unit'], subject_alt_names=params['subject_alt_names'],
+                key_type=params['key_type'], key_size=params['key_size'], curve=params['curve'],
+                valid_days=params['valid_days'], renew_before_days=params['renew_before_days'])
+            plan = tls_cert.CertificatePlan(
+                request, path, key_path, ca_path=ca_path, ca_key_path=ca_key_path,
+                ca_passphrase=params['ca_passphrase'], force=params['force'],
+                regenerate_key=params['regenerate_key'])
+            reasons = plan.reasons()
+            before = tls_cert.certificate_facts(plan.current_cert)
+            after = before
+            if reasons:
+                check_writable(path, 'path')
+                check_writable(key_path, 'key_path')
+                key, cert = plan.issue()
+                after = tls_cert.certificate_facts(cert)
+                if not module.check_mode:
+                    cert_bytes = tls_cert.cert_pem(cert)
+                    if plan.keep_key:
+                        write_atomic(path, cert_bytes, 0o644)
+                    else:
+                        write_pair_atomic((key_path, plan.key_pem(key), 0o600), (path, cert_bytes, 0o644))
+        except tls_cert.CertificateError as exc:
+            module.fail_json(msg=str(exc), path=path, key_path=key_path)
+        except (IOError, OSError) as exc:
+            module.fail_json(msg='Writing %s or %s failed: %s' % (path, key_path, exc), path=path, key_path=key_path)
 
     changed = bool(reasons)
     # Modes, owner and group the Ansible way (check mode only reports); keys are staged 0600 and

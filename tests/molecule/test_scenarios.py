@@ -15,7 +15,8 @@ import pytest
 from tprov_testlib import COLLECTIONS_DIR, REPO_ROOT
 
 TESTBED = os.path.join(REPO_ROOT, 'tests', 'testbed')
-HOST_IMAGE = os.environ.get('TPROV_HOST_IMAGE', 'tprov-test/docker-host:bookworm')
+# Two engine generations: Debian 12's docker.io 20.10 (API 1.41) and Debian 13's 26.1 (API 1.45).
+HOST_IMAGES = {'bookworm': 'tprov-test/docker-host:bookworm', 'trixie': 'tprov-test/docker-host:trixie'}
 
 
 @pytest.fixture(scope='session')
@@ -24,26 +25,27 @@ def images():
     if subprocess.run(['docker', 'image', 'inspect', 'tprov-test/busybox:latest'],
                       capture_output=True, check=False).returncode != 0:
         subprocess.run([os.path.join(TESTBED, 'build-busybox-image.sh'), 'tprov-test/busybox:latest'], check=True)
-    suite = HOST_IMAGE.rsplit(':', 1)[-1]
-    subprocess.run([os.path.join(TESTBED, 'build-host-image.sh'), HOST_IMAGE, suite], check=True)
-    return HOST_IMAGE
+    for suite, image in HOST_IMAGES.items():
+        subprocess.run([os.path.join(TESTBED, 'build-host-image.sh'), image, suite], check=True)
+    return HOST_IMAGES
 
 
-@pytest.mark.parametrize('scenario', ['default', 'failure'])
-def test_scenario(images, scenario, tmp_path):
+@pytest.mark.parametrize('scenario,suite', [('default', 'bookworm'), ('failure', 'bookworm'), ('default', 'trixie')])
+def test_scenario(images, scenario, suite, tmp_path):
     secrets = tmp_path / 'keys'
     secrets.mkdir()
     env = dict(os.environ, TPROV_RUN_ID=uuid.uuid4().hex[:8], TPROV_COLLECTIONS_DIR=COLLECTIONS_DIR,
-               TPROV_HOST_IMAGE=images, ANSIBLE_FORCE_COLOR='0', PY_COLORS='0', NO_COLOR='1',
+               TPROV_HOST_IMAGE=images[suite], ANSIBLE_FORCE_COLOR='0', PY_COLORS='0', NO_COLOR='1',
                TPROV_SECRET_DUMP=str(secrets))
     venv_bin = os.path.dirname(os.path.abspath(sys.executable))
     env['PATH'] = venv_bin + os.pathsep + env.get('PATH', '')
-    log = tmp_path / ('molecule-%s.log' % scenario)
+    log = tmp_path / ('molecule-%s-%s.log' % (scenario, suite))
     with open(log, 'wb') as handle:
         result = subprocess.run(['molecule', 'test', '-s', scenario], cwd=os.path.join(REPO_ROOT, 'tests'),
                                 env=env, stdout=handle, stderr=subprocess.STDOUT, check=False)
     text = log.read_text(errors='replace')
-    assert result.returncode == 0, 'molecule test -s %s failed (log %s):\n%s' % (scenario, log, text[-6000:])
+    assert result.returncode == 0, 'molecule test -s %s on %s failed (log %s):\n%s' % (
+        scenario, suite, log, text[-6000:])
     if scenario == 'default':
         assert_no_secrets(text, secrets)
 

@@ -37,6 +37,11 @@ done
 # dockerd", the state secure-docker.yml starts from) and that sshd does too.
 ln -sf /lib/systemd/system/docker.service "$root/etc/systemd/system/multi-user.target.wants/docker.service"
 ln -sf /lib/systemd/system/ssh.service "$root/etc/systemd/system/multi-user.target.wants/ssh.service"
+# Nested in a container, dockerd 26+ cannot turn IPv6 off on its containers' interfaces (the
+# sysctl is read-only here) and refuses to start them unless told to go on; a testbed quirk, not
+# a setting users need. (Debian's unit reads /etc/default/docker; dockerd 20.10 ignores it.)
+printf '%s\n' '# Testbed: nested dockerd cannot disable IPv6 on container interfaces.' \
+  'DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE=1' >>"$root/etc/default/docker"
 mkdir -p "$root/root/.ssh" && chmod 700 "$root/root/.ssh"
 sed -i 's/^#\?PermitRootLogin.*/PermitRootLogin prohibit-password/' "$root/etc/ssh/sshd_config"
 rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*

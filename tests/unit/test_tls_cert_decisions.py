@@ -173,3 +173,18 @@ def test_every_key_type_issues(tmp_path, key_type, extra):
     again = tc.CertificatePlan(tc.CertificateRequest('ca', key_type=key_type, **extra), str(tmp_path / 'ca.pem'),
                                str(tmp_path / 'ca-key.pem'))
     assert again.reasons() == []
+
+
+def test_wrong_passphrase_always_reads_as_the_passphrase():
+    """About one wrong passphrase in 256 gets past the padding check and fails as ASN.1: both
+    failures must name the passphrase."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from ansible_collections.tprov.docker.plugins.module_utils import tls_cert
+    key = ec.generate_private_key(ec.SECP256R1())
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.BestAvailableEncryption(b'right'))
+    for attempt in range(600):
+        with pytest.raises(tls_cert.CertificateError) as info:
+            tls_cert.load_key(pem, 'ca_key_path x', 'wrong-%d' % attempt)
+        assert str(info.value).startswith('ca_passphrase does not decrypt ca_key_path x'), str(info.value)
