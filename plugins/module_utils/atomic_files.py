@@ -101,20 +101,21 @@ def write_pair_atomic(first, second):
 
 
 class DirectoryLock(object):
-    """An exclusive lock on a directory (flock on a hidden lock file in it), so two runs that decide
-    and write the same files (two playbooks, two forks) take turns: the second one decides again
-    after the first has written, and finds the files right. Released on exit, also on failure."""
+    """An exclusive lock on a directory (flock on the directory itself: no lock file is left
+    behind), so two runs that decide and write the same files (two playbooks, two forks) take
+    turns: the second decides again after the first has written, and finds the files right.
+    Released on exit, also on failure."""
 
-    def __init__(self, directory, name='.tprov.lock'):
-        self.path = os.path.join(directory, name)
+    def __init__(self, directory):
+        self.directory = directory
         self.fd = None
 
     def __enter__(self):
         import fcntl
         try:
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            self.fd = os.open(self.directory, os.O_RDONLY)
         except OSError:
-            self.fd = None  # a directory we cannot write to: the write itself will say so
+            self.fd = None  # a directory that is not there: the write itself will say so
             return self
         fcntl.flock(self.fd, fcntl.LOCK_EX)
         return self

@@ -87,7 +87,7 @@ class PKI(object):
         if not os.path.isdir(parent):
             raise tls_cert.CertificateError('dir: the parent directory %s does not exist.' % parent)
         # Two runs on the same PKI (two playbooks at once) take turns; the second decides again.
-        with DirectoryLock(parent, '.%s.tprov.lock' % os.path.basename(os.path.abspath(self.directory))):
+        with DirectoryLock(parent):
             return self._converge(servers, clients)
 
     def _converge(self, servers, clients):

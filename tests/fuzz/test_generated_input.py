@@ -240,8 +240,6 @@ def _pem_files_whole(directory):
         for name in files:
             path = os.path.join(root, name)
             assert not name.endswith('.tmp'), 'staging file left: %s' % path
-            if name.endswith('.tprov.lock'):
-                continue
             data = open(path, 'rb').read()
             if b'PRIVATE KEY' in data:
                 if b'ENCRYPTED' not in data:

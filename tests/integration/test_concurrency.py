@@ -46,7 +46,7 @@ def test_two_certificate_runs_on_the_same_files(tmp_path):
         key = serialization.load_pem_private_key((target / 'server-key.pem').read_bytes(), None)
         cert = x509.load_pem_x509_certificate((target / 'server-cert.pem').read_bytes())
         assert public_bytes(key) == public_bytes(cert)
-        assert sorted(os.listdir(str(target))) == ['.tprov.lock', 'server-cert.pem', 'server-key.pem']
+        assert sorted(os.listdir(str(target))) == ['server-cert.pem', 'server-key.pem']
 
 
 def test_two_pki_runs_on_the_same_directory(tmp_path):

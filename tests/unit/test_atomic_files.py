@@ -39,3 +39,28 @@ def test_pair_writes_both(tmp_path):
     atomic_files.write_pair_atomic((key, b'K', 0o600), (cert, b'C', 0o644))
     assert open(key, 'rb').read() == b'K' and stat.S_IMODE(os.stat(key).st_mode) == 0o600
     assert open(cert, 'rb').read() == b'C' and stat.S_IMODE(os.stat(cert).st_mode) == 0o644
+
+
+def test_directory_lock_serialises_and_leaves_nothing(tmp_path):
+    import threading
+    import time
+    from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import DirectoryLock
+    order = []
+
+    def holder(name, pause):
+        with DirectoryLock(str(tmp_path)):
+            order.append(name + '-in')
+            time.sleep(pause)
+            order.append(name + '-out')
+
+    first = threading.Thread(target=holder, args=('a', 0.3))
+    first.start()
+    time.sleep(0.05)
+    second = threading.Thread(target=holder, args=('b', 0))
+    second.start()
+    first.join()
+    second.join()
+    assert order == ['a-in', 'a-out', 'b-in', 'b-out']
+    assert list(tmp_path.iterdir()) == []
+    with DirectoryLock(str(tmp_path / 'missing')):
+        pass  # a directory that is not there: no lock, no error
