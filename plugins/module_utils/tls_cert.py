@@ -42,6 +42,9 @@ DOCKER_FILE_NAMES = {
 }
 
 
+MAX_PASSPHRASE_BYTES = 1023
+
+
 class CertificateError(Exception):
     """Bad input or unusable files; ``str()`` names the option and the fix."""
 
@@ -294,6 +297,10 @@ class CertificatePlan(object):
         self.request = request
         self.path = path
         self.key_path = key_path
+        if ca_passphrase and len(ca_passphrase.encode('utf-8')) > MAX_PASSPHRASE_BYTES:
+            # OpenSSL's PEM encryption takes at most 1023 bytes; say so before anything is made.
+            raise CertificateError('ca_passphrase is %d bytes long; at most %d bytes can encrypt a key.'
+                                   % (len(ca_passphrase.encode('utf-8')), MAX_PASSPHRASE_BYTES))
         self.ca_passphrase = ca_passphrase
         self.force = force
         self.regenerate_key = regenerate_key
@@ -465,3 +472,13 @@ def certificate_facts(cert):
         'serial': '%X' % cert.serial_number,
         'fingerprint_sha256': fingerprint_sha256(cert),
     }
+
+
+# Key type and lifetime options of docker_tls_cert and docker_tls_pki (doc fragment tprov.docker.tls_key).
+KEY_ARGUMENT_SPEC = dict(
+    key_type=dict(type='str', default='ecdsa', choices=['ecdsa', 'rsa', 'ed25519']),
+    key_size=dict(type='int', default=2048, choices=[2048, 3072, 4096]),
+    curve=dict(type='str', default='secp256r1', choices=['secp256r1', 'secp384r1', 'P-256', 'P-384']),
+    valid_days=dict(type='int', default=365),
+    renew_before_days=dict(type='int', default=30),
+)

@@ -25,6 +25,7 @@ description:
   - Serial numbers are random 128-bit integers rather than a counter in C(ca.srl), so parallel runs
     for many hosts share no state; the chance of two alike is negligible (2^-127).
 extends_documentation_fragment:
+  - tprov.docker.tls_key
   - ansible.builtin.files
 attributes:
   check_mode:
@@ -84,32 +85,6 @@ options:
       - Required for a V(server); clients check the address they dial against these and ignore the common name.
     type: list
     elements: str
-  key_type:
-    description:
-      - V(ecdsa) (the default) is fast to generate and sign with and is accepted by the Docker CLI, dockerd,
-        curl and Python's ssl. V(rsa) suits old clients. V(ed25519) works with dockerd and the Docker CLI
-        (Go) and OpenSSL 1.1.1 or later clients.
-    type: str
-    choices: [ecdsa, rsa, ed25519]
-    default: ecdsa
-  key_size:
-    description: RSA key size in bits.
-    type: int
-    choices: [2048, 3072, 4096]
-    default: 2048
-  curve:
-    description: ECDSA curve, V(secp256r1) (P-256) or V(secp384r1) (P-384).
-    type: str
-    choices: [secp256r1, secp384r1, P-256, P-384]
-    default: secp256r1
-  valid_days:
-    description: Days the certificate is valid from issue (365, as in the chapter).
-    type: int
-    default: 365
-  renew_before_days:
-    description: Re-issue when the certificate expires within this many days (or has expired).
-    type: int
-    default: 30
   regenerate_key:
     description: Make a new key when (re-)issuing, instead of keeping the existing one.
     type: bool
@@ -242,6 +217,7 @@ def check_writable(path, option):
 def main():
     module = AnsibleModule(
         argument_spec=dict(
+            tls_cert.KEY_ARGUMENT_SPEC,
             kind=dict(type='str', required=True, choices=['ca', 'server', 'client']),
             dir=dict(type='path'),
             path=dict(type='path'),
@@ -253,11 +229,6 @@ def main():
             organization=dict(type='str'),
             organizational_unit=dict(type='str'),
             subject_alt_names=dict(type='list', elements='str'),
-            key_type=dict(type='str', default='ecdsa', choices=['ecdsa', 'rsa', 'ed25519']),
-            key_size=dict(type='int', default=2048, choices=[2048, 3072, 4096]),
-            curve=dict(type='str', default='secp256r1', choices=['secp256r1', 'secp384r1', 'P-256', 'P-384']),
-            valid_days=dict(type='int', default=365),
-            renew_before_days=dict(type='int', default=30),
             regenerate_key=dict(type='bool', default=False, no_log=False),
             force=dict(type='bool', default=False),
             key_mode=dict(type='raw', default='0600', no_log=False),

@@ -20,6 +20,8 @@ description:
   - "Layout under O(dir): C(ca.pem), C(ca-key.pem); C(hosts/NAME/server-cert.pem), C(hosts/NAME/server-key.pem);
     C(clients/NAME/ca.pem), C(clients/NAME/cert.pem), C(clients/NAME/key.pem) (a C(~/.docker) bundle)."
   - A CA that is re-issued (expired, key type changed) re-issues every certificate it signed.
+extends_documentation_fragment:
+  - tprov.docker.tls_key
 attributes:
   check_mode:
     support: full
@@ -71,29 +73,6 @@ options:
     description: The CA certificate's lifetime in days.
     type: int
     default: 3650
-  key_type:
-    description: The key type of every key issued (see M(tprov.docker.docker_tls_cert)).
-    type: str
-    choices: [ecdsa, rsa, ed25519]
-    default: ecdsa
-  key_size:
-    description: RSA key size in bits.
-    type: int
-    choices: [2048, 3072, 4096]
-    default: 2048
-  curve:
-    description: ECDSA curve.
-    type: str
-    choices: [secp256r1, secp384r1, P-256, P-384]
-    default: secp256r1
-  valid_days:
-    description: Lifetime of server and client certificates in days.
-    type: int
-    default: 365
-  renew_before_days:
-    description: Re-issue a certificate that expires within this many days.
-    type: int
-    default: 30
   force:
     description: Re-issue every server and client certificate (rotation); the CA and the keys are kept.
     type: bool
@@ -145,6 +124,7 @@ from ansible_collections.tprov.docker.plugins.module_utils.pki import PKI
 def main():
     module = AnsibleModule(
         argument_spec=dict(
+            tls_cert.KEY_ARGUMENT_SPEC,
             dir=dict(type='path', required=True),
             servers=dict(type='list', elements='dict', default=[], options=dict(
                 name=dict(type='str', required=True),
@@ -157,11 +137,6 @@ def main():
             ca_common_name=dict(type='str', default='tprov.docker CA'),
             ca_passphrase=dict(type='str', no_log=True),
             ca_valid_days=dict(type='int', default=3650),
-            key_type=dict(type='str', default='ecdsa', choices=['ecdsa', 'rsa', 'ed25519']),
-            key_size=dict(type='int', default=2048, choices=[2048, 3072, 4096]),
-            curve=dict(type='str', default='secp256r1', choices=['secp256r1', 'secp384r1', 'P-256', 'P-384']),
-            valid_days=dict(type='int', default=365),
-            renew_before_days=dict(type='int', default=30),
             force=dict(type='bool', default=False),
         ),
         supports_check_mode=True,

@@ -188,3 +188,12 @@ def test_wrong_passphrase_always_reads_as_the_passphrase():
         with pytest.raises(tls_cert.CertificateError) as info:
             tls_cert.load_key(pem, 'ca_key_path x', 'wrong-%d' % attempt)
         assert str(info.value).startswith('ca_passphrase does not decrypt ca_key_path x'), str(info.value)
+
+
+def test_overlong_passphrase_is_refused_by_name(tmp_path):
+    from ansible_collections.tprov.docker.plugins.module_utils import tls_cert
+    request = tls_cert.CertificateRequest('ca')
+    with pytest.raises(tls_cert.CertificateError) as info:
+        tls_cert.CertificatePlan(request, str(tmp_path / 'ca.pem'), str(tmp_path / 'ca-key.pem'),
+                                 ca_passphrase='é' * 600)
+    assert str(info.value) == 'ca_passphrase is 1200 bytes long; at most 1023 bytes can encrypt a key.'
