@@ -14,10 +14,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import math
 import re
 import shlex
 
 from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineError
+
+
+MAX_CPUS = 1024
 
 
 class SpecError(EngineError):
@@ -636,8 +640,10 @@ def normalise_params(params):
         if p.get(name) is not None:
             values[name] = parse_size(p[name], name)
     if p.get('cpus') is not None:
-        if p['cpus'] <= 0:
-            raise SpecError('cpus must be more than 0, e.g. 0.5 or 2.')
+        # NaN and infinity pass a plain "> 0" test one way or the other; the engine takes nano-CPUs.
+        if not math.isfinite(p['cpus']) or p['cpus'] <= 0 or p['cpus'] > MAX_CPUS:
+            raise SpecError('cpus must be a number of CPUs above 0 and at most %d, e.g. 0.5 or 2, not %r.'
+                            % (MAX_CPUS, p['cpus']))
         values['cpus'] = int(round(p['cpus'] * 10 ** 9))
     if p.get('ulimits') is not None:
         values['ulimits'] = parse_ulimits(p['ulimits'])

@@ -135,3 +135,10 @@ def test_network_operations(wanted, mode, expected):
     current = {'a': _net(['old'], '10.0.0.2'), 'b': _net([])}
     assert cs.network_operations(wanted, current, mode) == expected
     assert cs.OPTIONS_BY_NAME['networks'].same(wanted, current, mode) is (expected == [])
+
+
+@pytest.mark.parametrize('cpus', [float('inf'), float('-inf'), float('nan'), 0, -1, 1e9])
+def test_cpus_must_be_a_finite_positive_count(cpus):
+    with pytest.raises(cs.SpecError) as info:
+        cs.normalise_params({'cpus': cpus})
+    assert str(info.value).startswith('cpus must be a number of CPUs above 0')
