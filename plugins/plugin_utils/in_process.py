@@ -1,0 +1,203 @@
+# -*- coding: utf-8 -*-
+# Copyright: tprov.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Run a tprov.docker module inside Ansible's worker process when its task runs on the controller.
+
+A module normally costs a process: Ansible scans and zips every module_utils file it imports
+(AnsiballZ), starts a Python, which compiles those files again from the zip, then the module does
+its work. For an idempotent re-run of 20 containers that overhead is more than the work itself
+(about 0.5 s against 0.01 s of API calls). When the task's host *is* the controller, with the
+controller's own Python, the worker process that Ansible forks for the task is the same host, user
+and interpreter the module would run in - so the action plugin imports the module and calls its
+``main()`` right there, with exactly the arguments (``_ansible_*`` flags included) Ansible would
+have sent, and parses its JSON output the way Ansible parses a module's. The module code, its
+AnsibleModule argument validation, no_log masking and error messages are the same code either way.
+
+The shortcut is taken only when nothing could tell the two apart: a local connection, no become,
+no async, no ``environment:`` and the interpreter Ansible would use is this very Python. Otherwise,
+or with ``tprov_docker_in_process: false``, or on ansible-core < 2.19 (no serialization profiles),
+the module runs the ordinary way.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import importlib
+import io
+import json
+import os
+import sys
+import traceback
+from contextlib import redirect_stdout
+
+from ansible import constants as C
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+from ansible.utils.vars import merge_hash
+from ansible.vars.clean import remove_internal_keys
+
+try:
+    from ansible.module_utils.common.json import Direction, get_module_encoder
+except ImportError:  # ansible-core < 2.19: arguments travel without a serialization profile
+    Direction = get_module_encoder = None
+
+display = Display()
+
+IN_PROCESS_VAR = 'tprov_docker_in_process'
+PROFILE = 'legacy'  # the serialization profile of every module that does not declare one (all of ours)
+
+
+class InProcessModuleAction(ActionBase):
+    """The action of a tprov.docker module: the module itself, in-process when that is indistinguishable."""
+
+    _supports_check_mode = True
+    _supports_async = True
+
+    # Set by each action plugin: the module's file name under plugins/modules/.
+    MODULE = None
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        result = super(InProcessModuleAction, self).run(tmp, task_vars)
+        del tmp
+        module_args = self.module_args(task_vars)
+        reason = self.why_not_in_process(task_vars)
+        if reason is None:
+            display.vvv('tprov.docker: running %s in the worker process (the task runs on the controller)'
+                        % self.MODULE, host=self._play_context.remote_addr)
+            return merge_hash(result, self.run_in_process(task_vars, module_args))
+        display.vvvv('tprov.docker: running %s as its own process: %s' % (self.MODULE, reason),
+                     host=self._play_context.remote_addr)
+        wrap_async = self._task.async_val and not self._connection.has_native_async
+        result = merge_hash(result, self._execute_module(module_args=module_args, task_vars=task_vars,
+                                                         wrap_async=wrap_async))
+        if not wrap_async:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result
+
+    def module_args(self, task_vars):
+        """The arguments the module gets: the task's; an action may prepare them on the controller."""
+        return copy.deepcopy(dict(self._task.args))
+
+    # -----------------------------------------------------------------------------------------
+    def host_vars(self, task_vars):
+        """The variables of the host the module would run on (the delegate's, when delegated)."""
+        if self._task.delegate_to:
+            return (task_vars.get('ansible_delegated_vars') or {}).get(self._task.delegate_to) or {}
+        return task_vars
+
+    def why_not_in_process(self, task_vars):
+        """None when running in-process cannot differ from running the module; else the reason."""
+        host_vars = self.host_vars(task_vars)
+        wanted = host_vars.get(IN_PROCESS_VAR, task_vars.get(IN_PROCESS_VAR, True))
+        if not boolean(self._templar.template(wanted), strict=False):
+            return '%s is false' % IN_PROCESS_VAR
+        if get_module_encoder is None:
+            return 'ansible-core before 2.19'
+        if self._connection.transport not in ('local', 'ansible.builtin.local'):
+            return 'the connection is %s, not local' % self._connection.transport
+        if self._play_context.become:
+            return 'become is set'
+        if self._task.async_val:
+            return 'the task is async'
+        environment = {}
+        self._compute_environment_string(environment)
+        if environment:
+            return 'the task sets environment variables'
+        interpreter = host_vars.get('ansible_python_interpreter')
+        if interpreter is None:
+            interpreter = C.config.get_config_value('INTERPRETER_PYTHON', variables=host_vars)
+        interpreter = self._templar.template(interpreter)
+        if not same_python(interpreter, sys.executable):
+            return 'the interpreter (%s) is not this Python (%s)' % (interpreter, sys.executable)
+        return None
+
+    # -----------------------------------------------------------------------------------------
+    def run_in_process(self, task_vars, module_args):
+        """The module's result, from its main() in this process, parsed as Ansible parses a module's output."""
+        from ansible.module_utils import basic
+
+        self._update_module_args(self._task.action, module_args, task_vars)
+        encoder = get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE)
+        payload = json.dumps({'ANSIBLE_MODULE_ARGS': module_args}, cls=encoder).encode('utf-8')
+
+        saved = ProcessState.save(basic)
+        output = io.StringIO()
+        crash = None
+        try:
+            basic._ANSIBLE_ARGS = payload
+            basic._ANSIBLE_PROFILE = PROFILE
+            module = importlib.import_module('ansible_collections.tprov.docker.plugins.modules.%s' % self.MODULE)
+            with redirect_stdout(output):
+                module.main()
+        except SystemExit:
+            pass  # exit_json / fail_json printed the result and exited, as modules do
+        except Exception as exc:  # what AnsiballZ reports as a module failure
+            crash = exc, traceback.format_exc()
+        finally:
+            saved.restore(basic)
+        if crash is not None:
+            return dict(failed=True, msg='MODULE FAILURE: %s: %s' % (type(crash[0]).__name__, crash[0]),
+                        exception=crash[1])
+        data = self._parse_returned_data({'stdout': output.getvalue(), 'stderr': '', 'rc': 0}, PROFILE)
+        remove_internal_keys(data)
+        return data
+
+
+def same_python(interpreter, executable):
+    """True when ``interpreter`` is this Python: the same file, reached from the same directory.
+
+    A venv is known by where its ``bin/python`` link sits, not by the binary it resolves to, so
+    ``.venv/bin/python`` and ``.venv/bin/python3`` are the same Python; another venv's is not.
+    """
+    if not isinstance(interpreter, str) or not os.path.isabs(interpreter):
+        return False
+    if os.path.dirname(os.path.normpath(interpreter)) != os.path.dirname(os.path.normpath(executable)):
+        return False
+    try:
+        return os.path.samefile(interpreter, executable)
+    except OSError:
+        return False
+
+
+class ProcessState:
+    """What a module run changes in its process, put back afterwards (a looped task runs it again here)."""
+
+    def __init__(self, basic_globals, environ, cwd, warnings, deprecations):
+        self.basic_globals = basic_globals
+        self.environ = environ
+        self.cwd = cwd
+        self.warnings = warnings
+        self.deprecations = deprecations
+
+    @classmethod
+    def save(cls, basic):
+        from ansible.module_utils.common import warnings as module_warnings
+        return cls(dict((name, getattr(basic, name, None)) for name in
+                        ('_ANSIBLE_ARGS', '_ANSIBLE_PROFILE', '_PARSED_MODULE_ARGS')),
+                   dict(os.environ), os.getcwd(),
+                   _swap(module_warnings, '_global_warnings'), _swap(module_warnings, '_global_deprecations'))
+
+    def restore(self, basic):
+        from ansible.module_utils.common import warnings as module_warnings
+        for name, value in self.basic_globals.items():
+            setattr(basic, name, value)
+        if dict(os.environ) != self.environ:
+            os.environ.clear()
+            os.environ.update(self.environ)
+        if os.getcwd() != self.cwd:
+            os.chdir(self.cwd)
+        _swap(module_warnings, '_global_warnings', self.warnings)
+        _swap(module_warnings, '_global_deprecations', self.deprecations)
+
+
+def _swap(holder, name, value=None):
+    """Replace a module-level dict with ``value`` (a fresh one by default); return what was there."""
+    previous = getattr(holder, name, None)
+    if isinstance(previous, dict):
+        setattr(holder, name, value if value is not None else {})
+    return previous
