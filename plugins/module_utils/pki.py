@@ -115,21 +115,35 @@ class PKI(object):
             'client', common_name=name, valid_days=self.valid_days, renew_before_days=self.renew_before_days,
             **self.key) for name in client_names]
 
+        # Keys that do not exist yet are made side by side while the rest is read (RSA: seconds each).
+        key_paths = ([self.path('ca-key.pem')]
+                     + [self.path('hosts', name, 'server-key.pem') for name in names]
+                     + [self.path('clients', name, 'key.pem') for name in client_names])
+        pool = tls_cert.KeyPool(sum(1 for path in key_paths if not os.path.exists(path)),
+                                ca_request.key_type, ca_request.key_size, ca_request.curve)
+        try:
+            return self._issue(pool, names, server_requests, client_names, client_requests, ca_request)
+        finally:
+            pool.close()
+
+    def _issue(self, pool, names, server_requests, client_names, client_requests, ca_request):
         self._mkdir()
         ca_plan = tls_cert.CertificatePlan(ca_request, self.path('ca.pem'), self.path('ca-key.pem'),
-                                           ca_passphrase=self.ca_passphrase)
+                                           ca_passphrase=self.ca_passphrase, key_pool=pool)
         ca_result, ca = self._apply(ca_plan, 'CA')
         results = {'ca': ca_result, 'servers': {}, 'clients': {}}
         for name, request in zip(names, server_requests):
             self._mkdir('hosts', name)
             plan = tls_cert.CertificatePlan(request, self.path('hosts', name, 'server-cert.pem'),
-                                            self.path('hosts', name, 'server-key.pem'), force=self.force, ca=ca)
+                                            self.path('hosts', name, 'server-key.pem'), force=self.force, ca=ca,
+                                            key_pool=pool)
             results['servers'][name] = self._apply(plan, name)[0]
         ca_bytes = tls_cert.cert_pem(ca[0])
         for name, request in zip(client_names, client_requests):
             self._mkdir('clients', name)
             plan = tls_cert.CertificatePlan(request, self.path('clients', name, 'cert.pem'),
-                                            self.path('clients', name, 'key.pem'), force=self.force, ca=ca)
+                                            self.path('clients', name, 'key.pem'), force=self.force, ca=ca,
+                                            key_pool=pool)
             results['clients'][name] = self._apply(plan, name)[0]
             # The bundle carries the CA certificate, as ~/.docker/ca.pem wants it.
             bundle_ca = self.path('clients', name, 'ca.pem')

@@ -197,3 +197,18 @@ def test_overlong_passphrase_is_refused_by_name(tmp_path):
         tls_cert.CertificatePlan(request, str(tmp_path / 'ca.pem'), str(tmp_path / 'ca-key.pem'),
                                  ca_passphrase='é' * 600)
     assert str(info.value) == 'ca_passphrase is 1200 bytes long; at most 1023 bytes can encrypt a key.'
+
+
+def test_key_pool_hands_out_distinct_keys_of_its_spec_then_makes_more():
+    pool = tc.KeyPool(2, 'rsa', 2048)
+    try:
+        keys = [pool.take('rsa', 2048) for _index in range(3)]  # the third is made on the spot
+        numbers = set(k.private_numbers().p for k in keys)
+        assert len(numbers) == 3 and all(k.key_size == 2048 for k in keys)
+        other = pool.take('ecdsa', None, 'secp256r1')  # another spec never gets a pooled key
+        assert other.curve.name == 'secp256r1'
+    finally:
+        pool.close()
+    idle = tc.KeyPool(3, 'ecdsa', None, 'secp256r1')  # fast keys: nothing is made ahead
+    assert idle._executor is None and idle.take('ecdsa', None, 'secp256r1').curve.name == 'secp256r1'
+    idle.close()
