@@ -205,17 +205,13 @@ class ContainerService(object):
                 if not self.check_mode:
                     self._remove(container, params)
             return {}
+        started = False
         if plan.recreate:
             self.actions.append('Recreated container %s (%s)' % (
                 name, ', '.join(c['option'] for c in plan.changes) or 'recreate'))
             if not self.check_mode:
-                self._remove(container, params)
-                try:
-                    cid = self._create(params, values, image)
-                except EngineError as exc:
-                    raise EngineError('Removed container %s (%s) to recreate it, but creating the new one failed: %s '
-                                      'No container runs under that name now; fix the cause and run again.'
-                                      % (name, container.get('Id', '')[:12], exc))
+                cid = self._recreate(params, values, plan, container, image)
+                started = plan.start
         elif plan.create:
             self.actions.append('Created container %s' % name)
             if not self.check_mode:
@@ -237,23 +233,68 @@ class ContainerService(object):
             self.client.post('/containers/%s/restart' % cid, params=query, timeout=self._stop_wait(params))
         if plan.start:
             self.actions.append('Started container %s' % name)
+        if plan.start and not started:
             try:
                 self.client.post('/containers/%s/start' % cid)
             except EngineError as exc:
-                if plan.create or plan.recreate:
+                if plan.create:
                     # Made by this run and unusable: remove it again, so a failure leaves nothing half-made.
                     self.client.delete('/containers/%s' % cid, params={'force': 'true', 'v': 'true'})
                     self.actions.append('Removed container %s again (it failed to start)' % name)
-                    raise EngineError('Container %s was %s but failed to start, so it was removed again%s: %s' % (
-                        name, 'recreated' if plan.recreate else 'created',
-                        ' (the previous one was removed to recreate it: no container runs under that name now)'
-                        if plan.recreate else '', exc))
+                    raise EngineError('Container %s was created but failed to start, so it was removed again: %s'
+                                      % (name, exc))
                 raise EngineError('Container %s is present but failed to start: %s' % (name, exc))
         if (plan.start or plan.restart) and params.get('wait'):
             return self._wait(cid, params)
         if plan.changed:
             return self.inspect(cid) or {}
         return container
+
+    def _recreate(self, params, values, plan, container, image):
+        """Replace ``container`` by a new one, keeping the old one until the new one is made and started.
+
+        The old container is renamed aside, the new one created under the name; only when that
+        worked (and, when it should run, it started) is the old one removed. On any failure the new
+        one goes and the old one gets its name back - running again if it was - so a recreate that
+        the engine refuses changes nothing. Returns the new container's id.
+        """
+        name, old_id = params['name'], container['Id']
+        parked = '%s-tprov-replaced-%s' % (name, old_id[:12])
+        self.client.post('/containers/%s/rename' % old_id, params={'name': parked})
+        try:
+            cid = self._create(params, values, image)
+        except EngineError as exc:
+            self._put_back(old_id, name, restart=False)
+            raise EngineError('Could not create the new container %s, so the previous one (%s) was kept as it was: %s'
+                              % (name, old_id[:12], exc))
+        was_running = is_running(container)
+        stopped = dict(container, State=dict(container.get('State') or {}, Running=False))
+        try:
+            if was_running:
+                self._stop(old_id, params)  # frees its published ports for the new one
+            if plan.start:
+                self.client.post('/containers/%s/start' % cid)
+        except EngineError as exc:
+            self.client.delete('/containers/%s' % cid, params={'force': 'true', 'v': 'true'})
+            kept = self._put_back(old_id, name, restart=was_running)
+            raise EngineError('The new container %s failed to start, so it was removed again and %s: %s'
+                              % (name, kept, exc))
+        try:
+            self._remove(stopped, params)
+        except EngineError as exc:
+            raise EngineError('Recreated container %s, but the previous one (now named %s) could not be removed: %s'
+                              % (name, parked, exc))
+        return cid
+
+    def _put_back(self, old_id, name, restart):
+        """Give a parked container its name back (and start it again); says what became of it."""
+        try:
+            self.client.post('/containers/%s/rename' % old_id, params={'name': name})
+            if restart:
+                self.client.post('/containers/%s/start' % old_id)
+        except NotFound:
+            return 'the previous one is gone (auto_remove removed it when it stopped)'
+        return 'the previous one (%s) was put back%s' % (old_id[:12], ' and started again' if restart else '')
 
     def _create(self, params, values, image):
         """POST /containers/create, then connect the networks beyond the first; the new id.

@@ -24,9 +24,22 @@ TESTBED = os.path.join(REPO_ROOT, 'tests', 'testbed')
 
 
 def engine_answers():
-    proc = subprocess.run(['curl', '-sf', '--max-time', '3', '--unix-socket', DOCKER_SOCK, 'http://d/_ping'],
-                          capture_output=True, text=True, check=False)
-    return proc.returncode == 0 and proc.stdout.strip() == 'OK'
+    """GET /_ping on the socket, with nothing but the standard library (no curl on every test host)."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(3)
+            sock.connect(DOCKER_SOCK)
+            sock.sendall(b'GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n')
+            reply = b''
+            while True:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                reply += chunk
+    except OSError:
+        return False
+    head, _sep, body = reply.partition(b'\r\n\r\n')
+    return head.startswith(b'HTTP/1.') and b' 200 ' in head.split(b'\r\n')[0] + b' ' and body.strip() == b'OK'
 
 
 def build_busybox(name, marker=''):

@@ -1,6 +1,7 @@
 """100 containers declared in inventory, converged by the containers role on one host (this
 machine's engine, over its local socket): the first converge creates them all, the re-run reports
-changed=0. Both times go to tests/output/scale-report.json for the record."""
+changed=0. Both times go to tests/output/scale-report-<engine version>.json for the record (the
+integration stage runs on Debian 12's dockerd 20.10 and on Debian 13's 26.1)."""
 
 import json
 import os
@@ -31,9 +32,10 @@ def test_hundred_declared_containers(busybox_image, unique_name, playbook, tmp_p
     rc, output, recap = playbook(play)
     rerun = time.perf_counter() - start
     assert rc == 0 and recap['changed'] == 0, output[-3000:]
-    report = os.path.join(REPO_ROOT, 'tests', 'output', 'scale-report.json')
+    version = docker('version', '--format', '{{.Server.Version}}').stdout.strip()
+    engine = '%s (API %s)' % (version, docker('version', '--format', '{{.Server.APIVersion}}').stdout.strip())
+    report = os.path.join(REPO_ROOT, 'tests', 'output', 'scale-report-%s.json' % version.split('+')[0])
     os.makedirs(os.path.dirname(report), exist_ok=True)
-    engine = docker('version', '--format', '{{.Server.Version}} (API {{.Server.APIVersion}})').stdout.strip()
     with open(report, 'w') as handle:
         json.dump({'containers': COUNT, 'engine': engine, 'first_converge_s': round(first, 2),
                    'rerun_s': round(rerun, 2)}, handle, indent=2)
