@@ -11,12 +11,16 @@ import os
 import tempfile
 
 
-def _stage(path, content, mode):
-    """Write content to a temp file beside path, created with mode (never wider), fsync'd."""
+def _stage(path, content, mode, uid=-1, gid=-1):
+    """Write content to a temp file beside path, created with mode (never wider), fsync'd.
+
+    uid/gid (-1: unchanged) are set on the temp file, so the file appears with its owner at once."""
     directory = os.path.dirname(os.path.abspath(path)) or '.'
     fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
     try:
         # mkstemp creates 0600; chmod before writing so a key is never readable by others.
+        if uid != -1 or gid != -1:
+            os.fchown(fd, uid, gid)
         os.fchmod(fd, mode)
         with os.fdopen(fd, 'wb') as handle:
             fd = None
@@ -51,9 +55,9 @@ def _fsync_dir(path):
         os.close(fd)
 
 
-def write_atomic(path, content, mode=0o644):
-    """Replace path with content (bytes) in one rename."""
-    tmp = _stage(path, content, mode)
+def write_atomic(path, content, mode=0o644, uid=-1, gid=-1):
+    """Replace path with content (bytes) in one rename (owner uid/gid when given)."""
+    tmp = _stage(path, content, mode, uid, gid)
     try:
         os.rename(tmp, path)
     except BaseException:

@@ -308,6 +308,33 @@ def test_docker_tls_pki(tmp_path_factory, servers, clients, key_type):
         _pem_files_whole(directory)
 
 
+@budget(80)
+@given(files=maybe(st.lists(st.fixed_dictionaries({'name': st.one_of(st.sampled_from(['ca.pem', 'key.pem', 'a.env']),
+                                                                     junk_text)}, optional={
+    'content': st.one_of(st.sampled_from(['-----BEGIN PRIVATE KEY-----\nAA\n-----END PRIVATE KEY-----\n',
+                                          '-----BEGIN CERTIFICATE-----\nAA\n-----END CERTIFICATE-----\n']), junk),
+    'src': maybe(junk_text), 'mode': st.one_of(st.sampled_from(['0600', '0400', '0644', '0777']), junk)}),
+    max_size=4)),
+    options=st.fixed_dictionaries({}, optional={
+        'dir_mode': st.one_of(st.sampled_from(['0700', '0755']), junk), 'owner': maybe(st.sampled_from(
+            ['root', '0', 'tprov-no-such-user'])), 'group': maybe(junk_text), 'backup': maybe(st.booleans())}),
+    subdir=st.sampled_from(['tls', 'missing/tls', '']))
+def test_docker_tls_files(tmp_path_factory, files, options, subdir):
+    base = str(tmp_path_factory.mktemp('fuzzfiles'))
+    dest = os.path.join(base, subdir) if subdir else 'relative/dir'
+    tried('docker_tls_files')
+    result = run_module('docker_tls_files', dict(options, dest=dest, files=files))
+    for root, _dirs, names in os.walk(base):
+        for name in names:
+            path = os.path.join(root, name)
+            assert not name.endswith('.tmp'), 'staging file left: %s' % path
+            if b'PRIVATE KEY-----' in open(path, 'rb').read():
+                assert os.stat(path).st_mode & 0o077 == 0, 'a key readable by others: %s' % path
+    if result.failed:
+        # Refused before writing: nothing of the request exists.
+        assert not any(names for _root, _dirs, names in os.walk(base)), result['msg']
+
+
 def test_enough_inputs_were_tried():
     """At least 1,000 generated argument sets over the modules (at the default scale)."""
     total = sum(TRIED.values())
