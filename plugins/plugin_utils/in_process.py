@@ -15,7 +15,9 @@ have sent, and parses its JSON output the way Ansible parses a module's. The mod
 AnsibleModule argument validation, no_log masking and error messages are the same code either way.
 
 The shortcut is taken only when nothing could tell the two apart: a local connection, no become,
-no async, no ``environment:`` and the interpreter Ansible would use is this very Python. Otherwise,
+no async, and the interpreter Ansible would use is this very Python. The task's ``environment:``
+is applied to this process for the run and put back afterwards, as the module's own process
+would have had it. Otherwise,
 or with ``tprov_docker_in_process: false``, or on ansible-core < 2.19 (no serialization profiles),
 the module runs the ordinary way.
 """
@@ -104,10 +106,6 @@ class InProcessModuleAction(ActionBase):
             return 'become is set'
         if self._task.async_val:
             return 'the task is async'
-        environment = {}
-        self._compute_environment_string(environment)
-        if environment:
-            return 'the task sets environment variables'
         interpreter = host_vars.get('ansible_python_interpreter')
         if interpreter is None:
             interpreter = C.config.get_config_value('INTERPRETER_PYTHON', variables=host_vars)
@@ -125,10 +123,15 @@ class InProcessModuleAction(ActionBase):
         encoder = get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE)
         payload = json.dumps({'ANSIBLE_MODULE_ARGS': module_args}, cls=encoder).encode('utf-8')
 
+        # The task's environment: keyword, as the module's process would have it (put back afterwards).
+        environment = {}
+        self._compute_environment_string(environment)
+
         saved = ProcessState.save(basic)
         output = io.StringIO()
         crash = None
         try:
+            os.environ.update(dict((str(k), str(v)) for k, v in environment.items()))
             basic._ANSIBLE_ARGS = payload
             basic._ANSIBLE_PROFILE = PROFILE
             module = importlib.import_module('ansible_collections.tprov.docker.plugins.modules.%s' % self.MODULE)

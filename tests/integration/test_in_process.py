@@ -144,14 +144,37 @@ def test_in_process_gives_the_module_results(tmp_path, busybox_image, unique_nam
     assert fast['info']['version']['ApiVersion'] and fast['info']['api_version']
 
 
+def test_in_process_applies_the_task_environment_and_puts_it_back(tmp_path, engine):
+    """environment: reaches the module in-process as it would its own process, per loop iteration."""
+    playbook = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: DOCKER_HOST from the task environment, one bad socket then the real one
+      tprov.docker.docker_api_info:
+      environment: {DOCKER_HOST: "{{ item }}"}
+      loop: [unix:///nonexistent/docker.sock, "unix://%s"]
+      register: probes
+      ignore_errors: true
+    - name: The first iteration used the bad socket, the second the engine
+      ansible.builtin.assert:
+        that:
+          - probes.results[0] is failed
+          - "'/nonexistent/docker.sock' in probes.results[0].msg"
+          - probes.results[1] is succeeded
+    - name: Without environment, the controller's own (no DOCKER_HOST) is back
+      tprov.docker.docker_api_info:
+''' % engine
+    rc, output, _recap = ansible_playbook(playbook, str(tmp_path), ['-vvv'])
+    assert rc == 0, output[-4000:]
+    assert output.count(MARK) == 3
+
+
 def test_in_process_not_taken_where_it_could_differ(tmp_path, engine):
     playbook = '''
 - hosts: localhost
   gather_facts: false
   tasks:
-    - name: With a task environment
-      tprov.docker.docker_api_info:
-      environment: {DOCKER_HOST: "unix://%s"}
     - name: With another interpreter
       tprov.docker.docker_api_info:
       vars: {ansible_python_interpreter: /nonexistent/python3}
@@ -160,9 +183,13 @@ def test_in_process_not_taken_where_it_could_differ(tmp_path, engine):
     - name: The other interpreter was really used
       ansible.builtin.assert:
         that: [other is failed]
-''' % engine
+    - name: Async
+      tprov.docker.docker_api_info:
+      async: 30
+      poll: 1
+'''
     rc, output, _recap = ansible_playbook(playbook, str(tmp_path), ['-vvvv'])
     assert rc == 0, output[-4000:]
     assert MARK not in output
-    assert 'as its own process: the task sets environment variables' in output
     assert 'as its own process: the interpreter (/nonexistent/python3) is not this Python' in output
+    assert 'as its own process: the task is async' in output
