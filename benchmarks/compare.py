@@ -49,7 +49,7 @@ def ansible_env(**extra):
     return env
 
 
-def run_playbook(workdir, plays, inventory, env=None):
+def run_playbook(workdir, plays, inventory, env=None, extra=()):
     """ansible-playbook on a generated playbook and inventory; (seconds, stdout)."""
     play_path = os.path.join(workdir, 'play-%s.json' % uuid.uuid4().hex[:6])
     inv_path = os.path.join(workdir, 'inventory-%s.json' % uuid.uuid4().hex[:6])
@@ -58,7 +58,7 @@ def run_playbook(workdir, plays, inventory, env=None):
     with open(inv_path, 'w') as handle:
         json.dump(inventory, handle)
     start = time.perf_counter()
-    proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', inv_path, play_path],
+    proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', inv_path, play_path] + list(extra),
                           env=env or ansible_env(), capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
@@ -107,6 +107,7 @@ COMMUNITY_PLAY = [{'name': 'community.docker loop', 'hosts': 'docker_hosts', 'ga
         'memory': '{{ item.memory }}', 'restart_policy': '{{ item.restart_policy }}', 'state': 'started'}}]}]
 TPROV_PLAY = [{'name': 'tprov.docker containers role', 'hosts': 'docker_hosts', 'gather_facts': False,
                'roles': [{'role': 'tprov.docker.containers'}]}]
+PROCESS_MODE = ('-e', 'tprov_docker_in_process=false')
 NOOP_PLAY = [{'name': 'floor', 'hosts': 'docker_hosts', 'gather_facts': False,
               'tasks': [{'name': 'noop', 'ansible.builtin.meta': 'noop'}]}]
 
@@ -128,6 +129,7 @@ def bench_containers(workdir, counts, repeat, sock):
     for count in counts:
         samples = dict((t, {'first': [], 'rerun': []}) for t in tools)
         samples['floor'] = {'rerun': []}
+        samples['tprov.docker (process)'] = {'rerun': []}
         for rep in range(repeat):
             order = list(tools) if rep % 2 == 0 else list(reversed(list(tools)))
             for tool in order:
@@ -144,6 +146,9 @@ def bench_containers(workdir, counts, repeat, sock):
                     if tool == 'tprov.docker':
                         noop, _out = run_playbook(workdir, NOOP_PLAY, inventory)
                         samples['floor']['rerun'].append(noop + raw_checks(containers))
+                        # The same re-run with the module as its own process (no in-process shortcut).
+                        process, _out = run_playbook(workdir, tools[tool], inventory, extra=PROCESS_MODE)
+                        samples['tprov.docker (process)']['rerun'].append(process)
                 finally:
                     remove_labelled(prefix)
             print('  containers N=%d rep %d/%d' % (count, rep + 1, repeat), flush=True)
@@ -239,15 +244,17 @@ def bench_pki(workdir, repeat):
                                                  'ansible_python_interpreter': sys.executable}}}}
     rows = {}
     for label, (community_key, tprov_key) in KEY_TYPES.items():
-        samples = {'community.crypto': {'first': [], 'rerun': []}, 'tprov.docker': {'first': [], 'rerun': []}}
+        samples = {'community.crypto': {'first': [], 'rerun': []}, 'tprov.docker': {'first': [], 'rerun': []},
+                   'tprov.docker (process)': {'first': [], 'rerun': []}}
         for rep in range(repeat):
             order = list(samples) if rep % 2 == 0 else list(reversed(list(samples)))
             for tool in order:
                 directory = tempfile.mkdtemp(dir=workdir)
                 play = (community_pki_play if tool == 'community.crypto' else tprov_pki_play)(
                     directory, community_key if tool == 'community.crypto' else tprov_key)
-                first, _out = run_playbook(workdir, play, inventory)
-                rerun, out = run_playbook(workdir, play, inventory)
+                extra = PROCESS_MODE if tool.endswith('(process)') else ()
+                first, _out = run_playbook(workdir, play, inventory, extra=extra)
+                rerun, out = run_playbook(workdir, play, inventory, extra=extra)
                 if recap_changed(out) != 0:
                     raise SystemExit('%s PKI re-run changed something:\n%s' % (tool, out[-2000:]))
                 samples[tool]['first'].append(first)
@@ -333,15 +340,19 @@ def write_report(containers, requests, pki, fleet, repeat):
     if containers:
         lines += ['## Containers declared in inventory', '',
                   'community.docker: `docker_container` in a loop. tprov.docker: the `containers` role (one '
-                  '`docker_api_containers` run). Floor: `ansible-playbook` with one no-op task plus the raw API checks '
-                  '(2 requests per container) from one Python process.', '',
+                  '`docker_api_containers` run, in the worker process since the task runs on the controller). Floor: '
+                  '`ansible-playbook` with one no-op task plus the raw API checks (2 requests per container) from one '
+                  'Python process. Last column: the tprov re-run with `tprov_docker_in_process=false` (the module as '
+                  'its own process, as on a remote host).', '',
                   '| N | first: community | first: tprov | ratio | re-run: community | re-run: tprov | ratio '
-                  '| floor | tprov / floor |', '|---|---|---|---|---|---|---|---|---|']
+                  '| floor | tprov / floor | re-run: tprov as a process |', '|---|---|---|---|---|---|---|---|---|---|']
         for count, row in sorted(containers.items()):
             c, t, f = row['community.docker'], row['tprov.docker'], row['floor']
-            lines.append('| %d | %.2f s | %.2f s | %.2f | %.2f s | %.2f s | %.3f | %.2f s | %.2f |' % (
+            p = row['tprov.docker (process)']
+            lines.append('| %d | %.2f s | %.2f s | %.2f | %.2f s | %.2f s | %.3f | %.2f s | %.2f | %.2f s (%.2fx floor) |' % (
                 count, c['first'], t['first'], ratio(t['first'], c['first']), c['rerun'], t['rerun'],
-                ratio(t['rerun'], c['rerun']), f['rerun'], ratio(t['rerun'], f['rerun'])))
+                ratio(t['rerun'], c['rerun']), f['rerun'], ratio(t['rerun'], f['rerun']), p['rerun'],
+                ratio(p['rerun'], f['rerun'])))
         lines += ['', '### Engine API requests of one idempotent container check (counting proxy)', '',
                   '| tool | requests | of which version negotiation | requests |', '|---|---|---|---|']
         for tool, info in requests.items():
@@ -351,14 +362,16 @@ def write_report(containers, requests, pki, fleet, repeat):
     if pki:
         lines += ['## PKI: CA + server + client certificates', '',
                   'community.crypto: key, CSR (`openssl_csr_pipe`) and certificate for each of the three (9 tasks). '
-                  'tprov.docker: one `docker_tls_pki` task (what the pki role runs).', '',
-                  '| key type | first: community | first: tprov | ratio | re-run: community | re-run: tprov | ratio |',
-                  '|---|---|---|---|---|---|---|']
+                  'tprov.docker: one `docker_tls_pki` task (what the pki role runs), in the worker process; '
+                  '"as a process": the same with `tprov_docker_in_process=false`.', '',
+                  '| key type | first: community | first: tprov | ratio | re-run: community | re-run: tprov | ratio '
+                  '| tprov as a process: first / re-run |', '|---|---|---|---|---|---|---|---|']
         for label, row in pki.items():
-            c, t = row['community.crypto'], row['tprov.docker']
-            lines.append('| %s | %.2f s | %.2f s | %.2f | %.2f s | %.2f s | %.2f |' % (
+            c, t, p = row['community.crypto'], row['tprov.docker'], row['tprov.docker (process)']
+            lines.append('| %s | %.2f s | %.2f s | %.2f | %.2f s | %.2f s | %.2f | %.2f / %.2f s (%.2f / %.2f) |' % (
                 label, c['first'], t['first'], ratio(t['first'], c['first']), c['rerun'], t['rerun'],
-                ratio(t['rerun'], c['rerun'])))
+                ratio(t['rerun'], c['rerun']), p['first'], p['rerun'], ratio(p['first'], c['first']),
+                ratio(p['rerun'], c['rerun'])))
         lines.append('')
     if fleet:
         lines += ['## secure-docker.yml on a fleet of throwaway systemd hosts (default forks: 5)', '',
