@@ -14,8 +14,10 @@ name=tprov-it-$suite-$(printf '%s' "$root" | sha1sum | cut -c1-8)
 
 python_home=$("$venv/bin/python" -c 'import sys; print(sys.base_prefix)')
 docker_cli=$(command -v docker)
+# Debian 13's systemd mounts a tmpfs on /tmp (tmp.mount), which would hide a checkout under /tmp:
+# masked with /dev/null, so the bind mounts below stay visible wherever the checkout is.
 mounts=(-v "$root:$root" -v "$python_home:$python_home:ro" -v "$docker_cli:/usr/local/bin/docker:ro"
-        -v /bin/busybox:/bin/busybox:ro)
+        -v /bin/busybox:/bin/busybox:ro -v /dev/null:/etc/systemd/system/tmp.mount:ro)
 case $venv in "$root"/*) ;; *) mounts+=(-v "$venv:$venv:ro") ;; esac
 
 docker rm -f "$name" >/dev/null 2>&1 || true
