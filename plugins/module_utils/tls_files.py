@@ -149,16 +149,11 @@ class FileInstaller(object):
     def run(self):
         """Result dict: changed, dir_changed, files (per file), backups (restore entries), diff."""
         dir_changed = self._ensure_dir()
-        lock = DirectoryLock(self.dest) if os.path.isdir(self.dest) else None
-        if lock:
-            lock.__enter__()
-        try:
+        # Two runs on the same directory take turns (a directory not made yet, in check mode: no lock).
+        with DirectoryLock(self.dest):
             files, backups, diffs = [], [], []
             for entry in self.entries:
                 files.append(self._install(entry, backups, diffs))
-        finally:
-            if lock:
-                lock.__exit__(None, None, None)
         changed = dir_changed or any(f['changed'] for f in files)
         return dict(changed=changed, dir_changed=dir_changed, files=files, backups=backups, diff=diffs)
 
