@@ -54,6 +54,14 @@ class PKI(object):
     def path(self, *parts):
         return os.path.join(self.directory, *parts)
 
+    def files(self, kind, name=None):
+        """(certificate, key) paths of the CA, a host's server certificate or a client bundle."""
+        if kind == 'ca':
+            return self.path('ca.pem'), self.path('ca-key.pem')
+        if kind == 'server':
+            return self.path('hosts', name, 'server-cert.pem'), self.path('hosts', name, 'server-key.pem')
+        return self.path('clients', name, 'cert.pem'), self.path('clients', name, 'key.pem')
+
     def _mkdir(self, *parts):
         path = self.path(*parts)
         if not os.path.isdir(path):
@@ -116,9 +124,8 @@ class PKI(object):
             **self.key) for name in client_names]
 
         # Keys that do not exist yet are made side by side while the rest is read (RSA: seconds each).
-        key_paths = ([self.path('ca-key.pem')]
-                     + [self.path('hosts', name, 'server-key.pem') for name in names]
-                     + [self.path('clients', name, 'key.pem') for name in client_names])
+        key_paths = ([self.files('ca')[1]] + [self.files('server', name)[1] for name in names]
+                     + [self.files('client', name)[1] for name in client_names])
         pool = tls_cert.KeyPool(sum(1 for path in key_paths if not os.path.exists(path)),
                                 ca_request.key_type, ca_request.key_size, ca_request.curve)
         try:
@@ -128,21 +135,19 @@ class PKI(object):
 
     def _issue(self, pool, names, server_requests, client_names, client_requests, ca_request):
         self._mkdir()
-        ca_plan = tls_cert.CertificatePlan(ca_request, self.path('ca.pem'), self.path('ca-key.pem'),
-                                           ca_passphrase=self.ca_passphrase, key_pool=pool)
+        ca_plan = tls_cert.CertificatePlan(ca_request, *self.files('ca'), ca_passphrase=self.ca_passphrase,
+                                           key_pool=pool)
         ca_result, ca = self._apply(ca_plan, 'CA')
         results = {'ca': ca_result, 'servers': {}, 'clients': {}}
         for name, request in zip(names, server_requests):
             self._mkdir('hosts', name)
-            plan = tls_cert.CertificatePlan(request, self.path('hosts', name, 'server-cert.pem'),
-                                            self.path('hosts', name, 'server-key.pem'), force=self.force, ca=ca,
+            plan = tls_cert.CertificatePlan(request, *self.files('server', name), force=self.force, ca=ca,
                                             key_pool=pool)
             results['servers'][name] = self._apply(plan, name)[0]
         ca_bytes = tls_cert.cert_pem(ca[0])
         for name, request in zip(client_names, client_requests):
             self._mkdir('clients', name)
-            plan = tls_cert.CertificatePlan(request, self.path('clients', name, 'cert.pem'),
-                                            self.path('clients', name, 'key.pem'), force=self.force, ca=ca,
+            plan = tls_cert.CertificatePlan(request, *self.files('client', name), force=self.force, ca=ca,
                                             key_pool=pool)
             results['clients'][name] = self._apply(plan, name)[0]
             # The bundle carries the CA certificate, as ~/.docker/ca.pem wants it.

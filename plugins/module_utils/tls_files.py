@@ -72,8 +72,7 @@ class FileEntry(object):
         self.name = name
         self.content = content.encode('utf-8') if isinstance(content, str) else bytes(content)
         self.mode = parse_mode(mode, '%s.mode' % option)
-        self.is_key = PRIVATE_KEY_MARK in self.content
-        if self.is_key and self.mode & 0o077:
+        if PRIVATE_KEY_MARK in self.content and self.mode & 0o077:
             raise FilesError('%s.mode: %s holds a private key; %04o would let group or others read it. Use 0600 or '
                              '0400.' % (option, name, self.mode))
 
