@@ -3,8 +3,10 @@
 import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tarfile
 
 import pytest
 
@@ -40,10 +42,50 @@ def test_every_module_is_in_the_tarball(installed):
 
 
 def test_tarball_leaves_out_the_work_tree(installed):
-    import tarfile
     with tarfile.open(installed[1]) as tar:
         names = tar.getnames()
     assert not [n for n in names if n.startswith(('.venv', '.ci', '.git/', 'tests/output'))]
+
+
+# What a working checkout grows that is not the collection: venvs (the project's, the benchmarks', one
+# per ansible-core release), test output (the docs site, the EE build context), caches, the demo.
+WORK_TREE_LITTER = [
+    '.venv/bin/python', '.venv-bench/bin/python', '.venv-core2.16/bin/python', 'benchmarks/.venv/bin/python',
+    'tests/output/docs/build/html/index.html', 'tests/output/ee-build/context/Containerfile',
+    'tests/output/junit.xml', '.pytest_cache/README.md', '.cache/x', 'inventory/demo/hosts.yml',
+    'tprov-docker-0.0.9.tar.gz', 'plugins/modules/__pycache__/docker_api_info.cpython-311.pyc',
+]
+
+
+@pytest.fixture(scope='module')
+def littered_build(tmp_path_factory):
+    """The collection built from a copy of this checkout's files plus the litter a work tree collects."""
+    tree = tmp_path_factory.mktemp('tree') / 'docker'
+    listed = subprocess.run(['git', '-C', REPO_ROOT, 'ls-files', '--cached', '--others', '--exclude-standard', '-z'],
+                            capture_output=True, text=True, check=True).stdout.split('\0')
+    files = sorted(f for f in listed if f and os.path.isfile(os.path.join(REPO_ROOT, f)))
+    for name in files:
+        os.makedirs(str((tree / name).parent), exist_ok=True)
+        shutil.copy2(os.path.join(REPO_ROOT, name), str(tree / name))
+    for name in WORK_TREE_LITTER:
+        os.makedirs(str((tree / name).parent), exist_ok=True)
+        (tree / name).write_text('litter\n')
+    out = tmp_path_factory.mktemp('out')
+    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', '--output-path', str(out), str(tree)],
+                   check=True, capture_output=True, text=True)
+    with tarfile.open(glob.glob(str(out / 'tprov-docker-*.tar.gz'))[0]) as tar:
+        shipped = [m.name for m in tar.getmembers() if m.isfile()]
+    return files, shipped
+
+
+def test_tarball_ships_only_the_checkouts_files(littered_build):
+    files, shipped = littered_build
+    litter = [n for n in shipped if n in WORK_TREE_LITTER or n.startswith(('.venv', 'tests/output', '.cache'))]
+    assert not litter, litter
+    assert sorted(set(shipped) - set(files)) == ['FILES.json', 'MANIFEST.json']
+    for name in files:
+        if name.startswith(('plugins/', 'roles/', 'playbooks/', 'meta/')):
+            assert name in shipped, name
 
 
 @pytest.mark.parametrize('module', MODULES)
