@@ -56,3 +56,11 @@ def test_site_index_links_every_page(site):
     for name, kind in pages:
         assert 'href="%s_%s.html' % (name, kind) in index, name
     assert len(MODULES) >= 10 and len(FILTERS) == 3 and len(ROLES) == 4
+
+
+def test_readme_points_at_every_modules_docs():
+    """The README's module list: an ansible-doc line and the built page for each module."""
+    readme = open(os.path.join(REPO_ROOT, 'README.md'), encoding='utf-8').read()
+    for name in MODULES:
+        assert re.search(r'^ansible-doc tprov\.docker\.%s +# %s_module\.html$' % (name, name), readme, re.M), name
+    assert 'tests/output/docs/build/html/collections/tprov/docker/' in readme

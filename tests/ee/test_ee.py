@@ -11,6 +11,7 @@ import glob
 import http.client
 import json
 import os
+import re
 import shutil
 import socket
 import ssl
@@ -62,7 +63,9 @@ def test_image_carries_pinned_ansible_and_the_collection(ee_image):
     proc = _run(['docker', 'run', '--rm', ee_image, 'bash', '-c', script])
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0].startswith('ansible [core 2.19.'), lines[0]
+    # The ansible-core the collection is tested with (requirements.txt's pin), not whatever pip picked.
+    pinned = re.search(r'^ansible-core==(\S+)', open(os.path.join(REPO_ROOT, 'requirements.txt')).read(), re.M).group(1)
+    assert lines[0] == 'ansible [core %s]' % pinned, lines[0]
     assert lines[1].strip() == RUNNER_PIN.split('==')[1]
     listed = json.loads(lines[2])
     assert listed['/usr/share/ansible/collections/ansible_collections']['tprov.docker']['version']
@@ -91,6 +94,8 @@ def target(tmp_path):
 def _private_data_dir(base, target):
     """An ansible-runner private data dir as AWX lays one out: project, inventory, the SSH key as env/ssh_key."""
     pdd = base / 'runner'
+    # The app image under a tag of this run's own, so parallel runs never remove each other's.
+    app_tag = uuid.uuid4().hex[:8]
     for sub in ('project', 'inventory', 'env'):
         (pdd / sub).mkdir(parents=True)
     # The playbook an AWX project would carry: the collection's own job, from the EE's install.
@@ -109,23 +114,22 @@ def _private_data_dir(base, target):
             'docker_group_members': [],
             'docker_client_bundles': [{'name': 'admin', 'user': 'root', 'host': 'localhost', 'dir': '/runner/client'}],
             # The Engine API from inside the EE, over the new TLS endpoint (requests in the image).
-            'docker_images': [{'name': 'tprov-test/ee-app', 'tag': 'latest', 'source': 'load',
+            'docker_images': [{'name': 'tprov-test/ee-app', 'tag': app_tag, 'source': 'load',
                                'load_path': '/runner/app-image.tar'}],
-            'docker_containers': [{'name': 'app', 'image': 'tprov-test/ee-app:latest',
+            'docker_containers': [{'name': 'app', 'image': 'tprov-test/ee-app:%s' % app_tag,
                                    'command': ['sleep', 'infinity'], 'restart_policy': 'unless-stopped'}],
         }}}
     (pdd / 'inventory' / 'hosts.yml').write_text(yaml.safe_dump(hosts))
     # A machine credential's key, handed to ssh-agent inside the EE by ansible-runner.
     shutil.copy(str(target['key']), str(pdd / 'env' / 'ssh_key'))
     (pdd / 'env' / 'envvars').write_text(yaml.safe_dump({'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_PIPELINING': 'true'}))
-    app = 'tprov-test/ee-app:%s' % uuid.uuid4().hex[:8]
+    app = 'tprov-test/ee-app:%s' % app_tag
     subprocess.run([os.path.join(TESTBED, 'build-busybox-image.sh'), app], check=True)
     try:
-        subprocess.run(['docker', 'tag', app, 'tprov-test/ee-app:latest'], check=True)
-        subprocess.run(['docker', 'save', '-o', str(pdd / 'app-image.tar'), 'tprov-test/ee-app:latest'], check=True)
+        subprocess.run(['docker', 'save', '-o', str(pdd / 'app-image.tar'), app], check=True)
     finally:
-        _run(['docker', 'rmi', app, 'tprov-test/ee-app:latest'])
-    return pdd
+        _run(['docker', 'rmi', app])
+    return pdd, app
 
 
 def _runner(runner_bin, pdd, image, ident):
@@ -156,7 +160,7 @@ def _tls_get(address, bundle, with_cert=True):
 
 
 def test_secure_docker_runs_in_the_ee_through_ansible_runner(ee_image, runner_bin, target, tmp_path):
-    pdd = _private_data_dir(tmp_path, target)
+    pdd, app = _private_data_dir(tmp_path, target)
     first, stats, command = _runner(runner_bin, pdd, ee_image, 'converge-1')
     out = first.stdout + first.stderr
     assert first.returncode == 0, out[-6000:]
@@ -175,7 +179,7 @@ def test_secure_docker_runs_in_the_ee_through_ansible_runner(ee_image, runner_bi
     with pytest.raises(OSError):
         socket.create_connection((target['address'], 2375), timeout=3).close()
     listed = _run(['docker', 'exec', host, 'docker', 'ps', '--format', '{{.Names}} {{.Image}}'])
-    assert listed.stdout.split('\n')[0] == 'app tprov-test/ee-app:latest', listed.stdout + listed.stderr
+    assert listed.stdout.split('\n')[0] == 'app %s' % app, listed.stdout + listed.stderr
 
     second, stats, _ = _runner(runner_bin, pdd, ee_image, 'converge-2')
     assert second.returncode == 0, (second.stdout + second.stderr)[-6000:]
