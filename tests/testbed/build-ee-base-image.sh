@@ -11,9 +11,9 @@ mirror=${TPROV_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 packages=python3,python3-pip,python3-venv,ca-certificates,openssh-client
 # CAs this machine trusts beyond Debian's (a TLS-inspecting egress proxy, say): the image build
 # pip-installs from PyPI, so the image must trust them too. Part of the recipe: a new CA rebuilds.
-local_cas=$(find /usr/local/share/ca-certificates -name '*.crt' -type f 2>/dev/null | sort || true)
+mapfile -t local_cas < <(find /usr/local/share/ca-certificates -name '*.crt' -type f 2>/dev/null | sort)
 recipe=$(printf '%s\n' "$suite" "$packages" "$(sha256sum "$0" | cut -c1-64)" \
-  "$( [ -z "$local_cas" ] || cat $local_cas | sha256sum | cut -c1-64)" | sha256sum | cut -c1-16)
+  "$( [ ${#local_cas[@]} -eq 0 ] || cat "${local_cas[@]}" | sha256sum | cut -c1-64)" | sha256sum | cut -c1-16)
 
 if [ "$(docker image inspect --format '{{ index .Config.Labels "tprov.recipe" }}' "$name" 2>/dev/null || true)" = "$recipe" ]; then
   echo "== reusing $name (recipe $recipe)"
@@ -28,8 +28,8 @@ start=$(date +%s)
 debootstrap --variant=minbase --include="$packages" "$suite" "$root" "$mirror" >"$root.log" 2>&1 || {
   tail -20 "$root.log" >&2; exit 1; }
 
-if [ -n "$local_cas" ]; then
-  cp $local_cas "$root/usr/local/share/ca-certificates/"
+if [ ${#local_cas[@]} -gt 0 ]; then
+  cp "${local_cas[@]}" "$root/usr/local/share/ca-certificates/"
   chroot "$root" update-ca-certificates >/dev/null
 fi
 # ansible-builder drives the package manager as `$PKGMGR install -y PKG...` and `$PKGMGR clean all`
