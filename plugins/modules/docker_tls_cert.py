@@ -186,10 +186,11 @@ fingerprint_sha256:
 
 import os
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.tprov.docker.plugins.module_utils import tls_cert
 from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import DirectoryLock, write_atomic, write_pair_atomic
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
 
 
 def resolve_paths(params):
@@ -215,7 +216,7 @@ def check_writable(path, option):
 
 
 def main():
-    module = AnsibleModule(
+    module = SafeModule(
         argument_spec=dict(
             tls_cert.KEY_ARGUMENT_SPEC,
             kind=dict(type='str', required=True, choices=['ca', 'server', 'client']),

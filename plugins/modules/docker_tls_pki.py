@@ -115,14 +115,15 @@ clients:
   type: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.tprov.docker.plugins.module_utils import tls_cert
 from ansible_collections.tprov.docker.plugins.module_utils.pki import PKI
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
 
 
 def main():
-    module = AnsibleModule(
+    module = SafeModule(
         argument_spec=dict(
             tls_cert.KEY_ARGUMENT_SPEC,
             dir=dict(type='path', required=True),
