@@ -478,8 +478,10 @@ class EngineClient(object):
             hdrs.update(headers)
         self.request_count += 1
         try:
+            # The Engine API never redirects; following one would carry X-Registry-Auth and the
+            # request body (env values) to wherever the Location points.
             response = self._session.request(
-                method, url, params=params, data=data, headers=hdrs, stream=stream,
+                method, url, params=params, data=data, headers=hdrs, stream=stream, allow_redirects=False,
                 timeout=timeout if timeout is not None else self.settings.timeout)
         except requests.exceptions.RequestException as exc:
             raise EngineConnectionError(explain_connection_error(exc, self.settings))
@@ -489,6 +491,14 @@ class EngineClient(object):
             # Inputs the HTTP stack cannot even send (a URL it cannot build, a timeout it cannot hold).
             raise EngineConnectionError('The request to %s could not be sent (%s): check docker_host and timeout.'
                                         % (self.settings.docker_host, exc))
+        if 300 <= response.status_code < 400:
+            response.close()
+            raise EngineAPIError(
+                'The Docker daemon at %s answered HTTP %d (a redirect to %s) on %s %s; the Engine API never '
+                'redirects, so it was not followed. Check that docker_host points at dockerd, not at a web '
+                'server or proxy.' % (self.settings.docker_host, response.status_code,
+                                      response.headers.get('Location') or 'nowhere', method, path.split('?')[0]),
+                status=response.status_code)
         if response.status_code >= 400:
             self._raise_for_status(method, path, response)
         return response
