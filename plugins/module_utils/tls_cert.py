@@ -332,6 +332,7 @@ class CertificateRequest(object):
         return {'server': [ExtendedKeyUsageOID.SERVER_AUTH],
                 'client': [ExtendedKeyUsageOID.CLIENT_AUTH]}.get(self.kind, [])
 
+
 def _der(tag, content):
     length = len(content)
     if length < 0x80:
@@ -375,8 +376,8 @@ def encrypt_private_key(key, passphrase, rounds=CA_KEY_KDF_ROUNDS):
     padder = padding.PKCS7(128).padder()
     encryptor = Cipher(algorithms.AES(secret), modes.CBC(iv)).encryptor()
     encrypted = encryptor.update(padder.update(plain) + padder.finalize()) + encryptor.finalize()
-    kdf = _der(0x30, _der(0x06, _OID_PBKDF2) + _der(0x30, _der(0x04, salt) + _der_int(rounds)
-                                                   + _der(0x30, _der(0x06, _OID_HMAC_SHA256) + _der(0x05, b''))))
+    prf = _der(0x30, _der(0x06, _OID_HMAC_SHA256) + _der(0x05, b''))
+    kdf = _der(0x30, _der(0x06, _OID_PBKDF2) + _der(0x30, _der(0x04, salt) + _der_int(rounds) + prf))
     scheme = _der(0x30, _der(0x06, _OID_AES256_CBC) + _der(0x04, iv))
     info = _der(0x30, _der(0x30, _der(0x06, _OID_PBES2) + _der(0x30, kdf + scheme)) + _der(0x04, encrypted))
     body = base64.encodebytes(info).replace(b'\n', b'')

@@ -141,8 +141,8 @@ def ansible_playbook(playbook, workdir, extra_args=(), env=None, prefix=()):
                     'ANSIBLE_PYTHON_INTERPRETER': sys.executable})
     if env:
         run_env.update(env)
-    command = list(prefix) + [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
-               '-c', 'local', path] + list(extra_args)
+    command = list(prefix) + [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
+                              '-i', 'localhost,', '-c', 'local', path] + list(extra_args)
     proc = subprocess.run(command, capture_output=True, text=True, env=run_env, check=False)
     output = proc.stdout + proc.stderr
     recap = {}
