@@ -225,7 +225,7 @@ def resolve_connection(params, environ=None, home=None):
         if tls or verify_wanted or explicit_tls_files:
             raise ConnectionSettingsError(
                 'docker_host %r is a local unix socket, where TLS does not apply: remove tls, '
-                'validate_certs, ca_path, client_cert and client_key (or DOCKER_TLS_VERIFY), '
+                'validate_certs, ca_path, client_cert and client_key (or DOCKER_TLS / DOCKER_TLS_VERIFY), '
                 'or point docker_host at the daemon\'s tcp:// address.' % docker_host)
         return ConnectionSettings(docker_host, 'http+unix://' + quote(path, safe=''),
                                   socket_path=path, timeout=timeout, api_version=api_version)
@@ -497,7 +497,8 @@ class EngineClient(object):
                 'The Docker daemon at %s answered HTTP %d (a redirect to %s) on %s %s; the Engine API never '
                 'redirects, so it was not followed. Check that docker_host points at dockerd, not at a web '
                 'server or proxy.' % (self.settings.docker_host, response.status_code,
-                                      response.headers.get('Location') or 'nowhere', method, path.split('?')[0]),
+                                      (response.headers.get('Location') or 'nowhere')[:200], method,
+                                      path.split('?')[0]),
                 status=response.status_code)
         if response.status_code >= 400:
             self._raise_for_status(method, path, response)

@@ -141,7 +141,10 @@ class SafeModule(AnsibleModule):
                 value = _masked(value, sub)
             value = remove_values(value, self.no_log_values)
             if not isinstance(value, str):
-                value = json.dumps(value, sort_keys=True, default=str)
+                try:
+                    value = json.dumps(value, sort_keys=True, default=str)
+                except (TypeError, ValueError):  # keys that cannot be sorted; the values are masked already
+                    value = str(value)
             log_args[name] = heuristic_log_sanitize(value, self.no_log_values)
         words = ['%s=%s' % (name, value) for name, value in sorted(log_args.items())]
         self.log('Invoked with %s' % ' '.join(words) if words else 'Invoked', log_args=log_args)
