@@ -32,3 +32,26 @@ def test_secrets_at_any_depth_with_aliases_and_escaped_forms():
 def test_masked_keeps_the_shape():
     spec = dict(content=dict(no_log=True), name=dict())
     assert sm._masked([dict(name='a', content=PEM), 'junk'], spec) == [dict(name='a', content=sm.MASKED), 'junk']
+
+
+def test_core_invocation_line_is_masked_too(monkeypatch):
+    """Defence in depth: were ansible-core's own _log_invocation to run (a release that renamed the
+    hook), the secrets registered up front, in their escaped forms too, still mask its str(list) line."""
+    import json
+    from ansible.module_utils import basic
+    args = {'ANSIBLE_MODULE_ARGS': {'files': [{'name': 'k.pem', 'content': PEM}],
+                                    'images': [{'name': 'x', 'registry_password': 'pw-Secret-1'}]}}
+    monkeypatch.setattr(basic, '_ANSIBLE_ARGS', json.dumps(args).encode())
+    monkeypatch.setattr(basic, '_ANSIBLE_PROFILE', 'legacy', raising=False)
+    logged = []
+    monkeypatch.setattr(sm.SafeModule, 'log', lambda self, msg, log_args=None: logged.append((msg, log_args)))
+    module = sm.SafeModule(argument_spec=dict(
+        files=dict(type='list', elements='dict', options=dict(name=dict(), content=dict(no_log=True))),
+        images=dict(type='list', elements='dict')),
+        entry_specs=dict(images=dict(name=dict(), registry_password=dict(no_log=True))))
+    basic.AnsibleModule._log_invocation(module)
+    assert len(logged) == 2  # ours at construction, then core's
+    for msg, log_args in logged:
+        text = msg + json.dumps(log_args, default=str)
+        assert 'AAAA' not in text and 'pw-Secret-1' not in text, text
+        assert 'k.pem' in text
