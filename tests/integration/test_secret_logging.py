@@ -44,6 +44,15 @@ PLAY = '''
         ca_passphrase: "{passphrase}"
         servers: [{{name: server, subject_alt_names: ["DNS:localhost"]}}]
         clients: [{{name: admin}}]
+    - name: A single certificate signed with the encrypted CA key
+      tprov.docker.docker_tls_cert:
+        kind: client
+        dir: "{tmp}/pki2/clients/admin"
+        ca_path: "{tmp}/pki2/ca.pem"
+        ca_key_path: "{tmp}/pki2/ca-key.pem"
+        ca_passphrase: "{passphrase}"
+        common_name: admin
+        force: true
 '''
 
 
@@ -70,10 +79,11 @@ def test_no_secret_reaches_syslog(tmp_path, capture, busybox_image, in_process):
     assert rc == 0, output[-3000:]
     logged = capture.text()
     # The capture sees the modules' own log lines, so the assertions below can fail.
-    for module in ('docker_tls_files', 'docker_api_containers', 'docker_api_image', 'docker_tls_pki'):
+    for module in ('docker_tls_files', 'docker_api_containers', 'docker_api_image', 'docker_tls_pki',
+                   'docker_tls_cert'):
         assert '%s: Invoked with' % module in logged, logged[:2000]
     secrets = key_lines(os.path.join(pki, 'server', 'server-key.pem')) + key_lines(
-        str(tmp_path / 'pki2' / 'ca-key.pem')) + [
+        str(tmp_path / 'pki2' / 'ca-key.pem')) + key_lines(str(tmp_path / 'pki2' / 'clients' / 'admin' / 'key.pem')) + [
         'InLiNeKeYLineOne', 'InLiNeKeYLineTwo', REGISTRY_PASSWORD, IMAGE_PASSWORD, CA_PASSPHRASE]
     leaked = [s for s in secrets if s in logged]
     assert not leaked, 'logged: %s\n%s' % (leaked, logged)
