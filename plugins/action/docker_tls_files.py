@@ -4,7 +4,8 @@
 
 """The action of tprov.docker.docker_tls_files: each ``src`` is read here, on the controller, and
 sent to the module as ``content`` (a no_log option, so it is never printed); then the module runs
-on the target (in the worker when the target is the controller)."""
+on the target (in the worker when the target is the controller). A vault-encrypted ``src`` is
+decrypted here with the play's vault secrets, as ansible.builtin.copy does."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -35,8 +36,13 @@ class ActionModule(InProcessModuleAction):
             src = spec.pop('src')
             try:
                 path = self._find_needle('files', to_text(src))
-                with open(path, 'rb') as handle:
-                    data = handle.read()
+                # get_real_file decrypts a vaulted file into a private temporary copy (removed below).
+                real = self._loader.get_real_file(path, decrypt=True)
+                try:
+                    with open(real, 'rb') as handle:
+                        data = handle.read()
+                finally:
+                    self._loader.cleanup_tmp_file(real)
             except (AnsibleError, IOError, OSError) as exc:
                 raise AnsibleActionFail('files[%d].src: cannot read %s on the controller: %s' % (index, src, exc))
             try:

@@ -24,17 +24,22 @@ options:
     aliases: [docker_url]
   tls:
     description:
-      - Talk TLS to a V(tcp://) O(docker_host) without verifying the daemon's certificate.
-        Prefer O(validate_certs), which also checks the daemon is who it claims to be.
-      - Falls back to the E(DOCKER_TLS) environment variable.
+      - Talk TLS to a V(tcp://) O(docker_host) without verifying the daemon's certificate, when no client
+        certificate is presented. Prefer O(validate_certs), which also checks the daemon is who it claims to be.
+      - When not set, on if the E(DOCKER_TLS) environment variable is set to any non-empty value (as for
+        the Docker CLI, V(0) and V(false) count as set; an empty value as unset).
     type: bool
-    default: false
   validate_certs:
     description:
       - Talk TLS and verify the daemon's certificate against O(ca_path) and its subject
         alternative names against the address (or O(tls_hostname)), as C(docker --tlsverify) does.
-      - When not set, verification is on if O(ca_path) is given.
-      - Falls back to the E(DOCKER_TLS_VERIFY) environment variable.
+      - When not set, verification is on if the E(DOCKER_TLS_VERIFY) environment variable is set to any
+        non-empty value (V(0) and V(false) too, as for the Docker CLI; an empty value counts as unset),
+        if O(ca_path) is given, or if a client certificate is presented.
+      - A client certificate (O(client_cert), or C(cert.pem) found in E(DOCKER_CERT_PATH) or C(~/.docker))
+        is only presented to a verified daemon; without O(ca_path) the CA is C(ca.pem) from E(DOCKER_CERT_PATH)
+        or C(~/.docker), and without one the module refuses unless O(validate_certs=false) is set explicitly.
+      - V(false) turns verification off; it does not turn TLS on (plaintext V(tcp://) stays reachable).
     type: bool
     aliases: [tls_verify]
   ca_path:

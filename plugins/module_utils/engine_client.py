@@ -50,9 +50,9 @@ MAX_TIMEOUT = 86400  # a day: beyond it the HTTP stack cannot hold the value, an
 CONNECTION_ARGUMENT_SPEC = dict(
     docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST, aliases=['docker_url'],
                      fallback=(env_fallback, ['DOCKER_HOST'])),
-    tls=dict(type='bool', default=False, fallback=(env_fallback, ['DOCKER_TLS'])),
-    validate_certs=dict(type='bool', aliases=['tls_verify'],
-                        fallback=(env_fallback, ['DOCKER_TLS_VERIFY'])),
+    # DOCKER_TLS and DOCKER_TLS_VERIFY are read by resolve_connection (the CLI's rules, not a bool's).
+    tls=dict(type='bool'),
+    validate_certs=dict(type='bool', aliases=['tls_verify']),
     ca_path=dict(type='path', aliases=['ca_cert', 'tls_ca_cert', 'cacert_path']),
     client_cert=dict(type='path', aliases=['tls_client_cert', 'cert_path']),
     client_key=dict(type='path', aliases=['tls_client_key', 'key_path'], no_log=False),
@@ -192,7 +192,15 @@ def resolve_connection(params, environ=None, home=None):
     environ = os.environ if environ is None else environ
     home = os.path.expanduser('~') if home is None else home
     docker_host = (params.get('docker_host') or DEFAULT_DOCKER_HOST).strip()
+    # The Docker CLI (cli/flags/options.go; https://docs.docker.com/reference/cli/docker/#environment-variables:
+    # "DOCKER_TLS_VERIFY: When set Docker uses TLS and verifies the remote", DOCKER_TLS: "Set to a
+    # non-empty value to enable TLS") counts a variable as set when it is non-empty: "0" and "false"
+    # turn TLS and verification on, an empty value is unset. A task's option wins, as a flag does.
+    env_tls = environ.get('DOCKER_TLS', '') != ''
+    env_verify = environ.get('DOCKER_TLS_VERIFY', '') != ''
     validate_certs = params.get('validate_certs')
+    tls = env_tls if params.get('tls') is None else params['tls']
+    verify_wanted = env_verify if validate_certs is None else validate_certs
     ca_path = params.get('ca_path')
     client_cert = params.get('client_cert')
     client_key = params.get('client_key')
@@ -214,10 +222,10 @@ def resolve_connection(params, environ=None, home=None):
         if not path.startswith('/'):
             raise ConnectionSettingsError(
                 'docker_host %r: a unix socket needs an absolute path, e.g. unix:///var/run/docker.sock.' % docker_host)
-        if params.get('tls') or validate_certs or explicit_tls_files:
+        if tls or verify_wanted or explicit_tls_files:
             raise ConnectionSettingsError(
                 'docker_host %r is a local unix socket, where TLS does not apply: remove tls, '
-                'validate_certs, ca_path, client_cert and client_key (or DOCKER_TLS_VERIFY), '
+                'validate_certs, ca_path, client_cert and client_key (or DOCKER_TLS / DOCKER_TLS_VERIFY), '
                 'or point docker_host at the daemon\'s tcp:// address.' % docker_host)
         return ConnectionSettings(docker_host, 'http+unix://' + quote(path, safe=''),
                                   socket_path=path, timeout=timeout, api_version=api_version)
@@ -233,19 +241,14 @@ def resolve_connection(params, environ=None, home=None):
                 'docker_host %r: unsupported scheme; use unix:///path/to/docker.sock or tcp://HOST:PORT.' % docker_host)
     scheme_less = scheme_less.rstrip('/')
     # Naming a CA, certificate or key for a tcp:// host means TLS, as it does for the CLI's flags.
-    use_tls = bool(params.get('tls') or validate_certs or docker_host.startswith('https://')
-                   or explicit_tls_files)
+    use_tls = bool(tls or verify_wanted or docker_host.startswith('https://') or explicit_tls_files)
     if docker_host.startswith('http://') and use_tls:
         raise ConnectionSettingsError(
             'docker_host %r says http:// but TLS options are set; use tcp:// or https://.' % docker_host)
     # Like the Docker CLI: ca/cert/key given as options win; else DOCKER_CERT_PATH; else ~/.docker.
-    verify = bool(validate_certs) or (explicit_tls_files and validate_certs is None and bool(ca_path))
+    verify = False
     if use_tls:
         cert_dir = environ.get('DOCKER_CERT_PATH') or os.path.join(home, '.docker')
-        defaulted = []
-        if not ca_path and verify:
-            ca_path = os.path.join(cert_dir, 'ca.pem')
-            defaulted.append('ca_path')
         if not client_cert and not client_key:
             cand_cert = os.path.join(cert_dir, 'cert.pem')
             cand_key = os.path.join(cert_dir, 'key.pem')
@@ -255,9 +258,22 @@ def resolve_connection(params, environ=None, home=None):
             raise ConnectionSettingsError(
                 'client_cert and client_key go together: set both (or neither, to use cert.pem and '
                 'key.pem from DOCKER_CERT_PATH or ~/.docker).')
+        # A client certificate (with registry credentials and env values behind it) is presented
+        # only to a daemon whose certificate is checked, unless validate_certs: false says otherwise.
+        verify = bool(validate_certs) if validate_certs is not None else bool(env_verify or ca_path or client_cert)
+        defaulted = []
+        if not ca_path and verify:
+            ca_path = os.path.join(cert_dir, 'ca.pem')
+            defaulted.append('ca_path')
+            if validate_certs is None and not env_verify and not os.path.isfile(ca_path):
+                raise ConnectionSettingsError(
+                    'A client certificate (client_cert and client_key: %s) would be presented, but there is no CA '
+                    'to verify the daemon with: no ca_path, and no ca.pem in DOCKER_CERT_PATH or ~/.docker. Set '
+                    'ca_path to the CA that signed the daemon\'s certificate, or set validate_certs: false to '
+                    'present the certificate to a daemon that is not verified.' % client_cert)
         for option, value in (('ca_path', ca_path), ('client_cert', client_cert), ('client_key', client_key)):
             if value and not os.path.isfile(value):
-                where = (' (taken from DOCKER_CERT_PATH or ~/.docker because validate_certs is on)'
+                where = (' (taken from DOCKER_CERT_PATH or ~/.docker because TLS verification is on)'
                          if option in defaulted else '')
                 raise ConnectionSettingsError(
                     '%s: no file at %s%s. Point %s at the PEM file, or set DOCKER_CERT_PATH to the '
@@ -462,8 +478,10 @@ class EngineClient(object):
             hdrs.update(headers)
         self.request_count += 1
         try:
+            # The Engine API never redirects; following one would carry X-Registry-Auth and the
+            # request body (env values) to wherever the Location points.
             response = self._session.request(
-                method, url, params=params, data=data, headers=hdrs, stream=stream,
+                method, url, params=params, data=data, headers=hdrs, stream=stream, allow_redirects=False,
                 timeout=timeout if timeout is not None else self.settings.timeout)
         except requests.exceptions.RequestException as exc:
             raise EngineConnectionError(explain_connection_error(exc, self.settings))
@@ -473,6 +491,15 @@ class EngineClient(object):
             # Inputs the HTTP stack cannot even send (a URL it cannot build, a timeout it cannot hold).
             raise EngineConnectionError('The request to %s could not be sent (%s): check docker_host and timeout.'
                                         % (self.settings.docker_host, exc))
+        if 300 <= response.status_code < 400:
+            response.close()
+            raise EngineAPIError(
+                'The Docker daemon at %s answered HTTP %d (a redirect to %s) on %s %s; the Engine API never '
+                'redirects, so it was not followed. Check that docker_host points at dockerd, not at a web '
+                'server or proxy.' % (self.settings.docker_host, response.status_code,
+                                      (response.headers.get('Location') or 'nowhere')[:200], method,
+                                      path.split('?')[0]),
+                status=response.status_code)
         if response.status_code >= 400:
             self._raise_for_status(method, path, response)
         return response

@@ -77,14 +77,13 @@ class PKI(object):
         if not reasons:
             result = dict(before, reasons=[], changed=False, path=plan.path, key_path=plan.key_path)
             return result, (plan.current_cert, plan.current_key)
-        key, cert = plan.issue()
+        key, cert, writes = plan.outcome()
         if not self.check_mode:
-            cert_bytes = tls_cert.cert_pem(cert)
-            if plan.keep_key:
-                write_atomic(plan.path, cert_bytes, 0o644)
+            if len(writes) == 1:
+                write_atomic(*writes[0])
             else:
-                write_pair_atomic((plan.key_path, plan.key_pem(key), 0o600), (plan.path, cert_bytes, 0o644))
-        self.changed_paths.append(plan.path)
+                write_pair_atomic(*writes)
+        self.changed_paths.extend(path for path, _content, _mode in writes)
         result = dict(tls_cert.certificate_facts(cert), reasons=reasons, changed=True, path=plan.path,
                       key_path=plan.key_path, before=dict((k, before.get(k)) for k in ('subject_alt_names',
                                                                                        'not_after', 'serial')))

@@ -12,17 +12,21 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
 import datetime
 import ipaddress
 import os
+import re
 import traceback
 
 CRYPTOGRAPHY_IMPORT_ERROR = None
 try:
     from cryptography import x509
     from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives import hashes, padding, serialization
     from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 except ImportError:  # reported by the module through missing_required_lib
     CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
@@ -43,6 +47,17 @@ DOCKER_FILE_NAMES = {
 
 
 MAX_PASSPHRASE_BYTES = 1023
+
+# PBKDF2-HMAC-SHA256 iterations stretching ca_passphrase: OWASP's 2023 figure for that PRF (about
+# 0.07 s per load here). cryptography's BestAvailableEncryption uses 2,048, and its PKCS#8
+# encryption_builder() (which would take kdf_rounds) serves only OpenSSH and PKCS#12 keys, so the
+# PKCS#8 PBES2 structure is written here (and read back by cryptography as any PKCS#8 key).
+CA_KEY_KDF_ROUNDS = 600000
+# DER contents of the object identifiers of PKCS#8 PBES2 (RFC 8018) with PBKDF2 and AES-256-CBC.
+_OID_PBES2 = bytes.fromhex('2a864886f70d01050d')
+_OID_PBKDF2 = bytes.fromhex('2a864886f70d01050c')
+_OID_HMAC_SHA256 = bytes.fromhex('2a864886f70d0209')
+_OID_AES256_CBC = bytes.fromhex('60864801650304012a')
 
 
 class CertificateError(Exception):
@@ -318,6 +333,83 @@ class CertificateRequest(object):
                 'client': [ExtendedKeyUsageOID.CLIENT_AUTH]}.get(self.kind, [])
 
 
+def _der(tag, content):
+    length = len(content)
+    if length < 0x80:
+        return bytes([tag, length]) + content
+    size = length.to_bytes((length.bit_length() + 7) // 8, 'big')
+    return bytes([tag, 0x80 | len(size)]) + size + content
+
+
+def _der_int(value):
+    return _der(0x02, value.to_bytes(value.bit_length() // 8 + 1, 'big'))
+
+
+def _der_items(data):
+    """The (tag, content) elements of DER bytes, in order; ValueError on anything malformed."""
+    items = []
+    offset = 0
+    while offset < len(data):
+        if offset + 2 > len(data):
+            raise ValueError('truncated DER')
+        tag, length = data[offset], data[offset + 1]
+        offset += 2
+        if length & 0x80:
+            count = length & 0x7f
+            if count == 0 or count > 4 or offset + count > len(data):
+                raise ValueError('bad DER length')
+            length = int.from_bytes(data[offset:offset + count], 'big')
+            offset += count
+        if offset + length > len(data):
+            raise ValueError('truncated DER')
+        items.append((tag, data[offset:offset + length]))
+        offset += length
+    return items
+
+
+def encrypt_private_key(key, passphrase, rounds=CA_KEY_KDF_ROUNDS):
+    """PEM of key as PKCS#8 EncryptedPrivateKeyInfo: PBES2, PBKDF2-HMAC-SHA256 with ``rounds``, AES-256-CBC."""
+    plain = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                              serialization.NoEncryption())
+    salt, iv = os.urandom(16), os.urandom(16)
+    secret = PBKDF2HMAC(hashes.SHA256(), 32, salt, rounds).derive(passphrase.encode('utf-8'))
+    padder = padding.PKCS7(128).padder()
+    encryptor = Cipher(algorithms.AES(secret), modes.CBC(iv)).encryptor()
+    encrypted = encryptor.update(padder.update(plain) + padder.finalize()) + encryptor.finalize()
+    prf = _der(0x30, _der(0x06, _OID_HMAC_SHA256) + _der(0x05, b''))
+    kdf = _der(0x30, _der(0x06, _OID_PBKDF2) + _der(0x30, _der(0x04, salt) + _der_int(rounds) + prf))
+    scheme = _der(0x30, _der(0x06, _OID_AES256_CBC) + _der(0x04, iv))
+    info = _der(0x30, _der(0x30, _der(0x06, _OID_PBES2) + _der(0x30, kdf + scheme)) + _der(0x04, encrypted))
+    body = base64.encodebytes(info).replace(b'\n', b'')
+    lines = [body[i:i + 64] for i in range(0, len(body), 64)]
+    return b'-----BEGIN ENCRYPTED PRIVATE KEY-----\n' + b'\n'.join(lines) + b'\n-----END ENCRYPTED PRIVATE KEY-----\n'
+
+
+def weak_key_encryption(pem):
+    """True when an encrypted PEM key is protected by less than PBES2/PBKDF2-HMAC-SHA256 with
+    CA_KEY_KDF_ROUNDS iterations and AES-256-CBC: OpenSSL's legacy "Proc-Type: 4,ENCRYPTED" form
+    (one MD5 round), PBES1, another cipher or PRF, or fewer iterations (BestAvailableEncryption's 2,048)."""
+    if b'Proc-Type: 4,ENCRYPTED' in pem:
+        return True
+    match = re.search(br'-----BEGIN ENCRYPTED PRIVATE KEY-----(.*?)-----END ENCRYPTED PRIVATE KEY-----', pem, re.S)
+    if not match:
+        return False  # not encrypted at all: load_key already refuses that when a passphrase is given
+    try:
+        info = _der_items(_der_items(base64.b64decode(b''.join(match.group(1).split())))[0][1])
+        algorithm = _der_items(info[0][1])
+        if algorithm[0][1] != _OID_PBES2:
+            return True
+        kdf, scheme = [_der_items(item[1]) for item in _der_items(algorithm[1][1])]
+        if kdf[0][1] != _OID_PBKDF2 or scheme[0][1] != _OID_AES256_CBC:
+            return True
+        kdf_params = _der_items(kdf[1][1])
+        rounds = int.from_bytes(kdf_params[1][1], 'big')
+        prf = [_der_items(item[1])[0][1] for item in kdf_params[2:] if item[0] == 0x30]
+        return rounds < CA_KEY_KDF_ROUNDS or prf != [_OID_HMAC_SHA256]
+    except (ValueError, IndexError, TypeError):
+        return True  # a structure we cannot read back is rewritten in the one we know
+
+
 class CertificatePlan(object):
     """The files of one certificate and what to do about them.
 
@@ -343,6 +435,7 @@ class CertificatePlan(object):
         self.current_key = None
         self._reasons = None
         self._invalid_cert = False
+        self._weak_key_encryption = False
         if request.kind == 'ca':
             self.ca_cert = None
             self.ca_key = None
@@ -379,8 +472,10 @@ class CertificatePlan(object):
                 self._invalid_cert = True
         if os.path.exists(self.key_path):
             is_ca = self.request.kind == 'ca'
-            self.current_key = load_key(_read(self.key_path), 'key_path %s' % self.key_path,
+            pem = _read(self.key_path)
+            self.current_key = load_key(pem, 'key_path %s' % self.key_path,
                                         self.ca_passphrase if is_ca else None, may_be_encrypted=is_ca)
+            self._weak_key_encryption = bool(is_ca and self.ca_passphrase and weak_key_encryption(pem))
 
     def reasons(self):
         """Why the certificate must be (re-)issued; empty when the files on disk are right."""
@@ -397,6 +492,8 @@ class CertificatePlan(object):
             reasons.append('key_missing')
         elif not req.key_matches_type(key):
             reasons.append('key_type_changed')
+        elif self._weak_key_encryption:
+            reasons.append('weak_key_encryption')
         if cert is None:
             reasons.append('invalid' if getattr(self, '_invalid_cert', False) else 'missing')
             self._reasons = reasons
@@ -437,6 +534,21 @@ class CertificatePlan(object):
     def keep_key(self):
         reasons = self.reasons()
         return self.current_key is not None and not ({'regenerate_key', 'key_type_changed'} & set(reasons))
+
+    def outcome(self):
+        """(key, certificate, writes): the pair in force after this plan, and the files to write
+        as (path, bytes, mode) tuples - none when reasons() is empty. A key whose only fault is its
+        encryption is re-encrypted; its certificate stays."""
+        reasons = self.reasons()
+        if not reasons:
+            return self.current_key, self.current_cert, []
+        if reasons == ['weak_key_encryption']:
+            return self.current_key, self.current_cert, [(self.key_path, self.key_pem(self.current_key), 0o600)]
+        key, cert = self.issue()
+        writes = [(self.path, cert_pem(cert), 0o644)]
+        if not self.keep_key or 'weak_key_encryption' in reasons:
+            writes.insert(0, (self.key_path, self.key_pem(key), 0o600))
+        return key, cert, writes
 
     def issue(self):
         """(key, certificate): the key kept or new, the certificate freshly signed."""
@@ -486,10 +598,9 @@ class CertificatePlan(object):
         """PEM of the key: the CA's encrypted with ca_passphrase when one is given; leaves never,
         because dockerd and the Docker CLI cannot prompt for a passphrase."""
         if self.request.kind == 'ca' and self.ca_passphrase:
-            encryption = serialization.BestAvailableEncryption(self.ca_passphrase.encode('utf-8'))
-        else:
-            encryption = serialization.NoEncryption()
-        return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
+            return encrypt_private_key(key, self.ca_passphrase)
+        return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                 serialization.NoEncryption())
 
 
 def cert_pem(cert):

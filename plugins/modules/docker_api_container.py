@@ -342,7 +342,6 @@ actions:
   sample: ["Updated container web in place (Memory)"]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.tprov.docker.plugins.module_utils.container_spec import CONTAINER_ARGUMENT_SPEC, CONTAINER_REQUIRED_BY
 from ansible_collections.tprov.docker.plugins.module_utils.containers import ContainerService, container_diff
@@ -351,10 +350,11 @@ from ansible_collections.tprov.docker.plugins.module_utils.engine_client import 
     client_from_module,
     connection_argument_spec,
 )
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
 
 
 def main():
-    module = AnsibleModule(
+    module = SafeModule(
         argument_spec=connection_argument_spec(**CONTAINER_ARGUMENT_SPEC),
         required_by=CONTAINER_REQUIRED_BY,
         supports_check_mode=True,

@@ -71,7 +71,6 @@ containers:
   elements: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.tprov.docker.plugins.module_utils.containers import ContainerService
 from ansible_collections.tprov.docker.plugins.module_utils.engine_client import (
@@ -80,10 +79,11 @@ from ansible_collections.tprov.docker.plugins.module_utils.engine_client import 
     connection_argument_spec,
     list_params,
 )
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
 
 
 def main():
-    module = AnsibleModule(
+    module = SafeModule(
         argument_spec=connection_argument_spec(
             name=dict(type='str'),
             all=dict(type='bool', default=False),

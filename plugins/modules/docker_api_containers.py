@@ -114,7 +114,6 @@ actions:
 
 import json
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.tprov.docker.plugins.module_utils.container_spec import (
@@ -130,6 +129,7 @@ from ansible_collections.tprov.docker.plugins.module_utils.engine_client import 
     connection_argument_spec,
 )
 from ansible_collections.tprov.docker.plugins.module_utils.images import IMAGE_ARGUMENT_SPEC, parse_image_reference
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
 
 IMAGE_VALIDATOR = ArgumentSpecValidator(IMAGE_ARGUMENT_SPEC, required_if=[('source', 'load', ['load_path'])],
                                         required_together=[('registry_username', 'registry_password')])
@@ -180,7 +180,7 @@ def with_managed_label(params, key, value):
 
 
 def main():
-    module = AnsibleModule(
+    module = SafeModule(
         argument_spec=connection_argument_spec(
             images=dict(type='list', elements='dict', default=[]),
             containers=dict(type='list', elements='dict', default=[]),
@@ -189,6 +189,8 @@ def main():
             prune=dict(type='bool', default=False),
             return_container_data=dict(type='bool', default=False),
         ),
+        # Each entry is validated below; their no_log options (registry_password) are masked from the start.
+        entry_specs=dict(images=IMAGE_ARGUMENT_SPEC, containers=CONTAINER_ARGUMENT_SPEC),
         supports_check_mode=True,
     )
     p = module.params

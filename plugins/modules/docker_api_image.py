@@ -120,7 +120,6 @@ actions:
   sample: ["Loaded image app:1.4 from /srv/images/app-1.4.tar"]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.tprov.docker.plugins.module_utils.engine_client import (
     EngineError,
@@ -128,10 +127,11 @@ from ansible_collections.tprov.docker.plugins.module_utils.engine_client import 
     connection_argument_spec,
 )
 from ansible_collections.tprov.docker.plugins.module_utils.images import IMAGE_ARGUMENT_SPEC, ImageService, image_diff
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
 
 
 def main():
-    module = AnsibleModule(
+    module = SafeModule(
         argument_spec=connection_argument_spec(**IMAGE_ARGUMENT_SPEC),
         required_if=[('source', 'load', ['load_path'])],
         required_together=[('registry_username', 'registry_password')],

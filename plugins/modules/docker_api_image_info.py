@@ -91,7 +91,6 @@ search_results:
   elements: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.tprov.docker.plugins.module_utils.engine_client import (
     EngineError,
@@ -100,10 +99,11 @@ from ansible_collections.tprov.docker.plugins.module_utils.engine_client import 
     list_params,
 )
 from ansible_collections.tprov.docker.plugins.module_utils.images import ImageService, parse_image_reference
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
 
 
 def main():
-    module = AnsibleModule(
+    module = SafeModule(
         argument_spec=connection_argument_spec(
             name=dict(type='list', elements='str'),
             filters=dict(type='dict'),

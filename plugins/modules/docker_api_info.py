@@ -102,7 +102,6 @@ images:
   elements: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.tprov.docker.plugins.module_utils.engine_client import (
     EngineError,
@@ -110,10 +109,11 @@ from ansible_collections.tprov.docker.plugins.module_utils.engine_client import 
     connection_argument_spec,
     list_params,
 )
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
 
 
 def main():
-    module = AnsibleModule(
+    module = SafeModule(
         argument_spec=connection_argument_spec(
             containers=dict(type='bool', default=False),
             containers_all=dict(type='bool', default=False),

@@ -169,10 +169,9 @@ import os
 import shutil
 import time
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.tprov.docker.plugins.module_utils import daemon_config as dc
 from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import write_atomic
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
 
 
 def read_text(path):
@@ -374,7 +373,7 @@ def restore(module, entries):
 
 
 def main():
-    module = AnsibleModule(
+    module = SafeModule(
         argument_spec=dict(
             state=dict(type='str', default='present', choices=['present', 'restored']),
             mode=dict(type='str', default='dropin', choices=['dropin', 'unit', 'envfile']),

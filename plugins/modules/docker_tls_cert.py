@@ -62,8 +62,10 @@ options:
     type: path
   ca_passphrase:
     description:
-      - With O(kind=ca), encrypts the CA key written to O(key_path) (as C(openssl genrsa -des3) does, but with
-        the best available cipher); otherwise decrypts O(ca_key_path) for signing.
+      - With O(kind=ca), encrypts the CA key written to O(key_path) as PKCS#8 PBES2 (AES-256-CBC, key
+        stretched by PBKDF2-HMAC-SHA256 with 600,000 iterations); otherwise decrypts O(ca_key_path) for signing.
+      - A CA key encrypted the older, weaker way (fewer iterations, or OpenSSL's legacy C(Proc-Type) form) is
+        still read, and re-encrypted on the next run with V(weak_key_encryption) in RV(reasons); its certificate stays.
       - Server and client keys are always written unencrypted, because dockerd and the Docker CLI
         cannot prompt for a passphrase; protect them with file modes instead.
     type: str
@@ -147,7 +149,7 @@ reasons:
     - Why the certificate was (or in check mode would be) issued; empty when it was kept.
     - One or more of V(missing), V(invalid), V(key_missing), V(key_mismatch), V(key_type_changed),
       V(ca_changed), V(subject_changed), V(san_changed), V(usage_changed), V(expires_soon), V(expired),
-      V(not_yet_valid), V(force), V(regenerate_key).
+      V(not_yet_valid), V(force), V(regenerate_key), V(weak_key_encryption) (only the CA key is re-encrypted).
   returned: always
   type: list
   elements: str
@@ -186,10 +188,11 @@ fingerprint_sha256:
 
 import os
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.tprov.docker.plugins.module_utils import tls_cert
 from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import DirectoryLock, write_atomic, write_pair_atomic
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
 
 
 def resolve_paths(params):
@@ -215,7 +218,7 @@ def check_writable(path, option):
 
 
 def main():
-    module = AnsibleModule(
+    module = SafeModule(
         argument_spec=dict(
             tls_cert.KEY_ARGUMENT_SPEC,
             kind=dict(type='str', required=True, choices=['ca', 'server', 'client']),
@@ -263,14 +266,13 @@ def main():
             if reasons:
                 check_writable(path, 'path')
                 check_writable(key_path, 'key_path')
-                key, cert = plan.issue()
+                _key, cert, writes = plan.outcome()
                 after = tls_cert.certificate_facts(cert)
                 if not module.check_mode:
-                    cert_bytes = tls_cert.cert_pem(cert)
-                    if plan.keep_key:
-                        write_atomic(path, cert_bytes, 0o644)
+                    if len(writes) == 1:
+                        write_atomic(*writes[0])
                     else:
-                        write_pair_atomic((key_path, plan.key_pem(key), 0o600), (path, cert_bytes, 0o644))
+                        write_pair_atomic(*writes)
         except tls_cert.CertificateError as exc:
             module.fail_json(msg=str(exc), path=path, key_path=key_path)
         except (IOError, OSError) as exc:

@@ -130,13 +130,12 @@ dir_changed:
   type: bool
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
 from ansible_collections.tprov.docker.plugins.module_utils.tls_files import FileEntry, FileInstaller, FilesError, parse_mode
 
 
 def main():
-    module = AnsibleModule(
+    module = SafeModule(
         argument_spec=dict(
             dest=dict(type='path', required=True),
             files=dict(type='list', elements='dict', required=True, options=dict(

@@ -67,7 +67,11 @@ options:
     type: str
     default: tprov.docker CA
   ca_passphrase:
-    description: Encrypts the CA key at rest (and decrypts it to sign).
+    description:
+      - Encrypts the CA key at rest (and decrypts it to sign), as PKCS#8 PBES2 (AES-256-CBC, PBKDF2-HMAC-SHA256
+        with 600,000 iterations).
+      - A CA key encrypted the older, weaker way is still read, and re-encrypted on the next run with
+        V(weak_key_encryption) in the C(reasons) of RV(ca); its certificate stays.
     type: str
   ca_valid_days:
     description: The CA certificate's lifetime in days.
@@ -115,14 +119,15 @@ clients:
   type: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.tprov.docker.plugins.module_utils import tls_cert
 from ansible_collections.tprov.docker.plugins.module_utils.pki import PKI
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
 
 
 def main():
-    module = AnsibleModule(
+    module = SafeModule(
         argument_spec=dict(
             tls_cert.KEY_ARGUMENT_SPEC,
             dir=dict(type='path', required=True),

@@ -125,8 +125,11 @@ def issue_pki(pki, server_sans=('IP:127.0.0.1', 'DNS:localhost'), key_type='ecds
     return pki
 
 
-def ansible_playbook(playbook, workdir, extra_args=(), env=None):
-    """Run a real ansible-playbook with this checkout as tprov.docker; returns (rc, output, recap)."""
+def ansible_playbook(playbook, workdir, extra_args=(), env=None, prefix=()):
+    """Run a real ansible-playbook with this checkout as tprov.docker; returns (rc, output, recap).
+
+    ``prefix``: words put before the command (syslog_capture.SyslogCapture.prefix).
+    """
     path = os.path.join(workdir, 'play-%s.yml' % uuid.uuid4().hex[:8])
     with open(path, 'w') as handle:
         handle.write(playbook)
@@ -138,8 +141,8 @@ def ansible_playbook(playbook, workdir, extra_args=(), env=None):
                     'ANSIBLE_PYTHON_INTERPRETER': sys.executable})
     if env:
         run_env.update(env)
-    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
-               '-c', 'local', path] + list(extra_args)
+    command = list(prefix) + [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
+                              '-i', 'localhost,', '-c', 'local', path] + list(extra_args)
     proc = subprocess.run(command, capture_output=True, text=True, env=run_env, check=False)
     output = proc.stdout + proc.stderr
     recap = {}

@@ -197,3 +197,17 @@ def test_docker_cli_reaches_tls_daemon_with_the_issued_bundle(tls_daemon):
     env['DOCKER_CERT_PATH'] = '/nonexistent'
     refused = docker('--tlsverify=false', 'info', env=env, check=False)
     assert refused.returncode != 0
+
+
+def test_client_certificate_without_ca_is_refused_unless_validate_certs_false(tls_daemon, tmp_path):
+    """Issue 13, item 18: the certificate is never presented to an unverified daemon by default."""
+    args = tls_daemon.client_args()
+    del args['ca_path'], args['validate_certs']
+    env = {'HOME': str(tmp_path), 'DOCKER_CERT_PATH': str(tmp_path / 'nothing-here')}
+    refused = run_module('docker_api_info', args, env=env)
+    assert refused.failed and 'validate_certs: false' in refused['msg'] and 'ca_path' in refused['msg'], refused
+    # DOCKER_CERT_PATH's ca.pem is found as the CLI finds it, and verification is on.
+    found = run_module('docker_api_info', args, env=dict(env, DOCKER_CERT_PATH=os.path.join(tls_daemon.pki, 'client')))
+    assert not found.failed, found
+    explicit = run_module('docker_api_info', dict(args, validate_certs=False), env=env)
+    assert not explicit.failed, explicit

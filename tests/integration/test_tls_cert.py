@@ -222,3 +222,48 @@ def test_dockerd_accepts_other_key_types(workdir, key_type):
         assert cli.returncode == 0, cli.stderr
     finally:
         daemon.stop()
+
+
+def pbkdf2_iterations(pem):
+    """The PBKDF2 iteration count of a PKCS#8 encrypted key, read with openssl (not our parser)."""
+    import subprocess
+    import re as _re
+    out = subprocess.run(['openssl', 'asn1parse'], input=pem, capture_output=True, check=True).stdout.decode()
+    return int(_re.search(r'PBKDF2\n(?:.*\n){2}.*INTEGER\s*:([0-9A-F]+)', out).group(1), 16)
+
+
+def weaken(key_path, passphrase, legacy=False):
+    """Re-write an encrypted key the way older releases did (BestAvailableEncryption: 2,048 iterations),
+    or in OpenSSL's legacy Proc-Type form."""
+    key = serialization.load_pem_private_key(read(key_path), passphrase.encode())
+    fmt = serialization.PrivateFormat.TraditionalOpenSSL if legacy else serialization.PrivateFormat.PKCS8
+    with open(key_path, 'wb') as handle:
+        handle.write(key.private_bytes(serialization.Encoding.PEM, fmt,
+                                       serialization.BestAvailableEncryption(passphrase.encode())))
+    return key
+
+
+@pytest.mark.parametrize('legacy', [False, True])
+def test_weakly_encrypted_ca_key_is_re_encrypted(tmp_path, legacy):
+    secret = 'weak-then-strong-passphrase'
+    ca_args = {'kind': 'ca', 'dir': str(tmp_path), 'ca_passphrase': secret}
+    assert run_module('docker_tls_cert', ca_args)['changed']
+    key_path = str(tmp_path / 'ca-key.pem')
+    assert pbkdf2_iterations(read(key_path)) >= 600000
+    key = weaken(key_path, secret, legacy)
+    assert (b'Proc-Type: 4,ENCRYPTED' in read(key_path)) if legacy else pbkdf2_iterations(read(key_path)) == 2048
+    cert_before = read(str(tmp_path / 'ca.pem'))
+    weak = read(key_path)
+
+    check = run_module('docker_tls_cert', ca_args, check=True)
+    assert check['changed'] and check['reasons'] == ['weak_key_encryption'] and read(key_path) == weak
+
+    fixed = run_module('docker_tls_cert', ca_args)
+    assert fixed['changed'] and fixed['reasons'] == ['weak_key_encryption'], fixed
+    assert secret not in fixed.raw
+    assert read(str(tmp_path / 'ca.pem')) == cert_before  # the CA certificate stays
+    assert b'BEGIN ENCRYPTED PRIVATE KEY' in read(key_path) and pbkdf2_iterations(read(key_path)) >= 600000
+    assert mode(key_path) == 0o600
+    again = serialization.load_pem_private_key(read(key_path), secret.encode())
+    assert again.private_numbers() == key.private_numbers() if hasattr(key, 'private_numbers') else True
+    assert run_module('docker_tls_cert', ca_args)['changed'] is False

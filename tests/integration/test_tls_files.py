@@ -67,3 +67,39 @@ def test_missing_src_names_the_entry(tmp_path):
     rc, output, _recap = ansible_playbook(play, str(tmp_path))
     assert rc != 0 and 'files[0].src: cannot read /nonexistent/ca.pem on the controller' in output
     assert 'Traceback' not in output and not os.path.exists(str(tmp_path / 'tls'))
+
+
+@pytest.mark.parametrize('in_process', [True, False])
+def test_vaulted_src_is_installed_decrypted(tmp_path, in_process):
+    import subprocess
+    import sys
+    pki = str(tmp_path / 'pki')
+    issue_pki(pki)
+    plain_path = os.path.join(pki, 'server', 'server-key.pem')
+    plain = open(plain_path).read()
+    vaulted = str(tmp_path / 'server-key.pem.vault')
+    password_file = tmp_path / 'vault-pass'
+    password_file.write_text('vault-test-password\n')
+    subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-vault'), 'encrypt',
+                    '--vault-password-file', str(password_file), '--output', vaulted, plain_path],
+                   check=True, capture_output=True)
+    assert open(vaulted).read().startswith('$ANSIBLE_VAULT;')
+    dest = str(tmp_path / 'tls')
+    play = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - tprov.docker.docker_tls_files:
+        dest: "{dest}"
+        files:
+          - {{name: server-key.pem, src: "{src}", mode: "0400"}}
+'''.format(dest=dest, src=vaulted)
+    args = ['-vvv', '--diff', '--vault-password-file', str(password_file),
+            '-e', 'tprov_docker_in_process=%s' % in_process]
+    rc, output, recap = ansible_playbook(play, str(tmp_path), args)
+    assert rc == 0 and recap['changed'] == 1, output[-3000:]
+    assert open(os.path.join(dest, 'server-key.pem')).read() == plain
+    key_lines = [line for line in plain.splitlines() if line and not line.startswith('-----')]
+    assert not any(line in output for line in key_lines) and 'vault-test-password' not in output
+    rc, output, recap = ansible_playbook(play, str(tmp_path), args)
+    assert rc == 0 and recap['changed'] == 0, output[-3000:]

@@ -100,3 +100,30 @@ def test_bad_input_names_the_entry_and_writes_nothing(tmp_path):
         result = run_module('docker_tls_pki', args(pki, **extra))
         assert result.failed and needle in result['msg'], result['msg']
         assert not pki.exists()
+
+
+def test_weakly_encrypted_ca_key_is_re_encrypted(tmp_path):
+    import re
+    import subprocess
+    from cryptography.hazmat.primitives import serialization
+    pki = tmp_path / 'pki'
+    secret = 'pki-weak-then-strong'
+    run_module('docker_tls_pki', args(pki, ca_passphrase=secret))
+    key_path = pki / 'ca-key.pem'
+    key = serialization.load_pem_private_key(key_path.read_bytes(), secret.encode())
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.BestAvailableEncryption(secret.encode())))
+    ca_before = (pki / 'ca.pem').read_bytes()
+    leaves_before = [(pki / p).read_bytes() for p in ('hosts/docker1/server-cert.pem', 'clients/admin/cert.pem')]
+    result = run_module('docker_tls_pki', args(pki, ca_passphrase=secret))
+    assert result['changed'] and result['ca']['reasons'] == ['weak_key_encryption'], result
+    assert secret not in result.raw
+    assert (pki / 'ca.pem').read_bytes() == ca_before
+    assert [(pki / p).read_bytes() for p in ('hosts/docker1/server-cert.pem', 'clients/admin/cert.pem')] \
+        == leaves_before
+    asn1 = subprocess.run(['openssl', 'asn1parse'], input=key_path.read_bytes(), capture_output=True,
+                          check=True).stdout.decode()
+    assert 'PBES2' in asn1 and 'aes-256-cbc' in asn1 and 'hmacWithSHA256' in asn1
+    assert int(re.search(r'PBKDF2\n(?:.*\n){2}.*INTEGER\s*:([0-9A-F]+)', asn1).group(1), 16) >= 600000
+    assert mode(str(key_path)) == 0o600
+    assert run_module('docker_tls_pki', args(pki, ca_passphrase=secret))['changed'] is False

@@ -70,4 +70,5 @@ def assert_no_secrets(text, directory):
     assert not leaked, 'private key material in the output: %d lines' % len(leaked)
     assert 'PRIVATE KEY' not in text
     assert 'molecule-ca-passphrase-Zq8v' not in text
+    assert 'molecule-registry-pw-K7r2' not in text
     assert 'ESTABLISH SSH CONNECTION' in text, 'the output is not -vvv'

@@ -1,6 +1,7 @@
 """Pure logic of the Engine API client: settings, negotiation, error wording, filters."""
 
 import json
+import os
 import ssl
 
 import pytest
@@ -155,3 +156,94 @@ def test_timeout_out_of_range_is_refused_by_name(timeout):
     with pytest.raises(ec.ConnectionSettingsError) as info:
         ec.resolve_connection({'timeout': timeout}, environ={}, home='/nonexistent')
     assert str(info.value).startswith('timeout must be a number of seconds between 1 and 86400')
+
+
+# DOCKER_TLS / DOCKER_TLS_VERIFY exactly as the Docker CLI reads them. The CLI's documentation
+# (https://docs.docker.com/reference/cli/docker/#environment-variables) says "DOCKER_TLS_VERIFY:
+# When set Docker uses TLS and verifies the remote" and DOCKER_TLS: "Set to a non-empty value to
+# enable TLS"; its code (cli/flags/options.go) tests `os.Getenv(...) != ""`: any non-empty value,
+# "0" and "false" included, is set; an empty value is unset. Options override, as the CLI's flags do.
+# Rows marked "ours" go beyond the CLI on purpose: a client certificate is presented only to a
+# verified daemon (issue 13, item 18), and validate_certs: false does not turn TLS on (the daemon
+# role reaches a plaintext tcp:// daemon with it).
+#   (environment, options, outcome): outcome is plain | tls (unverified) | verify | error:<text>
+TLS_TABLE = [
+    ({}, {}, 'plain'),
+    ({'DOCKER_TLS_VERIFY': '1', 'DOCKER_CERT_PATH': 'bundle'}, {}, 'verify'),
+    ({'DOCKER_TLS_VERIFY': '0', 'DOCKER_CERT_PATH': 'bundle'}, {}, 'verify'),
+    ({'DOCKER_TLS_VERIFY': 'false', 'DOCKER_CERT_PATH': 'bundle'}, {}, 'verify'),
+    ({'DOCKER_TLS_VERIFY': 'no', 'DOCKER_CERT_PATH': 'bundle'}, {}, 'verify'),
+    ({'DOCKER_TLS_VERIFY': '', 'DOCKER_CERT_PATH': 'bundle'}, {}, 'plain'),
+    ({'DOCKER_TLS': '1', 'DOCKER_CERT_PATH': 'empty'}, {}, 'tls'),
+    ({'DOCKER_TLS': '0', 'DOCKER_CERT_PATH': 'empty'}, {}, 'tls'),
+    ({'DOCKER_TLS': '', 'DOCKER_TLS_VERIFY': ''}, {}, 'plain'),
+    ({'DOCKER_TLS': '1', 'DOCKER_TLS_VERIFY': '0', 'DOCKER_CERT_PATH': 'bundle'}, {}, 'verify'),
+    ({'DOCKER_TLS': '1', 'DOCKER_TLS_VERIFY': '', 'DOCKER_CERT_PATH': 'empty'}, {}, 'tls'),
+    ({'DOCKER_TLS_VERIFY': '1', 'DOCKER_CERT_PATH': 'empty'}, {}, 'error:ca_path: no file at'),
+    # ours: DOCKER_TLS alone with a bundle presents cert.pem, so the daemon is verified against its ca.pem.
+    ({'DOCKER_TLS': '1', 'DOCKER_CERT_PATH': 'bundle'}, {}, 'verify'),
+    ({'DOCKER_TLS': '1', 'DOCKER_CERT_PATH': 'no-ca'}, {}, 'error:validate_certs: false'),
+    # Options win over the environment, as flags do.
+    ({'DOCKER_TLS': '1'}, {'tls': False}, 'plain'),
+    ({'DOCKER_CERT_PATH': 'empty'}, {'tls': True}, 'tls'),
+    ({'DOCKER_TLS_VERIFY': '1', 'DOCKER_CERT_PATH': 'bundle'}, {'validate_certs': False}, 'plain'),  # ours
+    ({'DOCKER_TLS_VERIFY': '1', 'DOCKER_CERT_PATH': 'bundle'}, {'validate_certs': False, 'tls': True}, 'tls'),
+    ({'DOCKER_CERT_PATH': 'bundle'}, {'validate_certs': True}, 'verify'),
+    # Item 18: client_cert + client_key without ca_path.
+    ({'DOCKER_CERT_PATH': 'empty'}, {'client': True}, 'error:validate_certs: false'),
+    ({'DOCKER_CERT_PATH': 'bundle'}, {'client': True}, 'verify'),
+    ({}, {'client': True, 'home_ca': True}, 'verify'),
+    ({'DOCKER_CERT_PATH': 'empty'}, {'client': True, 'validate_certs': False}, 'tls'),
+    ({'DOCKER_CERT_PATH': 'empty'}, {'ca': True}, 'verify'),
+]
+
+
+@pytest.mark.parametrize('env,options,outcome', TLS_TABLE)
+def test_tls_environment_like_the_docker_cli(tmp_path, monkeypatch, env, options, outcome):
+    """Through the modules' own argument spec (so environment fallbacks count), then resolve_connection."""
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+    dirs = {'bundle': ('ca.pem', 'cert.pem', 'key.pem'), 'empty': (), 'no-ca': ('cert.pem', 'key.pem')}
+    for name, files in dirs.items():
+        (tmp_path / name).mkdir()
+        for file_name in files:
+            (tmp_path / name / file_name).write_text('x')
+    (tmp_path / 'client').mkdir()
+    for file_name in ('cert.pem', 'key.pem', 'ca.pem'):
+        (tmp_path / 'client' / file_name).write_text('x')
+    home = tmp_path / 'home'
+    (home / '.docker').mkdir(parents=True)
+    if options.pop('home_ca', False):
+        (home / '.docker' / 'ca.pem').write_text('x')
+    for name in ('DOCKER_TLS', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_HOST'):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, str(tmp_path / value) if name == 'DOCKER_CERT_PATH' else value)
+    params = dict(options, docker_host='tcp://h')
+    if params.pop('client', False):
+        params.update(client_cert=str(tmp_path / 'client' / 'cert.pem'), client_key=str(tmp_path / 'client' / 'key.pem'))
+    if params.pop('ca', False):
+        params['ca_path'] = str(tmp_path / 'client' / 'ca.pem')
+    validated = ArgumentSpecValidator(ec.connection_argument_spec()).validate(params)
+    assert not validated.error_messages, validated.error_messages
+    if outcome.startswith('error:'):
+        with pytest.raises(ec.ConnectionSettingsError) as info:
+            ec.resolve_connection(validated.validated_parameters, home=str(home))
+        assert outcome[len('error:'):] in str(info.value)
+        return
+    s = ec.resolve_connection(validated.validated_parameters, home=str(home))
+    got = 'verify' if s.verify else ('tls' if s.use_tls else 'plain')
+    assert got == outcome
+    assert s.base_url == {'plain': 'http://h:2375'}.get(outcome, 'https://h:2376')
+    if s.verify:
+        assert os.path.isfile(s.ca_path)
+
+
+def test_client_certificate_without_ca_names_the_options(tmp_path):
+    for name in ('cert.pem', 'key.pem'):
+        (tmp_path / name).write_text('x')
+    with pytest.raises(ec.ConnectionSettingsError) as info:
+        ec.resolve_connection({'docker_host': 'tcp://h', 'client_cert': str(tmp_path / 'cert.pem'),
+                               'client_key': str(tmp_path / 'key.pem')}, environ={}, home=str(tmp_path / 'nohome'))
+    message = str(info.value)
+    for option in ('client_cert', 'client_key', 'ca_path', 'validate_certs: false', 'DOCKER_CERT_PATH'):
+        assert option in message

@@ -1,0 +1,118 @@
+"""What the modules send to the managed host's syslog/journal holds no secret (issue 13, items 1-2).
+
+AnsibleModule logs "Invoked with ..." on the host it runs on. The modules run through a real
+ansible-playbook, in the worker and as AnsiballZ processes, inside syslog_capture's namespace:
+the assertions read what they actually sent to /dev/log.
+"""
+
+import os
+
+import pytest
+
+from engine_bed import BUSYBOX, ansible_playbook, issue_pki
+from syslog_capture import SyslogCapture
+
+REGISTRY_PASSWORD = 'reg-Pa55-w0rd-9sK2'
+IMAGE_PASSWORD = 'img-Pa55-w0rd-4hQ7'
+CA_PASSPHRASE = 'ca-passphrase-Lx3m'
+INLINE_PEM = ('-----BEGIN PRIVATE KEY-----\nInLiNeKeYLineOne0123456789abcdefABCDEF\n'
+              'InLiNeKeYLineTwo0123456789abcdefABCDEF\n-----END PRIVATE KEY-----\n')
+
+PLAY = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Files, one from src and one inline
+      tprov.docker.docker_tls_files:
+        dest: "{dest}"
+        files:
+          - {{name: server-key.pem, src: "{pki}/server/server-key.pem"}}
+          - name: inline-key.pem
+            content: "{inline}"
+    - name: An image entry with registry credentials (present, so nothing is pulled)
+      tprov.docker.docker_api_containers:
+        images:
+          - {{name: "{image}", registry_username: someone, registry_password: "{registry_password}"}}
+    - name: The single-image module with a password
+      tprov.docker.docker_api_image:
+        name: "{image}"
+        registry_username: someone
+        registry_password: "{image_password}"
+    - name: A PKI with an encrypted CA key
+      tprov.docker.docker_tls_pki:
+        dir: "{tmp}/pki2"
+        ca_passphrase: "{passphrase}"
+        servers: [{{name: server, subject_alt_names: ["DNS:localhost"]}}]
+        clients: [{{name: admin}}]
+    - name: A single certificate signed with the encrypted CA key
+      tprov.docker.docker_tls_cert:
+        kind: client
+        dir: "{tmp}/pki2/clients/admin"
+        ca_path: "{tmp}/pki2/ca.pem"
+        ca_key_path: "{tmp}/pki2/ca-key.pem"
+        ca_passphrase: "{passphrase}"
+        common_name: admin
+        force: true
+'''
+
+
+@pytest.fixture
+def capture():
+    cap = SyslogCapture()
+    yield cap
+    cap.close()
+
+
+def key_lines(path):
+    return [line for line in open(path).read().splitlines() if line and not line.startswith('-----')]
+
+
+@pytest.mark.parametrize('in_process', [True, False])
+def test_no_secret_reaches_syslog(tmp_path, capture, busybox_image, in_process):
+    pki = str(tmp_path / 'pki')
+    issue_pki(pki)
+    play = PLAY.format(dest=tmp_path / 'tls', pki=pki, inline=INLINE_PEM.replace('\n', '\\n'), image=BUSYBOX,
+                       registry_password=REGISTRY_PASSWORD, image_password=IMAGE_PASSWORD, tmp=tmp_path,
+                       passphrase=CA_PASSPHRASE)
+    rc, output, recap = ansible_playbook(play, str(tmp_path), ['-e', 'tprov_docker_in_process=%s' % in_process],
+                                         prefix=capture.prefix)
+    assert rc == 0, output[-3000:]
+    logged = capture.text()
+    # The capture sees the modules' own log lines, so the assertions below can fail.
+    for module in ('docker_tls_files', 'docker_api_containers', 'docker_api_image', 'docker_tls_pki',
+                   'docker_tls_cert'):
+        assert '%s: Invoked with' % module in logged, logged[:2000]
+    secrets = key_lines(os.path.join(pki, 'server', 'server-key.pem')) + key_lines(
+        str(tmp_path / 'pki2' / 'ca-key.pem')) + key_lines(str(tmp_path / 'pki2' / 'clients' / 'admin' / 'key.pem')) + [
+        'InLiNeKeYLineOne', 'InLiNeKeYLineTwo', REGISTRY_PASSWORD, IMAGE_PASSWORD, CA_PASSPHRASE]
+    leaked = [s for s in secrets if s in logged]
+    assert not leaked, 'logged: %s\n%s' % (leaked, logged)
+    # The log still says what ran, with the secrets masked.
+    assert 'inline-key.pem' in logged and 'NOT_LOGGING_PARAMETER' in logged
+
+
+LATER_PASSWORD = 'later-entry-Pa55-7vQ'
+LATER_PEM = '-----BEGIN PRIVATE KEY-----\nLaTeRkEyLine0123456789\nLaTeRkEyLine9876543210\n-----END PRIVATE KEY-----\n'
+
+
+@pytest.mark.parametrize('module_name, args', [
+    # An earlier entry fails the module's own per-entry validation...
+    ('docker_api_containers', dict(images=[
+        dict(name='busybox', state='bogus'),
+        dict(name='alpine', registry_username='u', registry_password=LATER_PASSWORD)])),
+    ('docker_api_containers', dict(images=[
+        dict(name='busybox'), dict(name='busybox'),
+        dict(name='alpine', registry_username='u', registry_password=LATER_PASSWORD)])),
+    # ...or AnsibleModule's validation of another option fails first.
+    ('docker_api_containers', dict(prune='not-a-bool', images=[
+        dict(name='alpine', registry_username='u', registry_password=LATER_PASSWORD)])),
+    ('docker_tls_files', dict(dest='/nonexistent/x', files=[
+        'not-a-dict', dict(name='key.pem', content=LATER_PEM)])),
+    ('docker_tls_files', dict(dest='/nonexistent/x', files=[
+        dict(name='a.pem', mode='bogus-mode'), dict(name='key.pem', content=LATER_PEM)])),
+])
+def test_failing_entry_does_not_expose_later_secrets(module, module_name, args):
+    result = module(module_name, args)
+    assert result.failed, result
+    for secret in (LATER_PASSWORD, 'LaTeRkEyLine'):
+        assert secret not in result.raw, result.raw
