@@ -50,7 +50,7 @@ options:
       - V(unit) edits the vendor unit in place as the chapter does, keeping the original beside it
         (C(.tprov-orig)); a package upgrade overwrites the edit, so the module warns. When the unit is no
         longer the saved original with our C(ExecStart) (a package upgrade replaced it), the saved copy is
-        stale: the current unit becomes the original and the edit is rebuilt from it.
+        stale, so the current unit becomes the original and the edit is rebuilt from it.
       - V(envfile) sets O(envfile_variable) in O(envfile_path), for units that read it (Debian's docker.io does).
     type: str
     choices: [dropin, unit, envfile]
@@ -193,7 +193,7 @@ served_certificate:
     - The certificate the daemon serves on the first of O(tcp_hosts), seen from the host (no client
       certificate is offered; only its fingerprint is compared), against O(tls_cert) on disk.
     - C(address), C(fingerprint_sha256) (null when nothing answers with TLS there), C(file_fingerprint_sha256),
-      C(matches) (the daemon serves the file's certificate) and C(stale) (it serves another one: it must be
+      C(matches) (the daemon serves the file's certificate) and C(stale) (it serves another one, so it must be
       restarted to load the file's).
   returned: state is present and O(tls_verify) with O(tcp_hosts)
   type: dict
