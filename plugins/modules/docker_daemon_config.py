@@ -391,7 +391,7 @@ def configure(module, params):
     env_value = dc.envfile_value(envfile_text, variable)
     writer = Writer(module, params['backup_dir'])
     tls_args = dict(tls_verify=params['tls_verify'], ca_cert=params['tls_ca_cert'], cert=params['tls_cert'],
-                    key=params['tls_key'], local_host=local_host)
+                    key=params['tls_key'])
     if stale_original and mode != 'unit':
         writer.want(original_path, None)
 
@@ -407,7 +407,7 @@ def configure(module, params):
         base = ['dockerd'] + ['--host=%s' % h for h in carried]
         if not dc.has_local_host(vendor_argv) and not carried:
             base.append('--host=%s' % local_host)
-        flags = dc.daemon_argv(base, params['tcp_hosts'], **dict(tls_args, local_host=None))[1:]
+        flags = dc.daemon_argv(base, params['tcp_hosts'], local_host=None, **tls_args)[1:]
         exec_start = dc.daemon_argv(vendor_argv, [], tls_verify=False) + flags
         writer.want(params['envfile_path'], dc.render_envfile(envfile_text, variable, flags))
         if original is not None:
@@ -422,7 +422,8 @@ def configure(module, params):
                     '%s sets %s="%s" with host or TLS flags, which would clash with the ones this role sets. '
                     'Remove them there, or use mode envfile.' % (params['envfile_path'], variable, env_value),
                     kind='invalid_configuration')
-        exec_start = dc.daemon_argv(vendor_argv + ['--host=%s' % h for h in carried], params['tcp_hosts'], **tls_args)
+        exec_start = dc.daemon_argv(vendor_argv + ['--host=%s' % h for h in carried], params['tcp_hosts'],
+                                    local_host=local_host, **tls_args)
         if mode == 'dropin':
             writer.want(params['dropin_path'], dc.render_dropin(exec_start))
             if original is not None:
