@@ -8,8 +8,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import re
+import time
 
 from ansible.errors import AnsibleFilterError
+
+from ansible_collections.tprov.docker.plugins.module_utils.tls_cert import BACKDATE
+
+# docker_tls_files' backups: NAME.YYYYmmddTHHMMSS.tprov-backup beside NAME.
+_BACKUP_NAME = re.compile(r'^(?P<path>.+)\.\d{8}T\d{6}\.tprov-backup$')
 
 
 def _entry(value):
@@ -25,9 +32,13 @@ def _entry(value):
 
 
 def docker_server_sans(inventory_hostname, ansible_host=None, fqdn=None, addresses=None, extra=None):
-    """The SANs a client may dial: the inventory name and address, the FQDN, every address of the
-    host (link-local ones excepted: they are not reachable by name), loopback, and the extras.
-    Order is kept (the first is the certificate's common name) and duplicates are dropped."""
+    """The SANs clients dial: the inventory name and address, the FQDN, loopback, the extras, and
+    the ``addresses`` given (link-local ones excepted: they are not reachable by name).
+
+    The host's interface addresses are deliberately not among them: bridges (docker0, br-*, a
+    compose project's network), veths and temporary IPv6 addresses come and go, and each change
+    would re-issue the certificate and restart dockerd. Order is kept (the first is the
+    certificate's common name) and duplicates are dropped."""
     if extra is not None and not isinstance(extra, (list, tuple)):
         raise AnsibleFilterError('docker_tls_extra_sans must be a list such as ["DNS:docker.example.com", '
                                  '"IP:192.0.2.10"], not %r.' % (extra,))
@@ -55,14 +66,14 @@ def docker_server_sans(inventory_hostname, ansible_host=None, fqdn=None, address
 
 def docker_pki_servers(hosts, hostvars):
     """docker_tls_pki's servers list for the play's hosts, each with the SANs docker_server_sans
-    computes from that host's inventory and facts (and its docker_tls_extra_sans)."""
+    computes from that host's inventory name, ansible_host, FQDN and docker_tls_extra_sans - not
+    from its interface addresses (see docker_server_sans)."""
     servers = []
     for host in hosts:
         host_vars = hostvars[host]
         facts = host_vars.get('ansible_facts') or {}
-        addresses = list(facts.get('all_ipv4_addresses') or []) + list(facts.get('all_ipv6_addresses') or [])
         servers.append({'name': host, 'subject_alt_names': docker_server_sans(
-            host, host_vars.get('ansible_host'), facts.get('fqdn'), addresses,
+            host, host_vars.get('ansible_host'), facts.get('fqdn'), None,
             host_vars.get('docker_tls_extra_sans') or [])})
     return servers
 
@@ -75,8 +86,46 @@ def docker_copy_backup(result):
     return {'path': result['dest'], 'backup': result.get('backup_file')}
 
 
+def docker_backup_restore_entries(backup_paths):
+    """docker_tls_files backups found on the host (NAME.STAMP.tprov-backup) as restore entries: for
+    each file, its oldest backup. Backups are deleted once the daemon is proven to serve the files
+    on disk, so the oldest one left is the content the daemon last started with. The daemon role
+    uses them when certificates were installed by an earlier run (--tags pki, or a run that failed
+    between the pki and daemon roles) that never restarted the daemon on them."""
+    oldest = {}
+    for backup in sorted(str(p) for p in (backup_paths or [])):
+        match = _BACKUP_NAME.match(backup)
+        if match:
+            oldest.setdefault(match.group('path'), backup)
+    return [{'path': path, 'backup': oldest[path]} for path in sorted(oldest)]
+
+
+def docker_clock_skew_note(host_epoch, controller_epoch=None):
+    """A sentence for the daemon role's failure message when the host's clock (seconds since the
+    epoch, e.g. `date +%s` on the host) and the controller's differ by more than certificates are
+    back-dated; '' otherwise (or when the host's clock could not be read)."""
+    try:
+        host = float(str(host_epoch).strip())
+    except ValueError:
+        return ''
+    controller = time.time() if controller_epoch is None else float(controller_epoch)
+    skew = controller - host
+    tolerance = BACKDATE.total_seconds()
+    if abs(skew) <= tolerance:
+        return ''
+    amount = '%d h %02d min' % (abs(skew) // 3600, abs(skew) % 3600 // 60)
+    if skew > 0:
+        return ('The host\'s clock is %s behind the controller\'s: certificates are valid from %d minutes before '
+                'they are issued, so the daemon refuses the new ones as not yet valid. Synchronise the host\'s '
+                'clock (NTP, e.g. systemd-timesyncd or chrony) and run again.' % (amount, tolerance // 60))
+    return ('The host\'s clock is %s ahead of the controller\'s (more than the %d minutes certificates are '
+            'back-dated): synchronise the clocks (NTP) of the host and the controller.' % (amount, tolerance // 60))
+
+
 class FilterModule(object):
 
     def filters(self):
         return {'docker_server_sans': docker_server_sans, 'docker_pki_servers': docker_pki_servers,
-                'docker_copy_backup': docker_copy_backup}
+                'docker_copy_backup': docker_copy_backup,
+                'docker_backup_restore_entries': docker_backup_restore_entries,
+                'docker_clock_skew_note': docker_clock_skew_note}

@@ -12,10 +12,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import hashlib
 import ipaddress
 import json
+import os
 import re
 import shlex
+import socket
+import ssl
 
 MANAGED_HEADER = '# Managed by tprov.docker (role tprov.docker.daemon); local edits are replaced.\n'
 
@@ -31,27 +36,200 @@ DAEMON_JSON_FLAG_KEYS = {
 }
 
 
+# Where systemd looks for docker.service's drop-ins, highest precedence first (systemd.unit(5)):
+# a file in an earlier directory masks one of the same name in a later one.
+SYSTEMD_DROPIN_DIRS = (
+    '/etc/systemd/system/docker.service.d',
+    '/run/systemd/system/docker.service.d',
+    '/usr/local/lib/systemd/system/docker.service.d',
+    '/usr/lib/systemd/system/docker.service.d',
+    '/lib/systemd/system/docker.service.d',
+)
+
+# dockerd's own default when no -H is given; kept when we add a TCP host, so the host can still
+# be reached (and rolled back) locally.
+DEFAULT_LOCAL_HOST = 'unix:///var/run/docker.sock'
+
+
 class DaemonConfigError(Exception):
-    """A configuration that cannot be used; the text names the file or option and the fix."""
+    """A configuration that cannot be used; the text names the file or option and the fix.
+
+    ``kind`` is a stable code for roles and tests to react to (the text may be reworded)."""
+
+    def __init__(self, message, kind='invalid_configuration'):
+        super(DaemonConfigError, self).__init__(message)
+        self.kind = kind
 
 
-def unit_exec_start(unit_text):
-    """The argv of the (last) ExecStart= of the [Service] section, continuation lines joined."""
+def _service_exec_starts(unit_text):
+    """Every ExecStart= value of the [Service] section in order ('' for a clearing ExecStart=)."""
     section = None
-    command = None
-    lines = unit_text.replace('\\\n', ' ').splitlines()
-    for raw in lines:
+    values = []
+    for raw in unit_text.replace('\\\n', ' ').splitlines():
         line = raw.strip()
         if line.startswith('[') and line.endswith(']'):
             section = line[1:-1]
             continue
         if section == 'Service' and line.startswith('ExecStart='):
-            value = line[len('ExecStart='):].strip()
-            command = value or None  # an empty ExecStart= clears the earlier ones
-    if not command:
-        raise DaemonConfigError('the docker unit has no ExecStart= in its [Service] section.')
+            values.append(line[len('ExecStart='):].strip())
+    return values
+
+
+def sets_exec_start(text):
+    """Whether a unit or drop-in sets a command (not only clears ExecStart=)."""
+    return any(_service_exec_starts(text or ''))
+
+
+def _command_argv(command):
     # systemd prefixes (-, @, +, !) change how the command runs, not what it is.
     return shlex.split(command.lstrip('-@+!:'))
+
+
+def unit_exec_start(unit_text):
+    """The argv of the (last) ExecStart= of the [Service] section, continuation lines joined."""
+    command = None
+    for value in _service_exec_starts(unit_text):
+        command = value or None  # an empty ExecStart= clears the earlier ones
+    if not command:
+        raise DaemonConfigError('the docker unit has no ExecStart= in its [Service] section.')
+    return _command_argv(command)
+
+
+def systemd_dropins(directories, exclude=None):
+    """The drop-in files systemd applies to the unit, in the order it applies them: every *.conf
+    of the directories (an earlier directory masks a later one's file of the same name), sorted
+    by file name. ``exclude`` (our own drop-in) is left out."""
+    chosen = {}
+    seen_dirs = set()
+    for directory in directories:
+        real = os.path.realpath(directory)
+        if real in seen_dirs:  # /lib is /usr/lib on merged-/usr systems
+            continue
+        seen_dirs.add(real)
+        try:
+            names = os.listdir(directory)
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith('.conf') and name not in chosen:
+                chosen[name] = os.path.join(directory, name)
+    excluded = os.path.realpath(exclude) if exclude else None
+    return [chosen[name] for name in sorted(chosen)
+            if not (excluded and os.path.realpath(chosen[name]) == excluded)]
+
+
+def effective_exec_start(unit_text, dropins):
+    """(argv, source) of the ExecStart systemd would run: the unit's, then each drop-in's in order
+    ((path, text) pairs), an empty ExecStart= clearing what came before. ``source`` is the path of
+    the drop-in that set it, or None for the unit itself."""
+    command, source = None, None
+    for path, text in [(None, unit_text)] + list(dropins):
+        for value in _service_exec_starts(text or ''):
+            command, source = (value or None), path
+    if not command:
+        raise DaemonConfigError('the docker unit and its drop-ins (%s) leave no ExecStart= in [Service].'
+                                % (', '.join(p for p, _t in dropins) or 'none'))
+    return _command_argv(command), source
+
+
+def socket_activated(texts):
+    """Whether the unit (or a drop-in) pulls in docker.socket: then dockerd's local listener is
+    fd:// (the socket systemd passes), not a socket dockerd creates itself."""
+    for text in texts:
+        for line in (text or '').splitlines():
+            if re.match(r'^\s*(Requires|Wants|BindsTo|Sockets)\s*=.*\bdocker\.socket\b', line):
+                return True
+    return False
+
+
+def has_local_host(argv):
+    """Whether the command line names a listener other than TCP (fd://, unix://). One with no host
+    flag at all listens on dockerd's default unix socket, but only until a TCP host is added."""
+    index = 1
+    while index < len(argv):
+        flag, value, used = _split_flag(argv, index)
+        index += used
+        if flag in ('-H', '--host') and value is not None and not value.startswith('tcp://'):
+            return True
+    return False
+
+
+def unit_without_exec_start(unit_text):
+    """The unit with its ExecStart= lines (and their continuation lines) left out."""
+    out, skipping = [], False
+    for line in unit_text.split('\n'):
+        stripped = line.strip()
+        if skipping:
+            skipping = stripped.endswith('\\')
+            continue
+        if stripped.startswith('ExecStart='):
+            skipping = stripped.endswith('\\')
+            continue
+        out.append(line.rstrip())
+    return '\n'.join(out).strip()
+
+
+def unit_is_our_edit(unit_text, original_text):
+    """Whether unit_text is original_text with at most its ExecStart changed to ours (mode unit).
+
+    When it is not - a package upgrade (or an admin) replaced the unit - the saved original is
+    stale: the current file is the vendor's unit now, and must be the base of the edit."""
+    if unit_without_exec_start(unit_text) != unit_without_exec_start(original_text):
+        return False
+    try:
+        argv = unit_exec_start(unit_text)
+        if argv == unit_exec_start(original_text):
+            return True
+    except DaemonConfigError:
+        return False
+    # Only the ExecStart differs: ours carries a TCP host or TLS flags; a vendor's new one does not.
+    return any(w.startswith(('--host=tcp://', '--tls')) for w in argv)
+
+
+def pem_certificate_der(pem_text):
+    """The DER bytes of the first certificate in a PEM text, or None."""
+    match = re.search(r'-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----', pem_text or '', re.S)
+    if not match:
+        return None
+    try:
+        return base64.b64decode(''.join(match.group(1).split()))
+    except (TypeError, ValueError):
+        return None
+
+
+def fingerprint_sha256(der):
+    """Colon-separated upper-case hex, as docker_tls_cert and docker_tls_pki return it."""
+    return ':'.join('%02X' % b for b in bytearray(hashlib.sha256(der).digest()))
+
+
+def probe_address(tcp_host):
+    """(address, port) to reach a tcp://ADDRESS:PORT listener from the host itself."""
+    match = re.match(r'^tcp://(\[[^\]]+\]|[^:]*):(\d+)$', tcp_host)
+    if not match:
+        return None
+    address = match.group(1).strip('[]')
+    if address in ('', '0.0.0.0'):
+        address = '127.0.0.1'
+    elif address == '::':
+        address = '::1'
+    return address, int(match.group(2))
+
+
+def served_certificate(address, port, timeout=3.0):
+    """The DER certificate a TLS listener presents, or None when nothing answers with TLS.
+
+    No client certificate is offered and the server is not verified: only the bytes are compared
+    with the file on disk. With TLS 1.3 the client side of the handshake completes before a
+    server that requires a client certificate refuses it, so the certificate is seen."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with socket.create_connection((address, port), timeout=timeout) as raw:
+            with context.wrap_socket(raw, server_hostname=None) as conn:
+                return conn.getpeercert(binary_form=True)
+    except (OSError, ssl.SSLError, ValueError):
+        return None
 
 
 def _split_flag(argv, index):
@@ -66,12 +244,18 @@ def _split_flag(argv, index):
     return token, None, 1
 
 
-def daemon_argv(vendor_argv, tcp_hosts, tls_verify=True, ca_cert=None, cert=None, key=None):
-    """The daemon's new command line: the vendor's binary and flags (fd:// and unix:// hosts,
-    --containerd, $DOCKER_OPTS, ...) without any TCP host or TLS flag, then ours, all written as
-    --flag=value, the form auditing tools (CIS checks) parse."""
+def daemon_argv(vendor_argv, tcp_hosts, tls_verify=True, ca_cert=None, cert=None, key=None,
+                local_host=DEFAULT_LOCAL_HOST):
+    """The daemon's new command line: the effective ExecStart's binary and flags (fd:// and unix://
+    hosts, --containerd, --data-root, $DOCKER_OPTS, ...) without any TCP host or TLS flag, then
+    ours, all written as --flag=value, the form auditing tools (CIS checks) parse.
+
+    A command line with no host flag listens on dockerd's default unix socket; adding a TCP host
+    would end that, so ``local_host`` (fd:// for a socket-activated unit) is added with it."""
     if not vendor_argv:
         raise DaemonConfigError('the docker unit has an empty ExecStart.')
+    if tcp_hosts and local_host and not has_local_host(vendor_argv):
+        vendor_argv = list(vendor_argv) + ['--host=%s' % local_host]
     result = [vendor_argv[0]]
     index = 1
     while index < len(vendor_argv):

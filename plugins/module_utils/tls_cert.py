@@ -64,6 +64,12 @@ class CertificateError(Exception):
     """Bad input or unusable files; ``str()`` names the option and the fix."""
 
 
+# Certificates are valid from this long before they are issued: a host whose clock is behind the
+# controller's (no NTP yet, a VM resumed) would otherwise refuse a fresh client certificate, and
+# its daemon be rolled back. The daemon role names a larger clock difference in its failure message.
+BACKDATE = datetime.timedelta(hours=1)
+
+
 def utcnow():
     return datetime.datetime.now(datetime.timezone.utc)
 
@@ -561,7 +567,7 @@ class CertificatePlan(object):
             issuer_key, issuer_name, issuer_public = key, req.subject, key.public_key()
         else:
             issuer_key, issuer_name, issuer_public = self.ca_key, self.ca_cert.subject, self.ca_cert.public_key()
-        start = self.now - datetime.timedelta(minutes=5)  # tolerate clocks a little behind ours
+        start = self.now - BACKDATE
         builder = (x509.CertificateBuilder()
                    .subject_name(req.subject)
                    .issuer_name(issuer_name)

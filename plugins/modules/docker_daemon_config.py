@@ -17,6 +17,12 @@ description:
     --tlscacert --tlscert --tlskey) to the daemon's command line - in one of three ways, and keeps every flag the
     vendor's unit already passes (C(-H fd://), C(--containerd=...), C($DOCKER_OPTS)).
   - Finds the unit from what systemd reports (C(systemctl show docker -p FragmentPath)), not from a guess.
+  - Builds on the I(effective) command line - the unit's C(ExecStart) and then every drop-in of O(dropin_dirs)
+    in systemd's order - so a flag another drop-in sets (C(--data-root=/srv/docker), C(--iptables=false)) is
+    kept. A command line with no C(-H) keeps a local listener when the TCP one is added (C(fd://) for a
+    socket-activated unit, else C(unix:///var/run/docker.sock)).
+  - Reports the certificate the daemon serves on its TLS port (RV(served_certificate)), so the role restarts a
+    daemon still serving a certificate that is no longer the one on disk.
   - Refuses, before writing anything, a C(daemon.json) that also sets C(hosts) or TLS keys (dockerd would not
     start with both), unless O(daemon_json_conflicts=move).
   - Writes files atomically and copies what it replaces to O(backup_dir); RV(backups) lists them, and
@@ -42,7 +48,9 @@ options:
       - V(dropin) (default) writes O(dropin_path) with C(ExecStart=) cleared and the new command line; package
         upgrades leave it alone.
       - V(unit) edits the vendor unit in place as the chapter does, keeping the original beside it
-        (C(.tprov-orig)); a package upgrade overwrites the edit, so the module warns.
+        (C(.tprov-orig)); a package upgrade overwrites the edit, so the module warns. When the unit is no
+        longer the saved original with our C(ExecStart) (a package upgrade replaced it), the saved copy is
+        stale, so the current unit becomes the original and the edit is rebuilt from it.
       - V(envfile) sets O(envfile_variable) in O(envfile_path), for units that read it (Debian's docker.io does).
     type: str
     choices: [dropin, unit, envfile]
@@ -59,6 +67,18 @@ options:
     description: The drop-in written with O(mode=dropin) (and removed in the other modes).
     type: path
     default: /etc/systemd/system/docker.service.d/tprov-docker.conf
+  dropin_dirs:
+    description:
+      - The directories systemd reads C(docker.service)'s drop-ins from, highest precedence first (a file in an
+        earlier one masks a file of the same name in a later one); files apply in file-name order.
+      - The other drop-ins' C(ExecStart) and flags are the base of the new command line. A drop-in that sets
+        C(ExecStart) and sorts after O(dropin_path) (or any, with O(mode=unit)) would replace ours, and is refused.
+      - Default is systemd's list for a system unit.
+    type: list
+    elements: path
+    default: [/etc/systemd/system/docker.service.d, /run/systemd/system/docker.service.d,
+              /usr/local/lib/systemd/system/docker.service.d, /usr/lib/systemd/system/docker.service.d,
+              /lib/systemd/system/docker.service.d]
   envfile_path:
     description: The environment file with O(mode=envfile) (C(/etc/default/docker) on Debian, C(/etc/sysconfig/docker) on Red Hat).
     type: path
@@ -162,10 +182,48 @@ validated:
   returned: state is present
   type: str
   sample: dockerd --validate is not available (Docker 20.10); the restart and the TLS check verify instead
+dropins:
+  description: The other drop-ins the command line was built on, in the order systemd applies them.
+  returned: state is present
+  type: list
+  elements: str
+  sample: [/etc/systemd/system/docker.service.d/override.conf]
+served_certificate:
+  description:
+    - The certificate the daemon serves on the first of O(tcp_hosts), seen from the host (no client
+      certificate is offered; only its fingerprint is compared), against O(tls_cert) on disk.
+    - C(address), C(fingerprint_sha256) (null when nothing answers with TLS there), C(file_fingerprint_sha256),
+      C(matches) (the daemon serves the file's certificate) and C(stale) (it serves another one, so it must be
+      restarted to load the file's).
+  returned: state is present and O(tls_verify) with O(tcp_hosts)
+  type: dict
+  sample: {"address": "127.0.0.1:2376", "fingerprint_sha256": "AB:CD:...", "file_fingerprint_sha256": "AB:CD:...",
+           "matches": true, "stale": false}
+restored:
+  description: With O(state=restored), the paths put back from their backups (or removed, when they were new).
+  returned: state is restored
+  type: list
+  elements: str
+not_restored:
+  description:
+    - With O(state=restored), each entry that could not be put back, with C(path), C(backup) and C(error). The
+      module then fails with C(error_kind=restore_incomplete) after trying every other entry.
+  returned: state is restored
+  type: list
+  elements: dict
+error_kind:
+  description:
+    - On failure, a stable code for what went wrong, for roles to react to (the message may be reworded).
+    - V(invalid_configuration), V(daemon_json_conflict), V(dropin_overrides), V(certificates_missing),
+      V(write_failed), V(restore_incomplete).
+  returned: failure
+  type: str
+  sample: restore_incomplete
 '''
 
 import json
 import os
+import re
 import shutil
 import time
 
@@ -226,6 +284,16 @@ class Writer(object):
         return backups
 
 
+def read_dropins(dirs, own_path):
+    """(path, text) of every other drop-in systemd would apply, in its order."""
+    dropins = []
+    for path in dc.systemd_dropins(dirs, exclude=own_path):
+        text = read_text(path)
+        if text is not None:
+            dropins.append((path, text))
+    return dropins
+
+
 def systemd_unit_path(module):
     systemctl = module.get_bin_path('systemctl')
     if not systemctl:
@@ -271,6 +339,13 @@ def configure(module, params):
         raise dc.DaemonConfigError('unit_path: %s cannot be read.' % unit_path)
     original_path = unit_path + '.tprov-orig'
     original = read_text(original_path)
+    stale_original = original is not None and not dc.unit_is_our_edit(unit_text, original)
+    if stale_original:
+        # The unit is not the saved original with our ExecStart: a package upgrade (or an admin)
+        # replaced it since. It is the vendor's unit now; the old copy must not be written back.
+        module.warn('%s changed since %s was saved (a package upgrade?); the configuration is rebuilt from '
+                    'the current unit and the old copy is replaced.' % (unit_path, original_path))
+        original = None
     vendor_text = original if original is not None else unit_text
 
     json_path = params['daemon_json_path']
@@ -285,7 +360,7 @@ def configure(module, params):
                 'places. Remove the key(s) from %s, or set daemon_json_conflicts: move (role: '
                 'docker_daemon_json_conflicts: move) to have them moved.'
                 % (json_path, ', '.join('"%s": %s' % (k, json.dumps(v)) for k, v in sorted(conflicts.items())),
-                   json_path))
+                   json_path), kind='daemon_json_conflict')
         new_json = dc.without_conflicts(json_text, conflicts)
         carried = dc.carried_hosts(conflicts)
 
@@ -293,22 +368,45 @@ def configure(module, params):
         for option in ('tls_ca_cert', 'tls_cert', 'tls_key'):
             if not os.path.isfile(params[option]):
                 raise dc.DaemonConfigError('%s: %s does not exist on the host; install the certificates first '
-                                           '(role tprov.docker.pki, tag pki).' % (option, params[option]))
-    vendor_argv = dc.unit_exec_start(vendor_text)
+                                           '(role tprov.docker.pki, tag pki).' % (option, params[option]),
+                                           kind='certificates_missing')
+    mode = params['mode']
+    dropins = read_dropins(params['dropin_dirs'], params['dropin_path'])
+    # What systemd will run: the unit's ExecStart as replaced by other drop-ins. Flags an admin set
+    # there (--data-root, --iptables=false) are the base of ours, never dropped.
+    vendor_argv, argv_source = dc.effective_exec_start(vendor_text, dropins)
+    own_name = os.path.basename(params['dropin_path'])
+    for path, text in dropins:
+        overrides = dc.sets_exec_start(text)
+        if overrides and (mode == 'unit' or (mode == 'dropin' and os.path.basename(path) > own_name)):
+            raise dc.DaemonConfigError(
+                'The drop-in %s sets ExecStart and is applied after %s, so systemd would run its command line '
+                'and drop the TCP and TLS flags. Rename it to sort before %s (its flags are kept), or move its '
+                'flags into daemon.json.' % (path, params['dropin_path'] if mode == 'dropin' else unit_path,
+                                             own_name), kind='dropin_overrides')
+    local_host = 'fd://' if dc.socket_activated([vendor_text] + [t for _p, t in dropins]) else dc.DEFAULT_LOCAL_HOST
     envfile_text = read_text(params['envfile_path'])
     variable = params['envfile_variable']
     env_value = dc.envfile_value(envfile_text, variable)
     writer = Writer(module, params['backup_dir'])
-    mode = params['mode']
     tls_args = dict(tls_verify=params['tls_verify'], ca_cert=params['tls_ca_cert'], cert=params['tls_cert'],
                     key=params['tls_key'])
+    if stale_original and mode != 'unit':
+        writer.want(original_path, None)
 
     if mode == 'envfile':
-        if not dc.unit_reads_envfile(vendor_text, params['envfile_path'], variable):
+        all_text = '\n'.join([vendor_text] + [t for _p, t in dropins])
+        passes = any(re.search(r'\$\{?%s\}?(\W|$)' % re.escape(variable), w) for w in vendor_argv)
+        if not (passes and dc.unit_reads_envfile(all_text, params['envfile_path'], variable)):
             raise dc.DaemonConfigError(
-                'mode envfile: the unit %s does not read %s or pass $%s to dockerd; use mode dropin '
-                '(docker_daemon_config_mode: dropin).' % (unit_path, params['envfile_path'], variable))
-        flags = dc.daemon_argv(['dockerd'] + ['--host=%s' % h for h in carried], params['tcp_hosts'], **tls_args)[1:]
+                'mode envfile: the unit %s%s does not read %s or pass $%s to dockerd; use mode dropin '
+                '(docker_daemon_config_mode: dropin).' % (unit_path, ' (with %s)' % argv_source if argv_source else '',
+                                                          params['envfile_path'], variable))
+        # The local listener only when the unit has none of its own (its -H fd:// stays in the unit).
+        base = ['dockerd'] + ['--host=%s' % h for h in carried]
+        if not dc.has_local_host(vendor_argv) and not carried:
+            base.append('--host=%s' % local_host)
+        flags = dc.daemon_argv(base, params['tcp_hosts'], local_host=None, **tls_args)[1:]
         exec_start = dc.daemon_argv(vendor_argv, [], tls_verify=False) + flags
         writer.want(params['envfile_path'], dc.render_envfile(envfile_text, variable, flags))
         if original is not None:
@@ -321,8 +419,10 @@ def configure(module, params):
             else:
                 raise dc.DaemonConfigError(
                     '%s sets %s="%s" with host or TLS flags, which would clash with the ones this role sets. '
-                    'Remove them there, or use mode envfile.' % (params['envfile_path'], variable, env_value))
-        exec_start = dc.daemon_argv(vendor_argv + ['--host=%s' % h for h in carried], params['tcp_hosts'], **tls_args)
+                    'Remove them there, or use mode envfile.' % (params['envfile_path'], variable, env_value),
+                    kind='invalid_configuration')
+        exec_start = dc.daemon_argv(vendor_argv + ['--host=%s' % h for h in carried], params['tcp_hosts'],
+                                    local_host=local_host, **tls_args)
         if mode == 'dropin':
             writer.want(params['dropin_path'], dc.render_dropin(exec_start))
             if original is not None:
@@ -331,7 +431,7 @@ def configure(module, params):
             module.warn('mode unit edits %s in place; a package upgrade of docker replaces it and drops TLS. '
                         'The mode dropin survives upgrades.' % unit_path)
             if original is None:
-                writer.want(original_path, unit_text, 0o644)
+                writer.want(original_path, unit_text, 0o644)  # a stale copy is replaced too
             writer.want(unit_path, dc.render_unit(vendor_text, exec_start))
             writer.want(params['dropin_path'], None)
     if new_json != json_text:
@@ -340,36 +440,80 @@ def configure(module, params):
     backups = [] if module.check_mode else writer.commit()
     changed_files = [p for p, _t, _m in writer.pending]
     result = dict(changed=bool(changed_files), changed_files=changed_files, backups=backups, exec_start=exec_start,
-                  unit_path=unit_path, validated=validated)
+                  unit_path=unit_path, validated=validated, dropins=[p for p, _t in dropins])
+    if params['tls_verify'] and params['tcp_hosts']:
+        result['served_certificate'] = served_certificate(params['tcp_hosts'][0], params['tls_cert'])
     if module._diff:
         result['diff'] = writer.diff
     return result
 
 
+def served_certificate(tcp_host, cert_path):
+    """What the daemon serves on tcp_host against the certificate file (see RETURN)."""
+    address, port = dc.probe_address(tcp_host)
+    served = dc.served_certificate(address, port)
+    on_disk = dc.pem_certificate_der(read_text(cert_path))
+    served_fp = dc.fingerprint_sha256(served) if served else None
+    file_fp = dc.fingerprint_sha256(on_disk) if on_disk else None
+    return dict(address='[%s]:%d' % (address, port) if ':' in address else '%s:%d' % (address, port),
+                fingerprint_sha256=served_fp, file_fingerprint_sha256=file_fp,
+                matches=bool(served_fp and served_fp == file_fp), stale=bool(served_fp and served_fp != file_fp))
+
+
 def restore_files(entries, check_mode=False):
-    """Put each path back from its backup (copied, then renamed: atomic), or remove it if it had none."""
-    changed_files = []
+    """Put each path back from its backup (copied, then renamed: atomic), or remove it if it had none.
+
+    Every entry is tried, whatever happened to the ones before: a rollback restores all it can.
+    Returns (restored paths, not restored: dicts with path, backup and error)."""
+    restored, not_restored = [], []
     for entry in entries:
         path, backup = entry.get('path') or entry.get('dest'), entry.get('backup') or entry.get('backup_file')
         if not path:
-            raise dc.DaemonConfigError('restore: each entry needs a path (or dest), got %r.' % (entry,))
-        if backup:
-            if not os.path.exists(backup):
-                raise dc.DaemonConfigError('restore: the backup %s of %s is gone.' % (backup, path))
-            changed_files.append(path)
+            not_restored.append(dict(path=None, backup=backup, error='the entry has no path (or dest): %r' % (entry,)))
+            continue
+        if backup and not os.path.exists(backup):
+            not_restored.append(dict(path=path, backup=backup, error='the backup is gone'))
+            continue
+        if not backup and not os.path.lexists(path):
+            continue  # it was new and is already gone
+        try:
             if not check_mode:
-                shutil.copy2(backup, path + '.tprov-restore')
-                os.rename(path + '.tprov-restore', path)
-        elif os.path.exists(path):
-            changed_files.append(path)
-            if not check_mode:
-                os.unlink(path)
-    return changed_files
+                _restore_one(path, backup)
+        except (IOError, OSError) as exc:
+            not_restored.append(dict(path=path, backup=backup, error=exc.strerror or str(exc)))
+            continue
+        restored.append(path)
+    return restored, not_restored
+
+
+def _restore_one(path, backup):
+    """Put path back from backup (copied beside it, then renamed over it), or remove it."""
+    if not backup:
+        os.unlink(path)
+        return
+    staged = path + '.tprov-restore'
+    try:
+        shutil.copy2(backup, staged)
+        os.rename(staged, path)
+    except (IOError, OSError):
+        try:
+            os.unlink(staged)
+        except OSError:
+            pass
+        raise
 
 
 def restore(module, entries):
-    changed_files = restore_files(entries, module.check_mode)
-    return dict(changed=bool(changed_files), changed_files=changed_files, backups=[])
+    restored, not_restored = restore_files(entries, module.check_mode)
+    result = dict(changed=bool(restored), changed_files=restored, restored=restored, not_restored=not_restored,
+                  backups=[])
+    if not_restored:
+        module.fail_json(
+            msg='ROLLBACK INCOMPLETE: not restored: %s. Restored: %s.' % (
+                '; '.join('%s (%s)' % (e['path'], e['error']) for e in not_restored),
+                ', '.join(restored) or 'nothing'),
+            error_kind='restore_incomplete', **result)
+    return result
 
 
 def main():
@@ -380,6 +524,7 @@ def main():
             unit_path=dict(type='path'),
             unit_path_fallback=dict(type='path'),
             dropin_path=dict(type='path', default='/etc/systemd/system/docker.service.d/tprov-docker.conf'),
+            dropin_dirs=dict(type='list', elements='path', default=list(dc.SYSTEMD_DROPIN_DIRS)),
             envfile_path=dict(type='path', default='/etc/default/docker'),
             envfile_variable=dict(type='str', default='DOCKER_OPTS'),
             daemon_json_path=dict(type='path', default='/etc/docker/daemon.json'),
@@ -401,9 +546,10 @@ def main():
         else:
             result = configure(module, module.params)
     except dc.DaemonConfigError as exc:
-        module.fail_json(msg=str(exc))
+        module.fail_json(msg=str(exc), error_kind=exc.kind)
     except (IOError, OSError) as exc:
-        module.fail_json(msg='Writing the daemon configuration failed, nothing was restarted: %s' % exc)
+        module.fail_json(msg='Writing the daemon configuration failed, nothing was restarted: %s' % exc,
+                         error_kind='write_failed')
     module.exit_json(**result)
 
 

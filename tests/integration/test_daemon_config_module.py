@@ -12,6 +12,10 @@ import yaml
 
 from tprov_testlib import REPO_ROOT, run_module
 
+# systemd's drop-in directories for docker.service, highest precedence first (under the temp root).
+SYSTEMD_DROPIN_DIRS = ['/etc/systemd/system/docker.service.d', '/run/systemd/system/docker.service.d',
+                       '/usr/lib/systemd/system/docker.service.d', '/lib/systemd/system/docker.service.d']
+
 RHEL_UNIT = """[Service]
 Type=notify
 EnvironmentFile=-{envfile}
@@ -40,6 +44,7 @@ def family_layout(tmp_path, family):
             handle.write('placeholder\n')
     args = dict(unit_path=unit, envfile_path=envfile, envfile_variable=paths['docker_daemon_envfile_variable'],
                 dropin_path=os.path.join(root, 'etc/systemd/system/docker.service.d/tprov-docker.conf'),
+                dropin_dirs=[os.path.join(root, d.lstrip('/')) for d in SYSTEMD_DROPIN_DIRS],
                 daemon_json_path=os.path.join(root, 'etc/docker/daemon.json'),
                 backup_dir=os.path.join(root, 'backup'), tcp_hosts=['tcp://0.0.0.0:2376'],
                 tls_ca_cert=os.path.join(tls, 'ca.pem'), tls_cert=os.path.join(tls, 'server-cert.pem'),
@@ -134,3 +139,156 @@ def test_plaintext_on_loopback_when_asked(tmp_path):
     result = run_module('docker_daemon_config', dict(args, tls_verify=False, allow_plaintext_tcp=True,
                                                      tcp_hosts=['tcp://127.0.0.1:2375']))
     assert result['changed'] and '--tlsverify' not in result['exec_start']
+
+
+OVERRIDE_DROPIN = """[Service]
+ExecStart=
+ExecStart=/usr/sbin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock --data-root=/srv/docker --iptables=false
+"""
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w') as handle:
+        handle.write(text)
+
+
+def test_dropin_mode_keeps_the_flags_of_other_dropins(tmp_path):
+    args = family_layout(tmp_path, 'Debian')
+    etc_dir, run_dir = args['dropin_dirs'][0], args['dropin_dirs'][1]
+    write(os.path.join(etc_dir, 'override.conf'), OVERRIDE_DROPIN)
+    # Masked by /etc's file of the same name: systemd never reads it.
+    write(os.path.join(run_dir, 'override.conf'), '[Service]\nExecStart=\nExecStart=/usr/sbin/dockerd --masked\n')
+    first = run_module('docker_daemon_config', args)
+    assert first['changed'] and first['dropins'] == [os.path.join(etc_dir, 'override.conf')]
+    assert first['exec_start'][:5] == ['/usr/sbin/dockerd', '--host=fd://',
+                                       '--containerd=/run/containerd/containerd.sock', '--data-root=/srv/docker',
+                                       '--iptables=false']
+    assert '--masked' not in first['exec_start']
+    dropin = open(args['dropin_path']).read()
+    assert '--data-root=/srv/docker --iptables=false --host=tcp://0.0.0.0:2376 --tlsverify' in dropin
+    assert run_module('docker_daemon_config', args)['changed'] is False
+    # The admin edits the override later: the next run carries the new flags.
+    write(os.path.join(etc_dir, 'override.conf'), OVERRIDE_DROPIN.replace('--iptables=false', '--debug'))
+    edited = run_module('docker_daemon_config', args)
+    assert edited['changed'] and '--debug' in edited['exec_start'] and '--iptables=false' not in edited['exec_start']
+
+
+def test_a_dropin_applied_after_ours_that_replaces_exec_start_is_refused(tmp_path):
+    args = family_layout(tmp_path, 'Debian')
+    write(os.path.join(args['dropin_dirs'][2], 'zz-late.conf'), OVERRIDE_DROPIN)
+    before = snapshot(args)
+    refused = run_module('docker_daemon_config', args)
+    assert refused.failed and refused['error_kind'] == 'dropin_overrides', refused
+    assert 'zz-late.conf sets ExecStart' in refused['msg'] and snapshot(args) == before
+    unit_mode = run_module('docker_daemon_config', dict(args, mode='unit'))
+    assert unit_mode.failed and unit_mode['error_kind'] == 'dropin_overrides'
+
+
+def test_unit_mode_rebuilds_from_an_upgraded_unit_instead_of_the_stale_original(tmp_path):
+    args = dict(family_layout(tmp_path, 'Debian'), mode='unit')
+    assert run_module('docker_daemon_config', args)['changed']
+    # A package upgrade writes its new unit over our edit.
+    upgraded = open(args['unit_path'] + '.tprov-orig').read().replace(
+        'Type=notify', 'Type=notify\nLimitNOFILE=infinity').replace('$DOCKER_OPTS', '--log-driver=journald $DOCKER_OPTS')
+    write(args['unit_path'], upgraded)
+    again = run_module('docker_daemon_config', args)
+    assert again['changed'] and 'changed since' in str(again.get('warnings'))
+    unit = open(args['unit_path']).read()
+    assert 'LimitNOFILE=infinity' in unit and '--log-driver=journald' in unit and '--tlsverify' in unit
+    assert open(args['unit_path'] + '.tprov-orig').read() == upgraded
+    assert run_module('docker_daemon_config', args)['changed'] is False
+    # Leaving mode unit after the upgrade puts the new unit back, not the old one.
+    write(args['unit_path'], upgraded.replace('LimitNOFILE=infinity', 'LimitNOFILE=1048576'))
+    dropin = run_module('docker_daemon_config', dict(args, mode='dropin'))
+    assert dropin['changed'] and 'LimitNOFILE=1048576' in open(args['unit_path']).read()
+    assert not os.path.exists(args['unit_path'] + '.tprov-orig')
+
+
+@pytest.mark.parametrize('socket_unit,local', [(False, '--host=unix:///var/run/docker.sock'), (True, '--host=fd://')])
+@pytest.mark.parametrize('mode', ['dropin', 'envfile'])
+def test_a_unit_without_host_keeps_a_local_listener(tmp_path, socket_unit, local, mode):
+    args = dict(family_layout(tmp_path, 'Debian'), mode=mode)
+    unit = DEBIAN_UNIT.replace(' -H fd://', '').format(envfile=args['envfile_path'])
+    if socket_unit:
+        unit = '[Unit]\nRequires=docker.socket\n' + unit
+    write(args['unit_path'], unit)
+    result = run_module('docker_daemon_config', args)
+    assert result['changed'] and local in result['exec_start'], result['exec_start']
+    assert result['exec_start'].index(local) < result['exec_start'].index('--host=tcp://0.0.0.0:2376')
+    assert run_module('docker_daemon_config', args)['changed'] is False
+
+
+def test_restore_puts_back_everything_it_can_and_names_the_rest(tmp_path):
+    kept, new, gone_dir = tmp_path / 'kept.conf', tmp_path / 'new.conf', tmp_path / 'gone'
+    kept.write_text('new content\n')
+    new.write_text('written by the failed run\n')
+    backup = tmp_path / 'kept.conf.bak'
+    backup.write_text('old content\n')
+    (tmp_path / 'other.bak').write_text('x\n')
+    entries = [
+        {'path': str(tmp_path / 'lost.conf'), 'backup': str(tmp_path / 'lost.conf.bak')},   # backup missing
+        {'path': str(gone_dir / 'x.conf'), 'backup': str(tmp_path / 'other.bak')},          # cannot write
+        {'path': str(kept), 'backup': str(backup)},
+        {'path': str(new), 'backup': None},
+    ]
+    result = run_module('docker_daemon_config', {'state': 'restored', 'restore': entries})
+    assert result.failed and result['error_kind'] == 'restore_incomplete'
+    assert result['msg'].startswith('ROLLBACK INCOMPLETE')
+    assert sorted(e['path'] for e in result['not_restored']) == [str(gone_dir / 'x.conf'), str(tmp_path / 'lost.conf')]
+    assert result['restored'] == [str(kept), str(new)]
+    assert kept.read_text() == 'old content\n' and not new.exists()
+    assert not list(tmp_path.glob('*.tprov-restore'))
+
+
+def _tls_server(cert, key):
+    """A TLS listener on 127.0.0.1 that requires a client certificate, as dockerd --tlsverify does."""
+    import socket
+    import ssl
+    import threading
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    context.verify_mode = ssl.CERT_REQUIRED
+    context.load_verify_locations(cert)
+    listener = socket.socket()
+    listener.bind(('127.0.0.1', 0))
+    listener.listen(5)
+
+    def serve():
+        while True:
+            try:
+                conn, _addr = listener.accept()
+            except OSError:
+                return
+            try:
+                with context.wrap_socket(conn, server_side=True) as tls:
+                    tls.recv(1)
+            except (OSError, ssl.SSLError):
+                pass
+    threading.Thread(target=serve, daemon=True).start()
+    return listener
+
+
+def test_served_certificate_against_the_file_on_disk(tmp_path):
+    pki = tmp_path / 'pki'
+    pki.mkdir()
+    assert not run_module('docker_tls_cert', {'kind': 'ca', 'dir': str(pki)}).failed
+    for name in ('served', 'new'):
+        assert not run_module('docker_tls_cert', {
+            'kind': 'server', 'path': str(pki / ('%s-cert.pem' % name)), 'key_path': str(pki / ('%s-key.pem' % name)),
+            'ca_path': str(pki / 'ca.pem'), 'ca_key_path': str(pki / 'ca-key.pem'),
+            'subject_alt_names': ['IP:127.0.0.1']}).failed
+    listener = _tls_server(str(pki / 'served-cert.pem'), str(pki / 'served-key.pem'))
+    try:
+        port = listener.getsockname()[1]
+        args = dict(family_layout(tmp_path, 'Debian'), tcp_hosts=['tcp://0.0.0.0:%d' % port])
+        for name, matches in (('served', True), ('new', False)):
+            write(args['tls_cert'], (pki / ('%s-cert.pem' % name)).read_text())
+            served = run_module('docker_daemon_config', args, check=True)['served_certificate']
+            assert served['address'] == '127.0.0.1:%d' % port and served['fingerprint_sha256']
+            assert served['matches'] is matches and served['stale'] is not matches, served
+    finally:
+        listener.shutdown(2)  # wakes the accept() of the serving thread
+        listener.close()
+    nothing = run_module('docker_daemon_config', args, check=True)['served_certificate']
+    assert nothing['fingerprint_sha256'] is None and not nothing['matches'] and not nothing['stale']

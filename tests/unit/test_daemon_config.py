@@ -107,3 +107,86 @@ def test_daemon_json_conflicts_and_move():
     with pytest.raises(dc.DaemonConfigError) as info:
         dc.daemon_json_conflicts('{"hosts": [', '/etc/docker/daemon.json')
     assert '/etc/docker/daemon.json is not valid JSON' in str(info.value)
+
+
+# An admin's drop-in that moves the data root (issue 13, item 8): systemd runs its ExecStart.
+OVERRIDE_DROPIN = """[Service]
+ExecStart=
+ExecStart=/usr/sbin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock --data-root=/srv/docker \\
+    --iptables=false
+"""
+
+
+def test_effective_exec_start_is_the_last_dropin_that_sets_one():
+    argv, source = dc.effective_exec_start(DEBIAN_UNIT, [('/etc/x/override.conf', OVERRIDE_DROPIN),
+                                                         ('/etc/x/limits.conf', '[Service]\nLimitNOFILE=1\n')])
+    assert source == '/etc/x/override.conf'
+    assert '--data-root=/srv/docker' in argv and '--iptables=false' in argv
+    assert dc.effective_exec_start(DEBIAN_UNIT, [])[1] is None
+    with pytest.raises(dc.DaemonConfigError):
+        dc.effective_exec_start(DEBIAN_UNIT, [('/etc/x/clear.conf', '[Service]\nExecStart=\n')])
+
+
+def test_new_command_line_keeps_every_flag_of_other_dropins():
+    argv, _source = dc.effective_exec_start(DEBIAN_UNIT, [('/etc/x/override.conf', OVERRIDE_DROPIN)])
+    new = dc.daemon_argv(argv, ['tcp://0.0.0.0:2376'], **TLS)
+    assert new[:5] == ['/usr/sbin/dockerd', '--host=fd://', '--containerd=/run/containerd/containerd.sock',
+                       '--data-root=/srv/docker', '--iptables=false']
+    rendered = dc.render_dropin(new)
+    assert '--data-root=/srv/docker --iptables=false --host=tcp://0.0.0.0:2376' in rendered
+
+
+def test_systemd_dropins_order_masking_and_own_file_left_out(tmp_path):
+    etc, run, lib = (tmp_path / 'etc', tmp_path / 'run', tmp_path / 'lib')
+    for directory, names in ((etc, ['50-b.conf', 'tprov-docker.conf', 'notes.txt']),
+                             (run, ['50-b.conf', '10-a.conf']), (lib, ['90-z.conf'])):
+        directory.mkdir()
+        for name in names:
+            (directory / name).write_text('[Service]\n')
+    found = dc.systemd_dropins([str(etc), str(run), str(tmp_path / 'missing'), str(lib)],
+                               exclude=str(etc / 'tprov-docker.conf'))
+    # By file name across directories; /etc's 50-b.conf masks /run's.
+    assert found == [str(run / '10-a.conf'), str(etc / '50-b.conf'), str(lib / '90-z.conf')]
+
+
+def test_a_unit_without_host_keeps_a_local_listener():
+    bare = ['/usr/bin/dockerd', '--containerd=/run/containerd/containerd.sock']
+    new = dc.daemon_argv(bare, ['tcp://0.0.0.0:2376'], **TLS)
+    assert '--host=unix:///var/run/docker.sock' in new and '--host=tcp://0.0.0.0:2376' in new
+    assert '--host=fd://' in dc.daemon_argv(bare, ['tcp://0.0.0.0:2376'], local_host='fd://', **TLS)
+    # Nothing added when the unit has its own local listener, or when no TCP host is added.
+    assert dc.daemon_argv(['/d', '-H', 'unix:///run/d.sock'], ['tcp://0.0.0.0:2376'], **TLS).count(
+        '--host=unix:///var/run/docker.sock') == 0
+    assert dc.daemon_argv(bare, [], tls_verify=False) == bare
+    # Applied to its own output, the local listener is not added twice.
+    assert dc.daemon_argv(new, ['tcp://0.0.0.0:2376'], **TLS) == new
+
+
+def test_socket_activation_is_read_from_the_unit_and_dropins():
+    assert dc.socket_activated(['[Unit]\nRequires=docker.socket containerd.service\n'])
+    assert dc.socket_activated(['[Unit]\n', '[Unit]\nBindsTo=docker.socket\n'])
+    assert not dc.socket_activated(['[Unit]\nAfter=network-online.target docker.socket\n'])
+
+
+def test_saved_original_is_stale_once_the_vendor_unit_changed():
+    ours = dc.render_unit(DEBIAN_UNIT, dc.daemon_argv(dc.unit_exec_start(DEBIAN_UNIT), ['tcp://0.0.0.0:2376'], **TLS))
+    assert dc.unit_is_our_edit(ours, DEBIAN_UNIT)
+    assert dc.unit_is_our_edit(DEBIAN_UNIT, DEBIAN_UNIT)
+    upgraded = DEBIAN_UNIT.replace('Type=notify', 'Type=notify\nLimitNOFILE=infinity')
+    assert not dc.unit_is_our_edit(upgraded, DEBIAN_UNIT)
+    # An upgrade that changed only the ExecStart: the new one has no TCP or TLS flag of ours.
+    new_exec = DEBIAN_UNIT.replace('$DOCKER_OPTS', '--log-driver=journald $DOCKER_OPTS')
+    assert not dc.unit_is_our_edit(new_exec, DEBIAN_UNIT)
+
+
+def test_certificate_fingerprint_from_pem():
+    import base64
+    import hashlib
+    der = b'\x30\x03\x02\x01\x01'
+    pem = '-----BEGIN CERTIFICATE-----\n%s\n-----END CERTIFICATE-----\n' % base64.b64encode(der).decode()
+    assert dc.pem_certificate_der(pem) == der
+    assert dc.fingerprint_sha256(der) == ':'.join('%02X' % b for b in hashlib.sha256(der).digest())
+    assert dc.pem_certificate_der('no certificate') is None
+    assert dc.probe_address('tcp://0.0.0.0:2376') == ('127.0.0.1', 2376)
+    assert dc.probe_address('tcp://[::]:2376') == ('::1', 2376)
+    assert dc.probe_address('tcp://192.0.2.1:2376') == ('192.0.2.1', 2376)

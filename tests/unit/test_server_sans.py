@@ -7,7 +7,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.tprov.docker.plugins.filter.docker_tls import docker_server_sans
 
 
-def test_names_addresses_loopback_and_extras_in_order_without_duplicates():
+def test_names_given_addresses_loopback_and_extras_in_order_without_duplicates():
     assert docker_server_sans('docker1', '192.0.2.10', 'docker1.example.com',
                               ['192.0.2.10', '10.0.0.5', 'fe80::1', 'fd00::5'],
                               ['DNS:docker.example.com', 'ip:203.0.113.7', 'docker1']) == [
@@ -43,6 +43,39 @@ def test_pki_servers_from_hostvars():
     }
     assert docker_pki_servers(['docker1', 'docker2'], hostvars) == [
         {'name': 'docker1', 'subject_alt_names': ['DNS:docker1', 'IP:192.0.2.10', 'DNS:docker1.example.com',
-                                                  'IP:172.17.0.1', 'IP:127.0.0.1', 'DNS:localhost']},
+                                                  'IP:127.0.0.1', 'DNS:localhost']},
         {'name': 'docker2', 'subject_alt_names': ['DNS:docker2', 'IP:127.0.0.1', 'DNS:localhost',
                                                   'DNS:lb.example.com']}]
+
+
+def _facts(ipv4, ipv6):
+    return {'fqdn': 'docker1.example.com', 'all_ipv4_addresses': ipv4, 'all_ipv6_addresses': ipv6,
+            'interfaces': ['lo', 'eth0', 'docker0'] + ['br-%d' % i for i in range(len(ipv4))]}
+
+
+def test_pki_servers_do_not_change_when_networks_come_and_go():
+    """docker network create, a compose project, a veth or an IPv6 privacy address changes the
+    host's addresses; the names clients dial - and so the certificate - stay the same."""
+    from ansible_collections.tprov.docker.plugins.filter.docker_tls import docker_pki_servers
+    before = {'docker1': {'ansible_host': '192.0.2.10', 'docker_tls_extra_sans': ['DNS:docker.example.test'],
+                          'ansible_facts': _facts(['192.0.2.10', '172.17.0.1'], ['2001:db8::10', 'fe80::1'])}}
+    after = {'docker1': dict(before['docker1'], ansible_facts=_facts(
+        ['192.0.2.10', '172.17.0.1', '172.18.0.1', '172.19.0.1'],
+        ['2001:db8::10', '2001:db8::8a3f:21ff:fe00:1', '2001:db8::d1c2:9e0b:37aa:41f0', 'fe80::1']))}
+    sans = docker_pki_servers(['docker1'], before)[0]['subject_alt_names']
+    assert docker_pki_servers(['docker1'], after)[0]['subject_alt_names'] == sans
+    assert sans == ['DNS:docker1', 'IP:192.0.2.10', 'DNS:docker1.example.com', 'IP:127.0.0.1', 'DNS:localhost',
+                    'DNS:docker.example.test']
+    assert not [s for s in sans if s.startswith('IP:172.') or s.startswith('IP:2001:db8::')]
+
+
+def test_backups_found_on_the_host_as_restore_entries():
+    from ansible_collections.tprov.docker.plugins.filter.docker_tls import docker_backup_restore_entries
+    found = ['/etc/docker/tls/server-key.pem.20261128T101500.tprov-backup',
+             '/etc/docker/tls/server-cert.pem.20261129T090000.tprov-backup',
+             '/etc/docker/tls/server-cert.pem.20261128T101500.tprov-backup',
+             '/etc/docker/tls/notes.txt']
+    assert docker_backup_restore_entries(found) == [
+        {'path': '/etc/docker/tls/server-cert.pem', 'backup': '/etc/docker/tls/server-cert.pem.20261128T101500.tprov-backup'},
+        {'path': '/etc/docker/tls/server-key.pem', 'backup': '/etc/docker/tls/server-key.pem.20261128T101500.tprov-backup'}]
+    assert docker_backup_restore_entries([]) == []
