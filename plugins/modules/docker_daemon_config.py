@@ -166,13 +166,12 @@ validated:
 
 import json
 import os
-import shutil
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.tprov.docker.plugins.module_utils import daemon_config as dc
-from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import write_atomic
+from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import copy_file, write_atomic
 
 
 def read_text(path):
@@ -211,7 +210,7 @@ class Writer(object):
                 backup = None
                 if os.path.exists(path):
                     backup = os.path.join(self.backup_dir, '%s.%s' % (path.strip('/').replace('/', '_'), stamp))
-                    shutil.copy2(path, backup)
+                    copy_file(path, backup)  # 0600 (or narrower) from creation, then the original's mode
                 backups.append(dict(path=path, backup=backup))
                 if text is None:
                     os.unlink(path)
@@ -359,8 +358,11 @@ def restore_files(entries, check_mode=False):
                 raise dc.DaemonConfigError('restore: the backup %s of %s is gone.' % (backup, path))
             changed_files.append(path)
             if not check_mode:
-                shutil.copy2(backup, path + '.tprov-restore')
-                os.rename(path + '.tprov-restore', path)
+                staging = path + '.tprov-restore'
+                if os.path.lexists(staging):
+                    os.unlink(staging)  # left by an interrupted restore
+                copy_file(backup, staging)  # never wider than 0600 until the content is in
+                os.rename(staging, path)
         elif os.path.exists(path):
             changed_files.append(path)
             if not check_mode:
