@@ -85,9 +85,9 @@ def fingerprint(content, mode):
 
 
 def _trusted_dir(st):
-    """A directory only root can change (owned by root, not writable by group or others): a symlink in
-    it was planted by root."""
-    return st.st_uid == 0 and not st.st_mode & 0o022
+    """A directory only root (or we) can change - owned by root or by the user this runs as, not writable
+    by group or others: a symlink in it was planted by root or by us, and is followed."""
+    return st.st_uid in (0, os.geteuid()) and not st.st_mode & 0o022
 
 
 def _open_nofollow(path, dir_fd, flags):
@@ -122,13 +122,10 @@ def open_directory(path, _depth=0):
                 return None
             here = os.path.join(real, part)
             if stat.S_ISLNK(st.st_mode):
-                if index == len(parts) - 1:
-                    raise FilesError('dest: %s is a symbolic link; refusing to write through it (a link may have '
-                                     'been planted by whoever can write to %s). Give the real directory.'
-                                     % (here, real))
                 if not _trusted_dir(os.fstat(fd)):
-                    raise FilesError('dest: %s is a symbolic link in %s, which a user other than root can write; '
-                                     'refusing to follow it. Give the real path.' % (here, real))
+                    raise FilesError('dest: %s is a symbolic link in %s, which a user other than root%s can write '
+                                     '(and so could have planted it); refusing to follow it. Give the real path.'
+                                     % (here, real, '' if os.geteuid() == 0 else ' and you'))
                 target = os.readlink(part, dir_fd=fd)
                 rest = '/'.join(parts[index + 1:])
                 os.close(fd)
@@ -168,7 +165,7 @@ class FileInstaller(object):
         parent = os.path.dirname(dest) or '/'
         if not os.path.isdir(parent):
             raise FilesError('dest: the parent directory %s does not exist.' % parent)
-        if os.path.exists(dest) and not os.path.islink(dest) and not os.path.isdir(dest):
+        if os.path.lexists(dest) and not os.path.islink(dest) and not os.path.isdir(dest):
             raise FilesError('dest: %s exists and is not a directory.' % dest)
         self.dest = dest
         self.entries = entries

@@ -26,8 +26,8 @@ description:
     C(PRIVATE KEY) block) may not be given a mode that lets group or others read it.
   - Safe to run as root into a directory another user controls (a C(~/.docker) with O(owner) set to that
     user). Nothing is followed or changed through a link that user could have planted - the run fails,
-    naming the path, when O(dest) is a symbolic link, when a link in a parent sits in a directory that a
-    user other than root can write, when a file to replace is a symbolic link, not a regular file, or has
+    naming the path, when O(dest) or a directory above it is a symbolic link in a directory that a
+    user other than root (or the user the module runs as) can write, when a file to replace is a symbolic link, not a regular file, or has
     other hard links, or when O(dest) is owned by someone other than root or O(owner). Files are opened
     without following links and changed through their descriptors; new files and backups are created
     exclusively (0600 or narrower before their content) and renamed into place.

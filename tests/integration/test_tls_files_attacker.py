@@ -108,7 +108,8 @@ def test_directory_itself_a_link_is_refused(tmp_path, attacker, home, victim):
     as_user(attacker, 'ln', '-s', directory, dest)
     before = snapshot(directory), snapshot(victim)
     rc, output, _recap = run(tmp_path, dest)
-    assert rc != 0 and 'dest: %s is a symbolic link; refusing' % dest in output, output[-2000:]
+    assert rc != 0 and 'dest: %s is a symbolic link in %s, which a user other than root can write' % (
+        dest, home) in output, output[-2000:]
     assert (snapshot(directory), snapshot(victim)) == before
 
 
@@ -118,7 +119,7 @@ def test_link_in_a_parent_the_user_controls_is_refused(tmp_path, attacker, home,
     dest = os.path.join(home, 'up', '.docker')
     before = snapshot(directory)
     rc, output, _recap = run(tmp_path, dest)
-    assert rc != 0 and '%s/up is a symbolic link in %s' % (home, home) in output, output[-2000:]
+    assert rc != 0 and 'dest: %s/up is a symbolic link in %s' % (home, home) in output, output[-2000:]
     assert snapshot(directory) == before and not os.path.exists(os.path.join(directory, '.docker'))
 
 
@@ -165,3 +166,18 @@ def test_honest_directory_is_installed_and_kept(tmp_path, attacker, home):
     assert os.stat(dest).st_uid == attacker.pw_uid and stat.S_IMODE(os.stat(dest).st_mode) == 0o700
     rc, output, recap = run(tmp_path, dest)
     assert rc == 0 and recap['changed'] == 0, output[-2000:]
+
+
+def test_links_only_root_could_plant_are_followed(tmp_path):
+    """A link in a directory only root can write (as /var/run -> /run) is followed, also as dest itself."""
+    real = tmp_path / 'real'
+    real.mkdir(mode=0o755)
+    os.chmod(str(tmp_path), 0o755)
+    os.symlink(str(real), str(tmp_path / 'link'))
+    play = PLAY.format(dest=str(tmp_path / 'link' / 'tls'), user='root', key=json.dumps(KEY))
+    rc, output, recap = ansible_playbook(play, str(tmp_path))
+    assert rc == 0 and recap['changed'] == 1, output[-2000:]
+    assert os.path.isfile(str(real / 'tls' / 'key.pem'))
+    play = PLAY.format(dest=str(tmp_path / 'link'), user='root', key=json.dumps(KEY))
+    rc, output, recap = ansible_playbook(play, str(tmp_path))
+    assert rc == 0 and os.path.isfile(str(real / 'key.pem')), output[-2000:]
