@@ -58,7 +58,7 @@ def parse_duration(value, option):
         raise SpecError('%s: %r is not a duration; write e.g. 30s or 1m30s.' % (option, value))
     if isinstance(value, (int, float)):
         # NaN and infinity would reach int() as a traceback; a negative duration the engine refuses.
-        if value != value or value in (float('inf'), float('-inf')) or value < 0:
+        if math.isnan(value) or math.isinf(value) or value < 0:
             raise SpecError('%s: %r is not a duration; write e.g. 30s, 1m30s or 500ms (or a number of seconds, '
                             '0 or more).' % (option, value))
         return int(value * 10 ** 9)

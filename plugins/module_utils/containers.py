@@ -4,7 +4,8 @@
 """Converge one container: desired spec -> normalised actual -> differences -> plan -> API calls.
 
 An idempotent check costs two requests after version negotiation: the container's inspect and the
-image's inspect, plus one list per module run for containers an interrupted recreate left parked.  Everything that changes the host goes through :meth:`ContainerService.apply`,
+image's inspect, plus one list per module run for containers an interrupted recreate left parked.
+Everything that changes the host goes through :meth:`ContainerService.apply`,
 which check mode skips.
 """
 

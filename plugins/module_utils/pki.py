@@ -22,8 +22,12 @@ import os
 import time
 
 from ansible_collections.tprov.docker.plugins.module_utils import tls_cert
-from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import (DirectoryLock, copy_file, write_atomic,
-                                                                             write_pair_atomic)
+from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import (
+    DirectoryLock,
+    copy_file,
+    write_atomic,
+    write_pair_atomic,
+)
 
 SAFE_NAME_CHARS = set('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_@')
 

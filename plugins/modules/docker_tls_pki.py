@@ -93,7 +93,7 @@ options:
   ca_replace:
     description:
       - Replace the CA when its key is not of the type asked (or is missing beside its certificate). The old
-        C(ca.pem) and C(ca-key.pem) are first kept as C(NAME.TIMESTAMP.tprov-backup) (RV(ca.backups)), created
+        C(ca.pem) and C(ca-key.pem) are first kept as C(NAME.TIMESTAMP.tprov-backup) (listed in RV(ca) C(backups)), created
         0600 before a byte is written; every certificate is then re-issued by the new CA.
     type: bool
     default: false
