@@ -186,6 +186,19 @@ def copy_file(src, dst, src_dir_fd=None, dst_dir_fd=None):
         os.close(in_fd)
 
 
+def copy_to_new_file(src, make_name, src_dir_fd=None, dst_dir_fd=None):
+    """copy_file to the first of make_name(''), make_name('-1'), ... that does not exist yet (two runs in
+    the same second back up the same file twice); returns the name used."""
+    for attempt in range(100):
+        dst = make_name('-%d' % attempt if attempt else '')
+        try:
+            copy_file(src, dst, src_dir_fd=src_dir_fd, dst_dir_fd=dst_dir_fd)
+            return dst
+        except FileExistsError:
+            continue
+    raise OSError(errno.EEXIST, 'no free backup name for %s' % src)
+
+
 def write_atomic_at(dir_fd, name, content, mode, uid=-1, gid=-1):
     """write_atomic for a name inside an open directory (dir_fd): the temp file is created there with
     O_EXCL|O_NOFOLLOW, gets owner and mode before its content, and is renamed over name - which

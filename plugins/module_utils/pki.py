@@ -24,7 +24,7 @@ import time
 from ansible_collections.tprov.docker.plugins.module_utils import tls_cert
 from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import (
     DirectoryLock,
-    copy_file,
+    copy_to_new_file,
     write_atomic,
     write_pair_atomic,
 )
@@ -125,7 +125,8 @@ class PKI(object):
         for path in existing:
             backup = '%s.%s.tprov-backup' % (path, stamp)
             if not self.check_mode:
-                copy_file(path, backup)  # 0600 (or narrower) before a byte of the CA key is in it
+                # 0600 (or narrower) before a byte of the CA key is in it
+                backup = copy_to_new_file(path, lambda suffix, path=path: '%s.%s%s.tprov-backup' % (path, stamp, suffix))
             backups.append(backup)
         return backups
 

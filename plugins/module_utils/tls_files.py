@@ -18,7 +18,7 @@ import os
 import stat
 import time
 
-from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import copy_file, write_atomic_at
+from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import copy_to_new_file, write_atomic_at
 
 PRIVATE_KEY_MARK = b'PRIVATE KEY-----'
 
@@ -220,9 +220,9 @@ class FileInstaller(object):
 
     def _backup(self, dir_fd, name, path):
         stamp = time.strftime('%Y%m%dT%H%M%S')
-        backup_name = '%s.%s.tprov-backup' % (name, stamp)
         # Created O_EXCL|O_NOFOLLOW, 0600 or narrower before its content; then the original's owner and mode.
-        copy_file(name, backup_name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        backup_name = copy_to_new_file(name, lambda suffix: '%s.%s%s.tprov-backup' % (name, stamp, suffix),
+                                       src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
         return os.path.join(self.dest, backup_name)
 
     def run(self):

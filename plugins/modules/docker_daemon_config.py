@@ -171,7 +171,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.tprov.docker.plugins.module_utils import daemon_config as dc
-from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import copy_file, write_atomic
+from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import copy_file, copy_to_new_file, write_atomic
 
 
 def read_text(path):
@@ -209,8 +209,9 @@ class Writer(object):
             for path, text, mode in self.pending:
                 backup = None
                 if os.path.exists(path):
-                    backup = os.path.join(self.backup_dir, '%s.%s' % (path.strip('/').replace('/', '_'), stamp))
-                    copy_file(path, backup)  # 0600 (or narrower) from creation, then the original's mode
+                    base = os.path.join(self.backup_dir, '%s.%s' % (path.strip('/').replace('/', '_'), stamp))
+                    # 0600 (or narrower) from creation, then the original's mode
+                    backup = copy_to_new_file(path, lambda suffix, base=base: base + suffix)
                 backups.append(dict(path=path, backup=backup))
                 if text is None:
                     os.unlink(path)

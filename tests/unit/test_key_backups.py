@@ -104,3 +104,14 @@ def test_copy_file_never_follows_or_reuses_the_destination(tmp_path):
     with pytest.raises(OSError):
         atomic_files.copy_file(str(tmp_path / 'link'), dst)  # nor a symlinked source
     assert not os.path.lexists(dst)
+
+
+def test_two_backups_in_the_same_second_both_kept(tmp_path):
+    dest = str(tmp_path / 'tls')
+    contents = [KEY.replace('MIGH', tag) for tag in ('AAAA', 'BBBB', 'CCCC')]
+    FileInstaller(dest, [FileEntry(0, 'key.pem', contents[0], '0600')], backup=True).run()
+    backups = []
+    for content in contents[1:]:
+        result = FileInstaller(dest, [FileEntry(0, 'key.pem', content, '0600')], backup=True).run()
+        backups.append(result['files'][0]['backup_file'])
+    assert len(set(backups)) == 2 and [open(b).read() for b in backups] == contents[:2]
