@@ -44,9 +44,10 @@ class Watch(object):
         sys.setprofile(None)
 
 
-@pytest.fixture
-def open_umask():
-    old = os.umask(0o022)  # the usual umask: a file created without a mode is world-readable
+@pytest.fixture(params=[0o022, 0o000], ids=['umask022', 'umask000'])
+def open_umask(request):
+    # 022, the usual umask: a file created without a mode is world-readable; 000: even world-writable.
+    old = os.umask(request.param)
     yield
     os.umask(old)
 
