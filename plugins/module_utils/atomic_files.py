@@ -7,7 +7,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
 import os
+import stat
 import tempfile
 
 
@@ -130,3 +132,105 @@ class DirectoryLock(object):
             fcntl.flock(self.fd, fcntl.LOCK_UN)
             os.close(self.fd)
             self.fd = None
+
+
+# Flags that never follow a symlink at the last component and never reuse an existing file.
+_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0)
+_READ_FLAGS = os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0) | getattr(os, 'O_NONBLOCK', 0)
+
+
+def copy_file(src, dst, src_dir_fd=None, dst_dir_fd=None):
+    """Copy src to dst, a file that must not exist yet (a backup, a restore's staging file).
+
+    dst is created with O_EXCL|O_NOFOLLOW and mode 0600 - or the source's, when that is narrower -
+    before a byte is written, so a key's copy is never readable by anyone the key is not; then it
+    gets the source's owner and mode. Neither name is followed when it is a symlink (src must be a
+    regular file). shutil.copy2 created the copy with the umask's mode and narrowed it only after
+    the content was in it. Relative names are taken in src_dir_fd / dst_dir_fd when given."""
+    in_fd = os.open(src, _READ_FLAGS, dir_fd=src_dir_fd)
+    try:
+        st = os.fstat(in_fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, '%s is not a regular file; not copied' % src)
+        mode = stat.S_IMODE(st.st_mode)
+        out_fd = os.open(dst, _CREATE_FLAGS, mode & 0o600, dir_fd=dst_dir_fd)
+        try:
+            # The umask may only have narrowed it further; make it exactly "0600 or narrower" now.
+            os.fchmod(out_fd, mode & 0o600)
+            while True:
+                chunk = os.read(in_fd, 1 << 16)
+                if not chunk:
+                    break
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(out_fd, view):]
+            os.fsync(out_fd)
+            # Owner first (chown may clear set-id bits), then the source's mode: the copy ends as the original.
+            try:
+                os.fchown(out_fd, st.st_uid, st.st_gid)
+            except PermissionError:
+                pass  # not root: the copy stays ours (still 0600 or narrower until the chmod below)
+            os.fchmod(out_fd, mode)
+        except BaseException:
+            os.close(out_fd)
+            out_fd = None
+            try:
+                os.unlink(dst, dir_fd=dst_dir_fd)
+            except OSError:
+                pass
+            raise
+        finally:
+            if out_fd is not None:
+                os.close(out_fd)
+    finally:
+        os.close(in_fd)
+
+
+def copy_to_new_file(src, make_name, src_dir_fd=None, dst_dir_fd=None):
+    """copy_file to the first of make_name(''), make_name('-1'), ... that does not exist yet (two runs in
+    the same second back up the same file twice); returns the name used."""
+    for attempt in range(100):
+        dst = make_name('-%d' % attempt if attempt else '')
+        try:
+            copy_file(src, dst, src_dir_fd=src_dir_fd, dst_dir_fd=dst_dir_fd)
+            return dst
+        except FileExistsError:
+            continue
+    raise OSError(errno.EEXIST, 'no free backup name for %s' % src)
+
+
+def write_atomic_at(dir_fd, name, content, mode, uid=-1, gid=-1):
+    """write_atomic for a name inside an open directory (dir_fd): the temp file is created there with
+    O_EXCL|O_NOFOLLOW, gets owner and mode before its content, and is renamed over name - which
+    replaces a symlink at name instead of following it."""
+    for _attempt in range(100):
+        tmp = '.%s.%s.tmp' % (name, os.urandom(6).hex())
+        try:
+            fd = os.open(tmp, _CREATE_FLAGS, 0o600, dir_fd=dir_fd)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise OSError(errno.EEXIST, 'no free temporary name for %s' % name)
+    try:
+        try:
+            if uid != -1 or gid != -1:
+                os.fchown(fd, uid, gid)
+            os.fchmod(fd, mode)
+            view = memoryview(content)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.rename(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+    except BaseException:
+        try:
+            os.unlink(tmp, dir_fd=dir_fd)
+        except OSError:
+            pass
+        raise
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass

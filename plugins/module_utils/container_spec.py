@@ -57,6 +57,10 @@ def parse_duration(value, option):
     if isinstance(value, bool):
         raise SpecError('%s: %r is not a duration; write e.g. 30s or 1m30s.' % (option, value))
     if isinstance(value, (int, float)):
+        # NaN and infinity would reach int() as a traceback; a negative duration the engine refuses.
+        if math.isnan(value) or math.isinf(value) or value < 0:
+            raise SpecError('%s: %r is not a duration; write e.g. 30s, 1m30s or 500ms (or a number of seconds, '
+                            '0 or more).' % (option, value))
         return int(value * 10 ** 9)
     text = str(value).strip()
     if not text or _DURATION_RE.sub('', text):
@@ -84,6 +88,11 @@ def stringify_mapping(value, option):
         raise SpecError('%s must be a dictionary of names to values.' % option)
     result = {}
     for key, item in value.items():
+        if option == 'env' and ('=' in str(key) or not str(key)):
+            # The engine splits NAME=VALUE at the first "=": such a key never reads back as given, so the
+            # container would be recreated on every run.
+            raise SpecError('env: the name %r %s; an environment variable name cannot contain "=" or be empty '
+                            '- rename it.' % (key, 'contains "="' if key else 'is empty'))
         if isinstance(item, (dict, list, tuple)):
             raise SpecError('%s: the value of %s is a %s; only strings, numbers and booleans can be passed '
                             '(quote it, or serialise it with to_json).' % (option, key, type(item).__name__))
@@ -280,15 +289,30 @@ def parse_healthcheck(spec, option='healthcheck'):
         raise SpecError('%s.test is required, e.g. [CMD, curl, -f, http://localhost/] or NONE.' % option)
     if isinstance(test, str):
         test = ['NONE'] if test.upper() == 'NONE' else ['CMD-SHELL', test]
-    else:
+    elif isinstance(test, (list, tuple)) and all(isinstance(t, (str, int, float)) and not isinstance(t, bool)
+                                                 for t in test):
         test = [str(t) for t in test]
+    else:
+        raise SpecError('%s.test: %r is neither a command string nor a list of words; write e.g. '
+                        '[CMD, curl, -f, http://localhost/], "curl -f http://localhost/" or NONE.' % (option, test))
     result = {'Test': test}
     for key, api in (('interval', 'Interval'), ('timeout', 'Timeout'), ('start_period', 'StartPeriod')):
         if spec.get(key) is not None:
             result[api] = parse_duration(spec[key], '%s.%s' % (option, key))
     if spec.get('retries') is not None:
-        result['Retries'] = int(spec['retries'])
+        result['Retries'] = _count(spec['retries'], '%s.retries' % option)
     return result
+
+
+def _count(value, option):
+    """A whole number 0 or more, from an int or a string of digits; errors name the option."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise SpecError('%s: %r is not a whole number; write a count such as 3.' % (option, value))
 
 
 # ---------------------------------------------------------------------------------------------

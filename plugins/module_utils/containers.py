@@ -4,7 +4,8 @@
 """Converge one container: desired spec -> normalised actual -> differences -> plan -> API calls.
 
 An idempotent check costs two requests after version negotiation: the container's inspect and the
-image's inspect.  Everything that changes the host goes through :meth:`ContainerService.apply`,
+image's inspect, plus one list per module run for containers an interrupted recreate left parked.
+Everything that changes the host goes through :meth:`ContainerService.apply`,
 which check mode skips.
 """
 
@@ -13,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import json
+import re
 import struct
 import time
 
@@ -35,6 +38,10 @@ from ansible_collections.tprov.docker.plugins.module_utils.engine_client import 
 from ansible_collections.tprov.docker.plugins.module_utils.images import ImageService, parse_image_reference
 
 
+# A recreate parks the old container as NAME-tprov-replaced-<12 hex of its id> until the new one runs.
+PARKED_MARK = '-tprov-replaced-'
+
+
 class NameTaken(EngineError):
     """The create found the name taken (a container made since our inspect)."""
 
@@ -52,11 +59,12 @@ class Plan(object):
         self.restart = False
         self.remove = False
         self.changes = []
+        self.reconciled = False  # a container parked by an interrupted recreate was restored or removed
 
     @property
     def changed(self):
         return any((self.create, self.recreate, self.update, self.networks, self.start, self.stop, self.restart,
-                    self.remove))
+                    self.remove, self.reconciled))
 
 
 def decode_log_stream(data, tty):
@@ -115,6 +123,7 @@ class ContainerService(object):
     def __init__(self, client, check_mode=False):
         self.client = client
         self.check_mode = check_mode
+        self._parked = None  # containers left parked by an interrupted recreate (listed on first use)
         self.images = ImageService(client, check_mode=check_mode)
         self.actions = self.images.actions  # one list: pulls and container actions, in order
 
@@ -259,7 +268,7 @@ class ContainerService(object):
         the engine refuses changes nothing. Returns the new container's id.
         """
         name, old_id = params['name'], container['Id']
-        parked = '%s-tprov-replaced-%s' % (name, old_id[:12])
+        parked = '%s%s%s' % (name, PARKED_MARK, old_id[:12])
         self.client.post('/containers/%s/rename' % old_id, params={'name': parked})
         try:
             cid = self._create(params, values, image)
@@ -269,13 +278,28 @@ class ContainerService(object):
                               % (name, old_id[:12], exc))
         was_running = is_running(container)
         stopped = dict(container, State=dict(container.get('State') or {}, Running=False))
+        if was_running and plan.start and (container.get('HostConfig') or {}).get('AutoRemove'):
+            # Stopping an auto_remove container deletes it: if the new one then failed to start there
+            # would be nothing to put back. So the new one starts beside the old one first.
+            try:
+                self.client.post('/containers/%s/start' % cid)
+            except EngineError as exc:
+                self._discard(cid)
+                kept = self._put_back(old_id, name, restart=False)
+                raise EngineError(
+                    'Container %s runs with auto_remove, so stopping it would delete it: the new container was '
+                    'started beside it first, and that failed, so it was removed again and %s (still running). '
+                    'If the two cannot run at once (a published port), remove the old one first (state: absent, '
+                    'then run again) or set auto_remove: false. The engine said: %s' % (name, kept, exc))
+            self._remove(container, params)  # stops it; it deletes itself
+            return cid
         try:
             if was_running:
                 self._stop(old_id, params)  # frees its published ports for the new one
             if plan.start:
                 self.client.post('/containers/%s/start' % cid)
         except EngineError as exc:
-            self.client.delete('/containers/%s' % cid, params={'force': 'true', 'v': 'true'})
+            self._discard(cid)
             kept = self._put_back(old_id, name, restart=was_running)
             raise EngineError('The new container %s failed to start, so it was removed again and %s: %s'
                               % (name, kept, exc))
@@ -285,6 +309,19 @@ class ContainerService(object):
             raise EngineError('Recreated container %s, but the previous one (now named %s) could not be removed: %s'
                               % (name, parked, exc))
         return cid
+
+    def _discard(self, cid):
+        """Remove a container this run made and could not use; an auto_remove one may be gone already."""
+        try:
+            self.client.delete('/containers/%s' % cid, params={'force': 'true', 'v': 'true'})
+        except NotFound:
+            pass
+        except Conflict as exc:
+            if 'already in progress' not in (exc.explanation or ''):
+                raise
+        deadline = time.time() + 30
+        while time.time() < deadline and self.inspect(cid) is not None:
+            time.sleep(0.1)  # removal by auto_remove is asynchronous; the name must be free again
 
     def _put_back(self, old_id, name, restart):
         """Give a parked container its name back (and start it again); says what became of it."""
@@ -441,6 +478,44 @@ class ContainerService(object):
         tty = bool((container.get('Config') or {}).get('Tty'))
         return decode_log_stream(data, tty).rstrip()[-4000:]
 
+    # -- leftovers of an interrupted recreate ----------------------------------------------------
+    def parked(self, name):
+        """Containers parked as NAME-tprov-replaced-ID by a recreate that did not finish (one list request
+        per service, shared by every container it converges)."""
+        if self._parked is None:
+            listed = self.client.get_json('/containers/json', params={
+                'all': '1', 'filters': json.dumps({'name': [PARKED_MARK]})})
+            self._parked = [dict(id=c['Id'], name=(c.get('Names') or ['/'])[0].lstrip('/'),
+                                 running=c.get('State') == 'running', created=c.get('Created') or 0)
+                            for c in listed or []]
+        pattern = re.compile(r'^%s%s[0-9a-f]{12}$' % (re.escape(name), re.escape(PARKED_MARK)))
+        return sorted((c for c in self._parked if pattern.match(c['name'])), key=lambda c: -c['created'])
+
+    def reconcile_parked(self, name, container):
+        """Settle what an interrupted recreate left: the parked container is put back under its name when
+        the wanted one is missing (or is the never-started half while the parked one still serves), and
+        removed when the wanted one serves (or neither runs). Returns the container now under name."""
+        for parked in self.parked(name):
+            self._parked.remove(parked)
+            serving = is_running(container)
+            if container is not None and (serving or not parked['running']):
+                self.actions.append('Removed container %s (left by an interrupted recreate; %s is %s)' % (
+                    parked['name'], name, 'running' if serving else 'there'))
+                if not self.check_mode:
+                    self._remove(self.inspect(parked['id']) or {'Id': parked['id']}, {'keep_volumes': True})
+                continue
+            if container is not None:
+                self.actions.append('Removed container %s (created by an interrupted recreate, never started)'
+                                    % name)
+                if not self.check_mode:
+                    self._remove(container, {'keep_volumes': True})
+            self.actions.append('Restored container %s from %s (left by an interrupted recreate)'
+                                % (name, parked['name']))
+            if not self.check_mode:
+                self.client.post('/containers/%s/rename' % parked['id'], params={'name': name})
+            container = self.inspect(parked['id'])
+        return container
+
     # -- the whole job -------------------------------------------------------------------------
     def converge(self, params, retry=False):
         values = comparisons = None
@@ -448,7 +523,9 @@ class ContainerService(object):
             # Parsed once, before any request, so bad input fails with nothing done.
             values = normalise_params(params)
             comparisons = resolve_comparisons(params.get('comparisons'))
-        container = self.inspect(params['name'])
+        actions = len(self.actions)
+        container = self.reconcile_parked(params['name'], self.inspect(params['name']))
+        reconciled = len(self.actions) > actions
         image = None
         if params['state'] != 'absent':
             self.resolve_networks(values, container)
@@ -459,6 +536,7 @@ class ContainerService(object):
             elif container is None:
                 raise SpecError('image is required to create container %s.' % params['name'])
         plan = self.plan(params, values, comparisons, container, image)
+        plan.reconciled = reconciled
         try:
             return plan, container, self.apply(params, values, plan, container, image)
         except NameTaken:

@@ -147,7 +147,14 @@ def read_archive_manifest(path):
     except ValueError as exc:
         raise EngineError('load_path %s has a manifest.json that is not JSON: %s' % (path, exc))
     images = []
-    for entry in manifest if isinstance(manifest, list) else []:
+    if not isinstance(manifest, list):
+        raise EngineError('load_path %s has a manifest.json that is not a list of images (made by docker save?).'
+                          % path)
+    for index, entry in enumerate(manifest):
+        if not isinstance(entry, dict) or not isinstance(entry.get('Config') or '', str) \
+                or not isinstance(entry.get('RepoTags') or [], list):
+            raise EngineError('load_path %s: entry %d of manifest.json is not an image (an object with Config and '
+                              'RepoTags); the archive is damaged or not made by docker save.' % (path, index))
         config = entry.get('Config') or ''
         hex_id = config.rsplit('/', 1)[-1]
         if hex_id.endswith('.json'):

@@ -19,9 +19,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import time
 
 from ansible_collections.tprov.docker.plugins.module_utils import tls_cert
-from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import DirectoryLock, write_atomic, write_pair_atomic
+from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import (
+    DirectoryLock,
+    copy_to_new_file,
+    write_atomic,
+    write_pair_atomic,
+)
 
 SAFE_NAME_CHARS = set('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_@')
 
@@ -39,9 +45,14 @@ class PKI(object):
 
     def __init__(self, directory, key_type='ecdsa', key_size=2048, curve='secp256r1', valid_days=365,
                  renew_before_days=30, ca_valid_days=3650, ca_common_name='tprov.docker CA', ca_passphrase=None,
-                 force=False, check_mode=False):
+                 force=False, check_mode=False, ca_key_type=None, ca_key_size=None, ca_curve=None, ca_replace=False):
         self.directory = directory
         self.key = dict(key_type=key_type, key_size=key_size, curve=curve)
+        # The CA's key is its own setting (None: as the leaves'); a CA key of another type is replaced only
+        # with ca_replace, because every host and client that trusts the old CA is stranded until re-issued.
+        self.ca_key = dict(key_type=ca_key_type or key_type, key_size=ca_key_size or key_size,
+                           curve=ca_curve or curve)
+        self.ca_replace = ca_replace
         self.valid_days = valid_days
         self.renew_before_days = renew_before_days
         self.ca_valid_days = ca_valid_days
@@ -89,6 +100,35 @@ class PKI(object):
                                                                                        'not_after', 'serial')))
         return result, (cert, key)
 
+    def _guard_ca_replacement(self, plan, request):
+        """Refuse to make a new CA key while a CA exists, unless ca_replace says so; then keep the old
+        CA certificate and key as backups first. Returns the backups' paths (to be) made."""
+        existing = [path for path in self.files('ca') if os.path.lexists(path)]
+        if not existing or not plan.reasons() or plan.keep_key:
+            return []
+        if not self.ca_replace:
+            if plan.current_key is None:
+                found = 'there is no CA key (%s) beside the CA certificate %s' % self.files('ca')[::-1]
+            else:
+                kind, detail = tls_cert.describe_key(plan.current_key)
+                found = 'the CA key %s is %s%s, but %s%s is asked' % (
+                    self.files('ca')[1], kind, ' (%s)' % detail if detail else '', request.key_type,
+                    ' (%s)' % (request.key_size or request.curve) if request.key_size or request.curve else '')
+            raise tls_cert.CertificateError(
+                'ca_key_type: %s. A new CA key would strand every host and client that trusts the current CA, so '
+                'it is never made implicitly: set ca_key_type (role: docker_pki_ca_key_type) to the CA\'s type to '
+                'keep it, or set ca_replace: true (role: docker_pki_ca_replace: true) to replace the CA - its old '
+                'certificate and key are kept as *.tprov-backup beside them.' % found)
+        stamp = time.strftime('%Y%m%dT%H%M%S')
+        backups = []
+        for path in existing:
+            backup = '%s.%s.tprov-backup' % (path, stamp)
+            if not self.check_mode:
+                # 0600 (or narrower) before a byte of the CA key is in it
+                backup = copy_to_new_file(path, lambda suffix, path=path: '%s.%s%s.tprov-backup' % (path, stamp, suffix))
+            backups.append(backup)
+        return backups
+
     def converge(self, servers, clients):
         parent = os.path.dirname(os.path.abspath(self.directory))
         if not os.path.isdir(parent):
@@ -106,7 +146,7 @@ class PKI(object):
         # Every request is built (and so checked) before anything is written.
         ca_request = tls_cert.CertificateRequest('ca', common_name=self.ca_common_name,
                                                  valid_days=self.ca_valid_days,
-                                                 renew_before_days=self.renew_before_days, **self.key)
+                                                 renew_before_days=self.renew_before_days, **self.ca_key)
         server_requests = []
         for index, server in enumerate(servers):
             sans = server.get('subject_alt_names')
@@ -125,8 +165,9 @@ class PKI(object):
         # Keys that do not exist yet are made side by side while the rest is read (RSA: seconds each).
         key_paths = ([self.files('ca')[1]] + [self.files('server', name)[1] for name in names]
                      + [self.files('client', name)[1] for name in client_names])
+        leaf = server_requests[0] if server_requests else (client_requests[0] if client_requests else ca_request)
         pool = tls_cert.KeyPool(sum(1 for path in key_paths if not os.path.exists(path)),
-                                ca_request.key_type, ca_request.key_size, ca_request.curve)
+                                leaf.key_type, leaf.key_size, leaf.curve)
         try:
             return self._issue(pool, names, server_requests, client_names, client_requests, ca_request)
         finally:
@@ -136,7 +177,9 @@ class PKI(object):
         self._mkdir()
         ca_plan = tls_cert.CertificatePlan(ca_request, *self.files('ca'), ca_passphrase=self.ca_passphrase,
                                            key_pool=pool)
+        ca_backups = self._guard_ca_replacement(ca_plan, ca_request)
         ca_result, ca = self._apply(ca_plan, 'CA')
+        ca_result['backups'] = ca_backups
         results = {'ca': ca_result, 'servers': {}, 'clients': {}}
         for name, request in zip(names, server_requests):
             self._mkdir('hosts', name)

@@ -13,12 +13,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
 import os
-import shutil
 import stat
 import time
 
-from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import DirectoryLock, write_atomic
+from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import copy_to_new_file, write_atomic_at
 
 PRIVATE_KEY_MARK = b'PRIVATE KEY-----'
 
@@ -77,14 +77,6 @@ class FileEntry(object):
                              '0400.' % (option, name, self.mode))
 
 
-def _read(path):
-    try:
-        with open(path, 'rb') as handle:
-            return handle.read()
-    except IOError:
-        return None
-
-
 def fingerprint(content, mode):
     """What a diff shows of a file: its SHA-256 and mode, and whether it holds a private key."""
     import hashlib
@@ -92,8 +84,75 @@ def fingerprint(content, mode):
     return '%ssha256 %s, mode %04o\n' % (kind, hashlib.sha256(content).hexdigest(), mode)
 
 
+def _trusted_dir(st):
+    """A directory only root (or we) can change - owned by root or by the user this runs as, not writable
+    by group or others: a symlink in it was planted by root or by us, and is followed."""
+    return st.st_uid in (0, os.geteuid()) and not st.st_mode & 0o022
+
+
+def _open_nofollow(path, dir_fd, flags):
+    """fd of name path in dir_fd, opened without following a symlink; None when there is nothing there."""
+    try:
+        return os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dir_fd)
+    except FileNotFoundError:
+        return None
+
+
+def open_directory(path, _depth=0):
+    """fd of the directory path, reached from / one component at a time (openat), following a symlink
+    only where root alone could have planted it (in a directory owned by root that no one else may
+    write): /var/run -> /run is followed, a link in a user's home is refused. FilesError names it;
+    None when path does not exist."""
+    if _depth > 20:
+        raise FilesError('dest: too many levels of symbolic links resolving %s.' % path)
+    parts = [part for part in path.split('/') if part not in ('', '.')]
+    fd = os.open('/', os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    real = '/'
+    try:
+        for index, part in enumerate(parts):
+            if part == '..':
+                real = os.path.dirname(real.rstrip('/')) or '/'
+                nfd = os.open(real, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+                os.close(fd)
+                fd = nfd
+                continue
+            try:
+                st = os.stat(part, dir_fd=fd, follow_symlinks=False)
+            except FileNotFoundError:
+                return None
+            here = os.path.join(real, part)
+            if stat.S_ISLNK(st.st_mode):
+                if not _trusted_dir(os.fstat(fd)):
+                    raise FilesError('dest: %s is a symbolic link in %s, which a user other than root%s can write '
+                                     '(and so could have planted it); refusing to follow it. Give the real path.'
+                                     % (here, real, '' if os.geteuid() == 0 else ' and you'))
+                target = os.readlink(part, dir_fd=fd)
+                rest = '/'.join(parts[index + 1:])
+                os.close(fd)
+                fd = None
+                return open_directory(os.path.join(real, target, rest), _depth + 1)
+            if not stat.S_ISDIR(st.st_mode):
+                raise FilesError('dest: %s exists and is not a directory.' % here)
+            nfd = _open_nofollow(part, fd, os.O_RDONLY | os.O_DIRECTORY)
+            if nfd is None:
+                return None
+            os.close(fd)
+            fd, real = nfd, here
+        result, fd = fd, None
+        return result
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
 class FileInstaller(object):
-    """Decide and carry out the installation of ``entries`` into ``dest``."""
+    """Decide and carry out the installation of ``entries`` into ``dest``.
+
+    Root writes into directories other users control (~alice/.docker with owner alice), so nothing
+    here follows a symlink or writes through a hard link that such a user could have planted: the
+    directory is opened once without following links (every file is then named relative to it), files
+    are opened O_NOFOLLOW and changed through their descriptors, new files are created O_EXCL and
+    renamed into place (a rename replaces a link instead of following it)."""
 
     def __init__(self, dest, entries, dir_mode=0o700, owner=None, group=None, backup=False, check_mode=False):
         if not dest or not os.path.isabs(dest):
@@ -102,10 +161,11 @@ class FileInstaller(object):
         twice = sorted(n for n in set(names) if names.count(n) > 1)
         if twice:
             raise FilesError('files: a name is listed twice (%s).' % ', '.join(twice))
-        parent = os.path.dirname(dest.rstrip('/')) or '/'
+        dest = os.path.normpath(dest)
+        parent = os.path.dirname(dest) or '/'
         if not os.path.isdir(parent):
             raise FilesError('dest: the parent directory %s does not exist.' % parent)
-        if os.path.exists(dest) and not os.path.isdir(dest):
+        if os.path.lexists(dest) and not os.path.islink(dest) and not os.path.isdir(dest):
             raise FilesError('dest: %s exists and is not a directory.' % dest)
         self.dest = dest
         self.entries = entries
@@ -114,69 +174,142 @@ class FileInstaller(object):
         self.backup = backup
         self.check_mode = check_mode
 
-    def _attrs_differ(self, path, mode):
-        st = os.lstat(path)
+    def _attrs_differ(self, st, mode):
         return (stat.S_IMODE(st.st_mode) != mode or (self.uid != -1 and st.st_uid != self.uid)
                 or (self.gid != -1 and st.st_gid != self.gid))
 
-    @staticmethod
-    def _mode_of(path):
-        return stat.S_IMODE(os.lstat(path).st_mode)
+    def _check_owner(self, st):
+        """The directory must belong to root, to us or to the requested owner: writing as root into a
+        directory someone else controls would hand them our files."""
+        allowed = set([0, os.geteuid()] + ([self.uid] if self.uid != -1 else []))
+        if st.st_uid not in allowed:
+            raise FilesError('dest: %s is owned by uid %d, not by root or the requested owner; refusing to write '
+                             'into a directory another user controls. Fix its owner or give owner.'
+                             % (self.dest, st.st_uid))
 
-    def _ensure_dir(self):
-        if not os.path.isdir(self.dest):
-            if not self.check_mode:
-                os.mkdir(self.dest, self.dir_mode)
-                os.chown(self.dest, self.uid, self.gid)
-                os.chmod(self.dest, self.dir_mode)  # mkdir's mode is cut by the umask
-            return True
-        if self._attrs_differ(self.dest, self.dir_mode):
-            if not self.check_mode:
-                os.chown(self.dest, self.uid, self.gid)
-                os.chmod(self.dest, self.dir_mode)
-            return True
-        return False
+    def _open_dest(self):
+        """(fd or None in check mode for a directory still to make, dir_changed)."""
+        fd = open_directory(self.dest)
+        if fd is None:
+            parent_fd = open_directory(os.path.dirname(self.dest) or '/')
+            if parent_fd is None:
+                raise FilesError('dest: the parent directory %s does not exist.' % os.path.dirname(self.dest))
+            try:
+                if self.check_mode:
+                    return None, True
+                name = os.path.basename(self.dest)
+                os.mkdir(name, 0o700, dir_fd=parent_fd)  # closed until owner and mode are set
+                fd = _open_nofollow(name, parent_fd, os.O_RDONLY | os.O_DIRECTORY)
+            finally:
+                os.close(parent_fd)
+            os.fchown(fd, self.uid, self.gid)
+            os.fchmod(fd, self.dir_mode)
+            return fd, True
+        try:
+            st = os.fstat(fd)
+            self._check_owner(st)
+            if self._attrs_differ(st, self.dir_mode):
+                if not self.check_mode:
+                    os.fchown(fd, self.uid, self.gid)
+                    os.fchmod(fd, self.dir_mode)
+                return fd, True
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd, False
 
-    def _backup(self, path):
-        backup = '%s.%s.tprov-backup' % (path, time.strftime('%Y%m%dT%H%M%S'))
-        # copy2 keeps the mode (a key's backup is as closed as the key); the owner is copied too.
-        shutil.copy2(path, backup)
-        st = os.lstat(path)
-        os.chown(backup, st.st_uid, st.st_gid)
-        return backup
+    def _backup(self, dir_fd, name, path):
+        stamp = time.strftime('%Y%m%dT%H%M%S')
+        # Created O_EXCL|O_NOFOLLOW, 0600 or narrower before its content; then the original's owner and mode.
+        backup_name = copy_to_new_file(name, lambda suffix: '%s.%s%s.tprov-backup' % (name, stamp, suffix),
+                                       src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        return os.path.join(self.dest, backup_name)
 
     def run(self):
         """Result dict: changed, dir_changed, files (per file), backups (restore entries), diff."""
-        dir_changed = self._ensure_dir()
-        # Two runs on the same directory take turns (a directory not made yet, in check mode: no lock).
-        with DirectoryLock(self.dest):
+        dir_fd, dir_changed = self._open_dest()
+        try:
+            # Two runs on the same directory take turns (a directory not made yet, in check mode: no lock).
+            if dir_fd is not None:
+                import fcntl
+                fcntl.flock(dir_fd, fcntl.LOCK_EX)
             files, backups, diffs = [], [], []
             for entry in self.entries:
-                files.append(self._install(entry, backups, diffs))
+                files.append(self._install(dir_fd, entry, backups, diffs))
+        finally:
+            if dir_fd is not None:
+                os.close(dir_fd)  # closing drops the lock
         changed = dir_changed or any(f['changed'] for f in files)
         return dict(changed=changed, dir_changed=dir_changed, files=files, backups=backups, diff=diffs)
 
-    def _install(self, entry, backups, diffs):
+    def _current(self, dir_fd, name, path):
+        """(content, stat) of the file now at name, or (None, None); a symlink, a non-regular file or a file
+        with other hard links (which may be a root-owned file linked in by the directory's user) is refused."""
+        if dir_fd is None:
+            return None, None
+        fd = _open_nofollow(name, dir_fd, os.O_RDONLY | os.O_NONBLOCK)
+        if fd is None:
+            try:
+                os.lstat(name, dir_fd=dir_fd)
+            except FileNotFoundError:
+                return None, None
+        try:
+            st = None if fd is None else os.fstat(fd)
+            if st is None or not stat.S_ISREG(st.st_mode):
+                raise FilesError('%s is %s; refusing to replace it (it may have been planted by a user who can '
+                                 'write to %s). Remove it and run again.'
+                                 % (path, 'a symbolic link' if st is None else 'not a regular file', self.dest))
+            if st.st_nlink > 1:
+                raise FilesError('%s has %d hard links; refusing to change it (it may be a link to another file, '
+                                 'planted by a user who can write to %s). Remove it and run again.'
+                                 % (path, st.st_nlink, self.dest))
+            chunks = []
+            while True:
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            return b''.join(chunks), st
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise FilesError('%s is a symbolic link; refusing to replace it.' % path)
+            raise
+        finally:
+            if fd is not None:
+                os.close(fd)
+
+    def _install(self, dir_fd, entry, backups, diffs):
         path = os.path.join(self.dest, entry.name)
-        current = _read(path) if os.path.isfile(path) else None
+        try:
+            current, st = self._current(dir_fd, entry.name, path)
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+            raise FilesError('%s is a symbolic link; refusing to replace it.' % path)
         result = dict(name=entry.name, path=path, mode='%04o' % entry.mode, changed=False, content_changed=False)
         if current != entry.content:
             result.update(changed=True, content_changed=True)
             backup = None
             if not self.check_mode:
                 if self.backup and current is not None:
-                    backup = self._backup(path)
+                    backup = self._backup(dir_fd, entry.name, path)
                     result['backup_file'] = backup
-                write_atomic(path, entry.content, entry.mode, self.uid, self.gid)
+                write_atomic_at(dir_fd, entry.name, entry.content, entry.mode, self.uid, self.gid)
             backups.append(dict(path=path, backup=backup))
             # Content is a no_log option (Ansible would mask it in a diff anyway): the diff names the
             # file's digest and mode instead, which shows what changed and reveals nothing.
             diffs.append(dict(before_header=path, after_header=path,
-                              before='' if current is None else fingerprint(current, self._mode_of(path)),
+                              before='' if current is None else fingerprint(current, stat.S_IMODE(st.st_mode)),
                               after=fingerprint(entry.content, entry.mode)))
-        elif self._attrs_differ(path, entry.mode):
+        elif self._attrs_differ(st, entry.mode):
             result['changed'] = True
             if not self.check_mode:
-                os.chown(path, self.uid, self.gid)
-                os.chmod(path, entry.mode)
+                fd = _open_nofollow(entry.name, dir_fd, os.O_RDONLY | os.O_NONBLOCK)
+                try:
+                    if (os.fstat(fd).st_ino, os.fstat(fd).st_dev) != (st.st_ino, st.st_dev):
+                        raise FilesError('%s changed while it was being checked; run again.' % path)
+                    os.fchown(fd, self.uid, self.gid)
+                    os.fchmod(fd, entry.mode)
+                finally:
+                    os.close(fd)
         return result

@@ -20,9 +20,14 @@ description:
     memory units, the default network mode).
   - Restart policy, memory, CPU and PID limits change in place (C(POST /containers/{id}/update)); any
     other difference, or a new image id under the same name, recreates the container.
+  - A recreate parks the old container as C(NAME-tprov-replaced-ID) until the new one is created and started,
+    and puts it back when that fails. A container left parked by an interrupted run is settled on the next
+    run - given its name back when the wanted one is missing (or was never started while the parked one
+    runs), removed when the wanted one runs - and never pruned while it runs.
   - Options share their names, types and meaning with C(community.docker.docker_container), so a task
     moves over by changing the module name.
-  - An idempotent run costs two Engine API requests after version negotiation (container and image inspect).
+  - An idempotent run costs two Engine API requests after version negotiation (container and image inspect),
+    and one list of parked containers.
 extends_documentation_fragment:
   - tprov.docker.docker_api
 attributes:
@@ -272,7 +277,12 @@ options:
     description: Seconds to wait for a graceful stop before killing.
     type: int
   auto_remove:
-    description: Remove the container when it exits.
+    description:
+      - Remove the container when it exits.
+      - Stopping such a container deletes it, so a recreate starts the new container beside the running old
+        one first and stops the old one only then. When the two cannot run at once (the same published
+        port), the run fails naming auto_remove and the old one keeps running - remove it first
+        (O(state=absent)) or set O(auto_remove=false).
     type: bool
   cgroupns_mode:
     description:

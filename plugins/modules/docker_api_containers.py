@@ -122,7 +122,12 @@ from ansible_collections.tprov.docker.plugins.module_utils.container_spec import
     normalise_params,
     resolve_comparisons,
 )
-from ansible_collections.tprov.docker.plugins.module_utils.containers import ContainerService, container_diff, state_of
+from ansible_collections.tprov.docker.plugins.module_utils.containers import (
+    PARKED_MARK,
+    ContainerService,
+    container_diff,
+    state_of,
+)
 from ansible_collections.tprov.docker.plugins.module_utils.engine_client import (
     EngineError,
     client_from_module,
@@ -228,6 +233,11 @@ def main():
             for summary in listed:
                 name = (summary.get('Names') or ['/'])[0].lstrip('/')
                 if name in declared:
+                    continue
+                if PARKED_MARK in name and summary.get('State') == 'running':
+                    # Parked by an interrupted recreate and still serving: never pruned while it runs.
+                    service.actions.append('Kept container %s: parked by an interrupted recreate and still running'
+                                           % name)
                     continue
                 plan, _before, _after = service.converge(dict(name=name, state='absent', force_kill=False,
                                                               keep_volumes=True, stop_timeout=None))

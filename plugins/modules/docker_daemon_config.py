@@ -224,11 +224,10 @@ error_kind:
 import json
 import os
 import re
-import shutil
 import time
 
 from ansible_collections.tprov.docker.plugins.module_utils import daemon_config as dc
-from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import write_atomic
+from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import copy_file, copy_to_new_file, write_atomic
 from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
 
 
@@ -267,8 +266,9 @@ class Writer(object):
             for path, text, mode in self.pending:
                 backup = None
                 if os.path.exists(path):
-                    backup = os.path.join(self.backup_dir, '%s.%s' % (path.strip('/').replace('/', '_'), stamp))
-                    shutil.copy2(path, backup)
+                    base = os.path.join(self.backup_dir, '%s.%s' % (path.strip('/').replace('/', '_'), stamp))
+                    # 0600 (or narrower) from creation, then the original's mode
+                    backup = copy_to_new_file(path, lambda suffix, base=base: base + suffix)
                 backups.append(dict(path=path, backup=backup))
                 if text is None:
                     os.unlink(path)
@@ -492,8 +492,10 @@ def _restore_one(path, backup):
         os.unlink(path)
         return
     staged = path + '.tprov-restore'
+    if os.path.lexists(staged):
+        os.unlink(staged)  # left by an interrupted restore
     try:
-        shutil.copy2(backup, staged)
+        copy_file(backup, staged)  # never wider than 0600 until the content is in
         os.rename(staged, path)
     except (IOError, OSError):
         try:

@@ -24,6 +24,13 @@ description:
     O(files[].content) gives the content directly.
   - File content is never logged or shown in a diff. A file that holds a private key (a PEM
     C(PRIVATE KEY) block) may not be given a mode that lets group or others read it.
+  - Safe to run as root into a directory another user controls (a C(~/.docker) with O(owner) set to that
+    user). Nothing is followed or changed through a link that user could have planted - the run fails,
+    naming the path, when O(dest) or a directory above it is a symbolic link in a directory that a
+    user other than root (or the user the module runs as) can write, when a file to replace is a symbolic link, not a regular file, or has
+    other hard links, or when O(dest) is owned by someone other than root or O(owner). Files are opened
+    without following links and changed through their descriptors; new files and backups are created
+    exclusively (0600 or narrower before their content) and renamed into place.
 attributes:
   check_mode:
     support: full
@@ -74,7 +81,8 @@ options:
   backup:
     description:
       - Keep a file's previous content as C(NAME.TIMESTAMP.tprov-backup) (same mode and owner) before
-        replacing it. RV(backups) lists them for M(tprov.docker.docker_daemon_config)'s O(tprov.docker.docker_daemon_config#module:restore).
+        replacing it. The backup is created 0600, or narrower when the file is, before a byte is written.
+        RV(backups) lists them for M(tprov.docker.docker_daemon_config)'s O(tprov.docker.docker_daemon_config#module:restore).
     type: bool
     default: false
 seealso:

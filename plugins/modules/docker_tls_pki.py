@@ -19,7 +19,8 @@ description:
     with RV(servers) / RV(clients) C(reasons) saying why, the key kept across re-issues, atomic writes, keys 0600.
   - "Layout under O(dir): C(ca.pem), C(ca-key.pem); C(hosts/NAME/server-cert.pem), C(hosts/NAME/server-key.pem);
     C(clients/NAME/ca.pem), C(clients/NAME/cert.pem), C(clients/NAME/key.pem) (a C(~/.docker) bundle)."
-  - A CA that is re-issued (expired, key type changed) re-issues every certificate it signed.
+  - A CA that is re-issued (expired) keeps its key; a new CA key (another O(ca_key_type)) is made only with
+    O(ca_replace). Either way every certificate it signed is re-issued.
 extends_documentation_fragment:
   - tprov.docker.tls_key
 attributes:
@@ -77,6 +78,29 @@ options:
     description: The CA certificate's lifetime in days.
     type: int
     default: 3650
+  ca_key_type:
+    description:
+      - The CA key's type, its own setting (the leaves' is O(key_type)). Not set - the O(key_type) given.
+      - A CA whose key is of another type (or size, or curve) than asked is not replaced unless O(ca_replace)
+        is set - the run fails, saying what the CA key is. Replacing a CA strands every host and client that
+        trusts the old one until they get certificates from the new one.
+    type: str
+    choices: [ecdsa, rsa, ed25519]
+  ca_key_size:
+    description: The CA's RSA key size. Not set - O(key_size).
+    type: int
+    choices: [2048, 3072, 4096]
+  ca_curve:
+    description: The CA's ECDSA curve. Not set - O(curve).
+    type: str
+    choices: [secp256r1, secp384r1, P-256, P-384]
+  ca_replace:
+    description:
+      - Replace the CA when its key is not of the type asked (or is missing beside its certificate). The old
+        C(ca.pem) and C(ca-key.pem) are first kept as C(NAME.TIMESTAMP.tprov-backup) (listed in RV(ca) C(backups)), created
+        0600 before a byte is written; every certificate is then re-issued by the new CA.
+    type: bool
+    default: false
   force:
     description: Re-issue every server and client certificate (rotation); the CA and the keys are kept.
     type: bool
@@ -103,7 +127,9 @@ EXAMPLES = r'''
 
 RETURN = r'''
 ca:
-  description: The CA certificate's facts, C(reasons) it was (or would be) issued, C(changed).
+  description:
+    - The CA certificate's facts, C(reasons) it was (or would be) issued, C(changed), and C(backups) (the
+      old CA certificate and key kept when O(ca_replace) replaced them; empty otherwise).
   returned: success
   type: dict
 servers:
@@ -142,6 +168,10 @@ def main():
             ca_common_name=dict(type='str', default='tprov.docker CA'),
             ca_passphrase=dict(type='str', no_log=True),
             ca_valid_days=dict(type='int', default=3650),
+            ca_key_type=dict(type='str', choices=['ecdsa', 'rsa', 'ed25519']),
+            ca_key_size=dict(type='int', choices=[2048, 3072, 4096]),
+            ca_curve=dict(type='str', choices=['secp256r1', 'secp384r1', 'P-256', 'P-384']),
+            ca_replace=dict(type='bool', default=False),
             force=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
@@ -152,7 +182,8 @@ def main():
     pki = PKI(p['dir'], key_type=p['key_type'], key_size=p['key_size'], curve=p['curve'],
               valid_days=p['valid_days'], renew_before_days=p['renew_before_days'], ca_valid_days=p['ca_valid_days'],
               ca_common_name=p['ca_common_name'], ca_passphrase=p['ca_passphrase'], force=p['force'],
-              check_mode=module.check_mode)
+              check_mode=module.check_mode, ca_key_type=p['ca_key_type'], ca_key_size=p['ca_key_size'],
+              ca_curve=p['ca_curve'], ca_replace=p['ca_replace'])
     try:
         result = pki.converge(p['servers'], p['clients'])
     except tls_cert.CertificateError as exc:

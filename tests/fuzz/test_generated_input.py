@@ -14,7 +14,7 @@ import subprocess
 import uuid
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tprov_testlib import REPO_ROOT, docker, run_module
@@ -96,6 +96,19 @@ def engine_image():
     return IMAGE
 
 
+# Suboptions (healthcheck) are not typed by the argument spec: strings where counts go, NaN and infinity
+# where durations go, as YAML gives them (retries: "abc", interval: .nan).
+count_text = st.one_of(st.from_regex(r'\A[0-9]{1,3}\Z'), st.sampled_from(['abc', '3.5', '-1', '']))
+duration = st.one_of(st.from_regex(r'\A([0-9]{1,3}(ms|s|m|h)){0,2}\Z'), st.text(max_size=6),
+                     st.integers(-5, 10 ** 6), st.floats(-5, 10 ** 6),
+                     st.sampled_from([float('nan'), float('inf'), float('-inf')]))
+env_name_with_equals = st.from_regex(r'\A[A-Z_]{0,4}=[A-Z0-9=]{0,4}\Z')
+# Shapes that once ended in a traceback or a container recreated on every run: tried on every run,
+# whatever the generator draws.
+KNOWN_SHAPES = [{'healthcheck': {'test': 'true', 'retries': 'abc'}},
+                {'healthcheck': {'test': 'true', 'interval': float('nan')}},
+                {'healthcheck': {'test': 5}},
+                {'env': {'A=B': '1'}}]
 env_value = st.one_of(st.text(max_size=10), st.integers(), st.booleans(), st.lists(st.integers()))
 container_options = st.fixed_dictionaries({}, optional={
     'image': image_ref,
@@ -103,7 +116,8 @@ container_options = st.fixed_dictionaries({}, optional={
     'pull': maybe(st.just('never')),
     'command': maybe(st.one_of(st.text(max_size=30), st.lists(st.text(max_size=10), max_size=3))),
     'entrypoint': maybe(st.lists(st.text(max_size=10), max_size=3)),
-    'env': maybe(st.dictionaries(st.text(min_size=1, max_size=10), env_value, max_size=3)),
+    'env': maybe(st.dictionaries(st.one_of(st.text(min_size=1, max_size=10), env_name_with_equals), env_value,
+                                 max_size=3)),
     'labels': maybe(st.dictionaries(st.text(max_size=10), st.text(max_size=10), max_size=3)),
     'hostname': maybe(st.text(max_size=70)),
     'user': maybe(st.text(max_size=20)),
@@ -132,8 +146,9 @@ container_options = st.fixed_dictionaries({}, optional={
     'cap_drop': maybe(st.lists(st.sampled_from(['MKNOD', 'net_raw', 'NOPE', '']), max_size=2)),
     'security_opts': maybe(st.lists(st.text(max_size=20), max_size=2)),
     'healthcheck': maybe(st.fixed_dictionaries({}, optional={
-        'test': st.one_of(st.text(max_size=10), st.lists(st.text(max_size=6), max_size=3)),
-        'interval': st.text(max_size=6), 'retries': st.integers(-3, 5)})),
+        'test': st.one_of(st.text(max_size=10), st.lists(st.text(max_size=6), max_size=3), junk),
+        'interval': duration, 'timeout': duration, 'start_period': duration,
+        'retries': st.one_of(st.integers(-3, 5), count_text, junk)})),
     'log_driver': maybe(st.sampled_from(['json-file', 'none', 'nolog'])),
     'log_options': maybe(st.dictionaries(st.sampled_from(['max-size', 'bogus']), st.text(max_size=6), max_size=2)),
     'stop_signal': maybe(st.text(max_size=10)),
@@ -146,8 +161,18 @@ container_options = st.fixed_dictionaries({}, optional={
 })
 
 
+def with_known_shapes(arguments):
+    """Each of KNOWN_SHAPES as an explicit example (arguments(shape) -> the test's keyword arguments)."""
+    def decorate(test):
+        for shape in KNOWN_SHAPES:
+            test = example(**arguments(shape))(test)
+        return test
+    return decorate
+
+
 @budget(300)
 @given(options=container_options)
+@with_known_shapes(lambda shape: {'options': shape})
 def test_docker_api_container(engine_image, options):
     name = '%s-%s' % (PREFIX, uuid.uuid4().hex[:8])
     args = {'name': name, 'image': IMAGE, 'pull': 'never', 'state': 'present', 'force_kill': True}
@@ -166,6 +191,7 @@ def test_docker_api_container(engine_image, options):
 
 @budget(100)
 @given(entries=st.lists(container_options, max_size=3), prune=st.booleans())
+@with_known_shapes(lambda shape: {'entries': [shape], 'prune': False})
 def test_docker_api_containers(engine_image, entries, prune):
     names = ['%s-%s' % (PREFIX, uuid.uuid4().hex[:8]) for _entry in entries]
     containers = []

@@ -127,3 +127,44 @@ def test_weakly_encrypted_ca_key_is_re_encrypted(tmp_path):
     assert int(re.search(r'PBKDF2\n(?:.*\n){2}.*INTEGER\s*:([0-9A-F]+)', asn1).group(1), 16) >= 600000
     assert mode(str(key_path)) == 0o600
     assert run_module('docker_tls_pki', args(pki, ca_passphrase=secret))['changed'] is False
+
+def test_ca_key_type_is_its_own_setting_and_replacing_the_ca_is_explicit(tmp_path):
+    """Changing the leaves' key type once replaced the CA key silently (no backup), stranding every host."""
+    pki = tmp_path / 'pki'
+    run_module('docker_tls_pki', args(pki))  # an ECDSA CA and leaves
+    ca_before, ca_key_before = (pki / 'ca.pem').read_bytes(), (pki / 'ca-key.pem').read_bytes()
+
+    # The leaves move to RSA; the CA's own setting keeps it.
+    leaves = run_module('docker_tls_pki', args(pki, key_type='rsa', ca_key_type='ecdsa'))
+    assert leaves['ca']['changed'] is False and leaves['servers']['docker1']['reasons'] == ['key_type_changed']
+    assert (pki / 'ca.pem').read_bytes() == ca_before and (pki / 'ca-key.pem').read_bytes() == ca_key_before
+
+    # Not saying which CA (ca_key_type follows key_type), or asking another type: refused, nothing written.
+    for extra in ({'key_type': 'ed25519'}, {'key_type': 'rsa', 'ca_key_type': 'rsa'}):
+        refused = run_module('docker_tls_pki', args(pki, **extra))
+        assert refused.failed and refused['msg'].startswith('ca_key_type: the CA key %s/ca-key.pem is ecdsa '
+                                                            '(secp256r1)' % pki), refused['msg']
+        assert 'ca_replace: true' in refused['msg'] and 'docker_pki_ca_key_type' in refused['msg']
+        assert (pki / 'ca.pem').read_bytes() == ca_before and (pki / 'ca-key.pem').read_bytes() == ca_key_before
+    assert sorted(os.listdir(str(pki))) == ['ca-key.pem', 'ca.pem', 'clients', 'hosts']
+
+    # Explicitly replaced: the old CA certificate and key are kept first (the key's backup 0600), then all re-issued.
+    replaced = run_module('docker_tls_pki', args(pki, key_type='rsa', ca_key_type='rsa', ca_replace=True))
+    assert replaced['ca']['changed'] and replaced['ca']['reasons'] == ['key_type_changed']
+    backups = dict((os.path.basename(b).split('.')[0], b) for b in replaced['ca']['backups'])
+    assert open(backups['ca'], 'rb').read() == ca_before
+    assert open(backups['ca-key'], 'rb').read() == ca_key_before and mode(backups['ca-key']) == 0o600
+    cert(str(pki / 'hosts/docker1/server-cert.pem')).verify_directly_issued_by(cert(str(pki / 'ca.pem')))
+    assert replaced['servers']['docker1']['reasons'] == ['ca_changed']
+    again = run_module('docker_tls_pki', args(pki, key_type='rsa', ca_key_type='rsa', ca_replace=True))
+    assert again['changed'] is False and again['ca']['backups'] == []
+
+
+def test_missing_ca_key_beside_its_certificate_is_not_replaced_silently(tmp_path):
+    pki = tmp_path / 'pki'
+    run_module('docker_tls_pki', args(pki))
+    ca_before = (pki / 'ca.pem').read_bytes()
+    os.unlink(str(pki / 'ca-key.pem'))
+    refused = run_module('docker_tls_pki', args(pki))
+    assert refused.failed and 'there is no CA key' in refused['msg'] and refused['msg'].startswith('ca_key_type: ')
+    assert (pki / 'ca.pem').read_bytes() == ca_before
