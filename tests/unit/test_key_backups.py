@@ -76,7 +76,7 @@ def test_restore_staging_file_is_never_wider_than_the_key(tmp_path, open_umask):
     atomic_files.write_atomic(key, b'new', 0o400)
     atomic_files.write_atomic(backup, KEY.encode(), 0o400)
     with Watch(key + '.tprov-restore') as watch:
-        assert docker_daemon_config.restore_files([dict(path=key, backup=backup)]) == [key]
+        assert docker_daemon_config.restore_files([dict(path=key, backup=backup)]) == ([key], [])
     assert open(key).read() == KEY and stat.S_IMODE(os.stat(key).st_mode) == 0o400
     assert_never_wider(watch, 0o400)
 
