@@ -32,6 +32,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import functools
 import importlib
 import io
 import json
@@ -79,20 +80,17 @@ def core_minor(version=None):
 class CoreAdapter:
     """The private ansible-core names of the in-process path, resolved, or the reason they are not usable."""
 
-    _loaded = None  # (adapter or None, reason or None), once per process
-
     def __init__(self, names):
         self.names = names
         self.remove_internal_keys = names['remove_internal_keys']
         self.Direction = names['Direction']
         self.get_module_encoder = names['get_module_encoder']
 
-    @classmethod
-    def load(cls):
+    @staticmethod
+    @functools.lru_cache(maxsize=1)  # once per process
+    def load():
         """(adapter, None) where the in-process path applies on this ansible-core, else (None, why not)."""
-        if cls._loaded is None:
-            cls._loaded = cls.resolve(ANSIBLE_CORE_VERSION, PRIVATE_NAMES)
-        return cls._loaded
+        return CoreAdapter.resolve(ANSIBLE_CORE_VERSION, PRIVATE_NAMES)
 
     @classmethod
     def resolve(cls, version, private_names):

@@ -12,6 +12,7 @@ names), both runs go through the process path; the same comparison holds, and -v
 
 import json
 import os
+import re
 import stat
 
 import pytest
@@ -90,11 +91,18 @@ PLAYBOOK = '''
 MARK = 'in the worker process'
 
 
+# AnsiballZ's random payload directory: ansible-core < 2.19 adds the module's traceback (its file
+# paths) to a failure at -vvv, and both runs take the process path there.
+PAYLOAD_DIR = re.compile(r'/ansible_tprov\.docker\.\w+_payload_\w+/')
+
+
 def _normalize(value):
     if isinstance(value, dict):
         return dict((k, '<volatile>' if k in VOLATILE else _normalize(v)) for k, v in value.items())
     if isinstance(value, list):
         return [_normalize(v) for v in value]
+    if isinstance(value, str):
+        return PAYLOAD_DIR.sub('/<payload>/', value)
     return value
 
 
@@ -151,7 +159,10 @@ def test_in_process_gives_the_module_results(tmp_path, busybox_image, unique_nam
     assert [c['name'] for r in fast['batch']['results'] for c in r['containers']] == [
         fast_name + '-a', fast_name + '-b']
     assert fast['pki']['changed'] and list(fast['pki']['servers']) == ['h1']
-    assert fast_log.count('"ca_passphrase": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"') == 1  # -vvv shows invocation
+    masked = '"ca_passphrase": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"'
+    assert fast_log.count(masked) == slow_log.count(masked)
+    if APPLIES:  # ansible-core 2.19/2.20 show the invocation at -vvv (2.21 does not)
+        assert fast_log.count(masked) == 1
     assert fast['info']['version']['ApiVersion'] and fast['info']['api_version']
 
 
