@@ -62,7 +62,7 @@ if [ ${#trixie[@]} -gt 0 ]; then
   TPROV_HOST_COMMAND="printf '%s\n' '[global]' 'cert = /run/tprov-host/ca.crt' >/etc/pip.conf
     export TPROV_MATRIX_CACHE=$cache TPROV_MATRIX_PYTHON=/usr/bin/python3 \
       TPROV_MATRIX_MOLECULE=1 TPROV_MATRIX_TARGET_ENGINE=unix:///run/tprov-host/docker.sock
-    for version in ${trixie[*]}; do echo \"== ansible-core \$version (Python \$(python3 -V))\";
+    for version in ${trixie[*]}; do echo \"== ansible-core \$version (\$(python3 -V))\";
       if [ \$version = $newest_listed ]; then
         export TPROV_MATRIX_SANITY=1
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
