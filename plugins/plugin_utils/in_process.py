@@ -18,8 +18,13 @@ The shortcut is taken only when nothing could tell the two apart: a local connec
 no async, and the interpreter Ansible would use is this very Python. The task's ``environment:``
 is applied to this process for the run and put back afterwards, as the module's own process
 would have had it. Otherwise,
-or with ``tprov_docker_in_process: false``, or on ansible-core < 2.19 (no serialization profiles),
-the module runs the ordinary way.
+or with ``tprov_docker_in_process: false``, the module runs the ordinary way.
+
+The shortcut leans on ansible-core names that are private and change between releases. All of them
+sit behind one adapter (CoreAdapter), resolved lazily, only on the ansible-core minor releases the
+test matrix ran the shortcut on (TESTED_CORE): on any other release, or when a name is missing, the
+module runs as a process and -vvv says why. Loading this file touches public names only, so no
+ansible-core release can make the action plugins fail to load.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -27,6 +32,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import functools
 import importlib
 import io
 import json
@@ -38,19 +44,71 @@ from contextlib import redirect_stdout
 from ansible import constants as C
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
+from ansible.release import __version__ as ANSIBLE_CORE_VERSION
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
-from ansible.vars.clean import remove_internal_keys
-
-try:
-    from ansible.module_utils.common.json import Direction, get_module_encoder
-except ImportError:  # ansible-core < 2.19: arguments travel without a serialization profile
-    Direction = get_module_encoder = None
 
 display = Display()
 
 IN_PROCESS_VAR = 'tprov_docker_in_process'
 PROFILE = 'legacy'  # the serialization profile of every module that does not declare one (all of ours)
+
+# The ansible-core minor releases whose private names below were tested by the matrix stage
+# (tests/matrix/run-matrix.sh): the in-process path runs only there. Before 2.19 there are no
+# serialization profiles; 2.21 turned module results into an internal UnifiedTaskResult.
+TESTED_CORE = ('2.19', '2.20')
+
+# Every private ansible-core name the in-process path uses: (module, attribute).
+BASIC_GLOBALS = ('_ANSIBLE_ARGS', '_ANSIBLE_PROFILE', '_PARSED_MODULE_ARGS')  # a module's arguments
+WARNING_GLOBALS = ('_global_warnings', '_global_deprecations')  # what a module run collects
+PRIVATE_NAMES = (
+    (('ansible.vars.clean', 'remove_internal_keys'),
+     ('ansible.module_utils.common.json', 'Direction'),
+     ('ansible.module_utils.common.json', 'get_module_encoder'))
+    + tuple(('ansible.module_utils.basic', name) for name in BASIC_GLOBALS)
+    + tuple(('ansible.module_utils.common.warnings', name) for name in WARNING_GLOBALS)
+    + tuple(('ansible.plugins.action', 'ActionBase.' + name)
+            for name in ('_update_module_args', '_parse_returned_data', '_compute_environment_string'))
+)
+
+
+def core_minor(version=None):
+    """'2.19' from '2.19.14' (or from ansible-core's own version)."""
+    return '.'.join((version or ANSIBLE_CORE_VERSION).split('.')[:2])
+
+
+class CoreAdapter:
+    """The private ansible-core names of the in-process path, resolved, or the reason they are not usable."""
+
+    def __init__(self, names):
+        self.names = names
+        self.remove_internal_keys = names['remove_internal_keys']
+        self.Direction = names['Direction']
+        self.get_module_encoder = names['get_module_encoder']
+
+    @staticmethod
+    @functools.lru_cache(maxsize=1)  # once per process
+    def load():
+        """(adapter, None) where the in-process path applies on this ansible-core, else (None, why not)."""
+        return CoreAdapter.resolve(ANSIBLE_CORE_VERSION, PRIVATE_NAMES)
+
+    @classmethod
+    def resolve(cls, version, private_names):
+        """(adapter, None) when ``version`` was tested and every name resolves, else (None, why not)."""
+        if core_minor(version) not in TESTED_CORE:
+            return None, ('ansible-core %s is not a release the in-process path was tested on (%s)'
+                          % (version, ', '.join(TESTED_CORE)))
+        names = {}
+        for module_name, attribute in private_names:
+            try:
+                value = importlib.import_module(module_name)
+                for part in attribute.split('.'):
+                    value = getattr(value, part)
+            except Exception as exc:  # any failure here only means: run the module as a process
+                return None, 'ansible-core %s lacks %s.%s (%s: %s)' % (
+                    version, module_name, attribute, type(exc).__name__, exc)
+            names[attribute.split('.')[-1]] = value
+        return cls(names), None
 
 
 class InProcessModuleAction(ActionBase):
@@ -67,13 +125,18 @@ class InProcessModuleAction(ActionBase):
         result = super(InProcessModuleAction, self).run(tmp, task_vars)
         del tmp
         module_args = self.module_args(task_vars)
-        reason = self.why_not_in_process(task_vars)
+        adapter, reason = CoreAdapter.load()
+        if adapter is not None:
+            reason = self.why_not_in_process(task_vars)
         if reason is None:
             display.vvv('tprov.docker: running %s in the worker process (the task runs on the controller)'
                         % self.MODULE, host=self._play_context.remote_addr)
-            return merge_hash(result, self.run_in_process(task_vars, module_args))
-        display.vvvv('tprov.docker: running %s as its own process: %s' % (self.MODULE, reason),
-                     host=self._play_context.remote_addr)
+            return merge_hash(result, self.run_in_process(adapter, task_vars, module_args))
+        # What ansible-core allows is news at -vvv (a user may wonder about speed); a task's own
+        # settings that rule the shortcut out are routine, -vvvv.
+        say = display.vvv if adapter is None else display.vvvv
+        say('tprov.docker: running %s as its own process: %s' % (self.MODULE, reason),
+            host=self._play_context.remote_addr)
         wrap_async = self._task.async_val and not self._connection.has_native_async
         result = merge_hash(result, self._execute_module(module_args=module_args, task_vars=task_vars,
                                                          wrap_async=wrap_async))
@@ -98,8 +161,6 @@ class InProcessModuleAction(ActionBase):
         wanted = host_vars.get(IN_PROCESS_VAR, task_vars.get(IN_PROCESS_VAR, True))
         if not boolean(self._templar.template(wanted), strict=False):
             return '%s is false' % IN_PROCESS_VAR
-        if get_module_encoder is None:
-            return 'ansible-core before 2.19'
         if self._connection.transport not in ('local', 'ansible.builtin.local'):
             return 'the connection is %s, not local' % self._connection.transport
         if self._play_context.become:
@@ -115,12 +176,12 @@ class InProcessModuleAction(ActionBase):
         return None
 
     # -----------------------------------------------------------------------------------------
-    def run_in_process(self, task_vars, module_args):
+    def run_in_process(self, adapter, task_vars, module_args):
         """The module's result, from its main() in this process, parsed as Ansible parses a module's output."""
         from ansible.module_utils import basic
 
         self._update_module_args(self._task.action, module_args, task_vars)
-        encoder = get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE)
+        encoder = adapter.get_module_encoder(PROFILE, adapter.Direction.CONTROLLER_TO_MODULE)
         payload = json.dumps({'ANSIBLE_MODULE_ARGS': module_args}, cls=encoder).encode('utf-8')
 
         # The task's environment: keyword, as the module's process would have it (put back afterwards).
@@ -147,7 +208,7 @@ class InProcessModuleAction(ActionBase):
             return dict(failed=True, msg='MODULE FAILURE: %s: %s' % (type(crash[0]).__name__, crash[0]),
                         exception=crash[1])
         data = self._parse_returned_data({'stdout': output.getvalue(), 'stderr': '', 'rc': 0}, PROFILE)
-        remove_internal_keys(data)
+        adapter.remove_internal_keys(data)
         return data
 
 
@@ -180,10 +241,8 @@ class ProcessState:
     @classmethod
     def save(cls, basic):
         from ansible.module_utils.common import warnings as module_warnings
-        return cls(dict((name, getattr(basic, name, None)) for name in
-                        ('_ANSIBLE_ARGS', '_ANSIBLE_PROFILE', '_PARSED_MODULE_ARGS')),
-                   dict(os.environ), os.getcwd(),
-                   _swap(module_warnings, '_global_warnings'), _swap(module_warnings, '_global_deprecations'))
+        return cls(dict((name, getattr(basic, name, None)) for name in BASIC_GLOBALS),
+                   dict(os.environ), os.getcwd(), *[_swap(module_warnings, name) for name in WARNING_GLOBALS])
 
     def restore(self, basic):
         from ansible.module_utils.common import warnings as module_warnings
@@ -194,8 +253,8 @@ class ProcessState:
             os.environ.update(self.environ)
         if os.getcwd() != self.cwd:
             os.chdir(self.cwd)
-        _swap(module_warnings, '_global_warnings', self.warnings)
-        _swap(module_warnings, '_global_deprecations', self.deprecations)
+        for name, value in zip(WARNING_GLOBALS, (self.warnings, self.deprecations)):
+            _swap(module_warnings, name, value)
 
 
 def _swap(holder, name, value=None):

@@ -5,16 +5,25 @@ main() inside Ansible's worker (plugins/plugin_utils/in_process.py). These tests
 both ways (``tprov_docker_in_process`` true / false) and require the same results: changed flags,
 failure messages, no_log masking, check and diff mode, file modes, loops; and that the shortcut is
 not taken where it could differ (task environment, another interpreter).
+
+On an ansible-core release the in-process adapter was not tested on (or lacking one of its private
+names), both runs go through the process path; the same comparison holds, and -vvv must say why.
 """
 
 import json
 import os
+import re
 import stat
 
 import pytest
 
+from ansible_collections.tprov.docker.plugins.plugin_utils.in_process import CoreAdapter
 from engine_bed import ansible_playbook
 from tprov_testlib import docker
+
+# Whether this ansible-core runs modules in the worker, and if not, the reason -vvv gives.
+ADAPTER, NOT_APPLIED = CoreAdapter.load()
+APPLIES = ADAPTER is not None
 
 # Values that differ between any two runs, whichever path ran them.
 VOLATILE = {'serial', 'fingerprint_sha256', 'not_after', 'not_before', 'id', 'Id', 'actions', 'Created',
@@ -82,11 +91,18 @@ PLAYBOOK = '''
 MARK = 'in the worker process'
 
 
+# AnsiballZ's random payload directory: ansible-core < 2.19 adds the module's traceback (its file
+# paths) to a failure at -vvv, and both runs take the process path there.
+PAYLOAD_DIR = re.compile(r'/ansible_tprov\.docker\.\w+_payload_\w+/')
+
+
 def _normalize(value):
     if isinstance(value, dict):
         return dict((k, '<volatile>' if k in VOLATILE else _normalize(v)) for k, v in value.items())
     if isinstance(value, list):
         return [_normalize(v) for v in value]
+    if isinstance(value, str):
+        return PAYLOAD_DIR.sub('/<payload>/', value)
     return value
 
 
@@ -121,9 +137,12 @@ def test_in_process_gives_the_module_results(tmp_path, busybox_image, unique_nam
     fast, fast_log, fast_modes, fast_name = _run(tmp_path, unique_name, True)
     slow, slow_log, slow_modes, slow_name = _run(tmp_path, unique_name, False)
 
-    # Every tprov.docker task of the first run took the shortcut, none of the second did.
-    assert fast_log.count(MARK) == 10, fast_log[-3000:]
+    # Every tprov.docker task of the first run took the shortcut, none of the second did; on a
+    # release without the adapter, neither did, and each task said why.
+    assert fast_log.count(MARK) == (10 if APPLIES else 0), fast_log[-3000:]
     assert slow_log.count(MARK) == 0
+    if not APPLIES:
+        assert fast_log.count('as its own process: %s' % NOT_APPLIED) == 10, fast_log[-3000:]
     assert 'Using module file' in slow_log
 
     fast_text = json.dumps(fast).replace(fast_name, '<name>').replace('pki-inproc', 'pki-X')
@@ -140,7 +159,10 @@ def test_in_process_gives_the_module_results(tmp_path, busybox_image, unique_nam
     assert [c['name'] for r in fast['batch']['results'] for c in r['containers']] == [
         fast_name + '-a', fast_name + '-b']
     assert fast['pki']['changed'] and list(fast['pki']['servers']) == ['h1']
-    assert fast_log.count('"ca_passphrase": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"') == 1  # -vvv shows invocation
+    masked = '"ca_passphrase": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"'
+    assert fast_log.count(masked) == slow_log.count(masked)
+    if APPLIES:  # ansible-core 2.19/2.20 show the invocation at -vvv (2.21 does not)
+        assert fast_log.count(masked) == 1
     assert fast['info']['version']['ApiVersion'] and fast['info']['api_version']
 
 
@@ -167,7 +189,7 @@ def test_in_process_applies_the_task_environment_and_puts_it_back(tmp_path, engi
 ''' % engine
     rc, output, _recap = ansible_playbook(playbook, str(tmp_path), ['-vvv'])
     assert rc == 0, output[-4000:]
-    assert output.count(MARK) == 3
+    assert output.count(MARK) == (3 if APPLIES else 0)
 
 
 def test_in_process_not_taken_where_it_could_differ(tmp_path, engine):
@@ -191,5 +213,8 @@ def test_in_process_not_taken_where_it_could_differ(tmp_path, engine):
     rc, output, _recap = ansible_playbook(playbook, str(tmp_path), ['-vvvv'])
     assert rc == 0, output[-4000:]
     assert MARK not in output
+    if not APPLIES:
+        assert output.count('as its own process: %s' % NOT_APPLIED) == 2
+        return
     assert 'as its own process: the interpreter (/nonexistent/python3) is not this Python' in output
     assert 'as its own process: the task is async' in output

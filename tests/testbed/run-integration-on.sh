@@ -4,6 +4,8 @@
 # under test (Debian 13: dockerd 26.1, API 1.45). The checkout, the venv and its Python are bind-
 # mounted at the same paths, so the very same tests and code run; the engine is the only change.
 #   run-integration-on.sh SUITE JUNIT_XML [PYTEST ARGS...]      e.g. trixie tests/output/integration-trixie.xml
+# With TPROV_HOST_COMMAND set, runs that shell command in the host instead of the tests (the
+# ansible-core matrix, tests/matrix/run-matrix.sh), with TPROV_HOST_MOUNTS (docker run -v specs) added.
 set -euo pipefail
 suite=$1; junit=$2; shift 2
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -19,6 +21,7 @@ docker_cli=$(command -v docker)
 mounts=(-v "$root:$root" -v "$python_home:$python_home:ro" -v "$docker_cli:/usr/local/bin/docker:ro"
         -v /bin/busybox:/bin/busybox:ro -v /dev/null:/etc/systemd/system/tmp.mount:ro)
 case $venv in "$root"/*) ;; *) mounts+=(-v "$venv:$venv:ro") ;; esac
+for spec in ${TPROV_HOST_MOUNTS:-}; do mounts+=(-v "$spec"); done
 
 docker rm -f "$name" >/dev/null 2>&1 || true
 trap 'docker rm -f -v "$name" >/dev/null 2>&1 || true' EXIT
@@ -50,5 +53,10 @@ echo "== engine under test: $(docker exec "$name" docker version --format 'docke
 docker save tprov-test/busybox:latest | docker exec -i "$name" docker load -q
 # DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE: the test bed's second (TLS) dockerd, nested, cannot turn IPv6
 # off on its containers' interfaces (see build-host-image.sh).
+if [ -n "${TPROV_HOST_COMMAND:-}" ]; then
+  docker exec -w "$root" -e DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE=1 -e TPROV_VENV="$venv" "$name" \
+    bash -c "$TPROV_HOST_COMMAND"
+  exit
+fi
 docker exec -w "$root" -e DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE=1 -e TPROV_VENV="$venv" "$name" \
   "$venv/bin/python" -m pytest -q -p no:cacheprovider --junitxml="$junit" "$@" tests/integration
