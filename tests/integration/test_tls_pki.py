@@ -128,6 +128,7 @@ def test_weakly_encrypted_ca_key_is_re_encrypted(tmp_path):
     assert mode(str(key_path)) == 0o600
     assert run_module('docker_tls_pki', args(pki, ca_passphrase=secret))['changed'] is False
 
+
 def test_ca_key_type_is_its_own_setting_and_replacing_the_ca_is_explicit(tmp_path):
     """Changing the leaves' key type once replaced the CA key silently (no backup), stranding every host."""
     pki = tmp_path / 'pki'
