@@ -36,7 +36,10 @@ def test_scenario(images, scenario, suite, tmp_path):
     secrets.mkdir()
     env = dict(os.environ, TPROV_RUN_ID=uuid.uuid4().hex[:8], TPROV_COLLECTIONS_DIR=COLLECTIONS_DIR,
                TPROV_HOST_IMAGE=images[suite], ANSIBLE_FORCE_COLOR='0', PY_COLORS='0', NO_COLOR='1',
-               TPROV_SECRET_DUMP=str(secrets))
+               TPROV_SECRET_DUMP=str(secrets),
+               # Molecule's own working files per run: two checkouts testing the same scenario at once
+               # would otherwise share ~/.ansible/tmp/molecule.*.<scenario> and destroy each other's hosts.
+               MOLECULE_EPHEMERAL_DIRECTORY=str(tmp_path / 'ephemeral'))
     venv_bin = os.path.dirname(os.path.abspath(sys.executable))
     env['PATH'] = venv_bin + os.pathsep + env.get('PATH', '')
     log = tmp_path / ('molecule-%s-%s.log' % (scenario, suite))
