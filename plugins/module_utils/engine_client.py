@@ -491,7 +491,9 @@ class EngineClient(object):
             # Inputs the HTTP stack cannot even send (a URL it cannot build, a timeout it cannot hold).
             raise EngineConnectionError('The request to %s could not be sent (%s): check docker_host and timeout.'
                                         % (self.settings.docker_host, exc))
-        if 300 <= response.status_code < 400:
+        # 304 is the engine's "Not Modified" (start of a running container, stop of a stopped one): an
+        # answer, not a redirect.
+        if 300 <= response.status_code < 400 and response.status_code != 304:
             response.close()
             raise EngineAPIError(
                 'The Docker daemon at %s answered HTTP %d (a redirect to %s) on %s %s; the Engine API never '
