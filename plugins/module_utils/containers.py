@@ -291,6 +291,17 @@ class ContainerService(object):
                     'started beside it first, and that failed, so it was removed again and %s (still running). '
                     'If the two cannot run at once (a published port), remove the old one first (state: absent, '
                     'then run again) or set auto_remove: false. The engine said: %s' % (name, kept, exc))
+            # A started process may still exit moments later (a port or lock the old one holds), and
+            # being auto_remove it then deletes itself: the old one goes only once the new one has settled.
+            current, problem = self._settle(cid, params.get('wait_timeout') or 60 if params.get('wait') else None)
+            if problem:
+                self._discard(cid)
+                kept = self._put_back(old_id, name, restart=False)
+                raise EngineError(
+                    'Container %s runs with auto_remove, so stopping it would delete it: the new container was '
+                    'started beside it first, but %s, so %s (still running). If the two cannot run at once (a '
+                    'port, a lock or a file they share), remove the old one first (state: absent, then run '
+                    'again) or set auto_remove: false.' % (name, self._describe_problem(cid, current, problem), kept))
             self._remove(container, params)  # stops it; it deletes itself
             return cid
         try:
@@ -401,7 +412,8 @@ class ContainerService(object):
         for name, settings in wanted.items():
             current = connected.get(name)
             new_address = current is not None and any(
-                settings.get(field) and settings[field] != current.get(field) for field in ('ipv4_address', 'ipv6_address'))
+                settings.get(field) and settings[field] != current.get(field)
+                for field in ('ipv4_address', 'ipv6_address'))
             if current is None or new_address:
                 network = self.client.get_json_or_none('/networks/%s' % quote(name, safe=''))
                 if network is None:
@@ -447,30 +459,86 @@ class ContainerService(object):
     # a process that fails at once may be seen running for a few milliseconds before it exits.
     SETTLE_SECONDS = 1.0
 
-    def _wait(self, cid, params):
-        deadline = time.time() + params.get('wait_timeout', 60)
+    def _settle(self, cid, timeout=None):
+        """Watch a just started container until it has settled: ``(inspect data, None)`` once it is
+        healthy (with a healthcheck and a ``timeout``) or has been running SETTLE_SECONDS, else
+        ``(last inspect data, problem)`` with problem one of exited, gone (auto_remove deleted it),
+        unhealthy, timeout. Without ``timeout`` health is not waited for, and the watch ends after
+        SETTLE_SECONDS plus a margin for a container that never reports running."""
+        deadline = time.time() + (timeout if timeout is not None else self.SETTLE_SECONDS + 30)
         running_since = None
+        current = {}
         while True:
-            current = self.inspect(cid) or {}
+            seen = self.inspect(cid)
+            if seen is None:
+                return current, 'gone'
+            current = seen
             state = current.get('State') or {}
-            health = (state.get('Health') or {}).get('Status')
+            health = (state.get('Health') or {}).get('Status') if timeout is not None else None
             if not state.get('Running') and state.get('Status') in ('exited', 'dead'):
-                raise EngineError('Container %s exited with code %s right after starting. Last log lines:\n%s'
-                                  % (params['name'], state.get('ExitCode'), self.log_tail(current)))
+                return current, 'exited'
             if state.get('Running') and health == 'healthy':
-                return current
+                return current, None
             if state.get('Running') and health is None:
                 running_since = running_since or time.time()
                 if time.time() - running_since >= self.SETTLE_SECONDS:
-                    return current
+                    return current, None
             else:
                 running_since = None
             if health == 'unhealthy':
-                raise EngineError('Container %s is unhealthy. Last log lines:\n%s' % (params['name'], self.log_tail(current)))
+                return current, 'unhealthy'
             if time.time() > deadline:
-                raise EngineError('Container %s did not become %s within wait_timeout (%ss).'
-                                  % (params['name'], 'healthy' if health else 'running', params.get('wait_timeout')))
-            time.sleep(0.2)
+                return current, 'timeout'
+            time.sleep(0.1)
+
+    def _describe_problem(self, cid, current, problem):
+        """What became of a container that did not settle, with its exit code and log tail when the
+        engine still has them (auto_remove deletes the logs with the container)."""
+        state = current.get('State') or {}
+        if problem == 'gone':
+            code = self._exit_code_from_events(cid)
+            return ('it exited%s right after starting and auto_remove deleted it (its logs went with it)'
+                    % (' with code %s' % code if code is not None else ''))
+        try:
+            tail = self.log_tail(dict(current, Id=cid))
+        except EngineError:
+            tail = ''
+        logs = '. Last log lines:\n%s' % tail if tail else ''
+        if problem == 'exited':
+            return 'it exited with code %s right after starting%s' % (state.get('ExitCode'), logs)
+        if problem == 'unhealthy':
+            return 'it is unhealthy%s' % logs
+        return 'it did not become %s in time%s' % (
+            'healthy' if (state.get('Health') or {}).get('Status') else 'running', logs)
+
+    def _exit_code_from_events(self, cid):
+        """The exit code of a container that is gone, from the engine's recent events (its die
+        event); None when the engine no longer has it."""
+        try:
+            for event in self.client.recent_events({'container': [cid], 'event': ['die']}):
+                code = ((event.get('Actor') or {}).get('Attributes') or {}).get('exitCode')
+                if code is not None:
+                    return code
+        except EngineError:
+            pass
+        return None
+
+    def _wait(self, cid, params):
+        current, problem = self._settle(cid, params.get('wait_timeout', 60))
+        if problem == 'exited':
+            raise EngineError('Container %s exited with code %s right after starting. Last log lines:\n%s'
+                              % (params['name'], (current.get('State') or {}).get('ExitCode'), self.log_tail(current)))
+        if problem == 'gone':
+            raise EngineError('Container %s did not keep running: %s.' % (
+                params['name'], self._describe_problem(cid, current, problem)))
+        if problem == 'unhealthy':
+            raise EngineError('Container %s is unhealthy. Last log lines:\n%s'
+                              % (params['name'], self.log_tail(current)))
+        if problem == 'timeout':
+            health = ((current.get('State') or {}).get('Health') or {}).get('Status')
+            raise EngineError('Container %s did not become %s within wait_timeout (%ss).'
+                              % (params['name'], 'healthy' if health else 'running', params.get('wait_timeout')))
+        return current
 
     def log_tail(self, container, lines=20):
         data = self.client.get_bytes('/containers/%s/logs' % container['Id'],

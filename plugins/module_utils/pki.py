@@ -48,10 +48,13 @@ class PKI(object):
                  force=False, check_mode=False, ca_key_type=None, ca_key_size=None, ca_curve=None, ca_replace=False):
         self.directory = directory
         self.key = dict(key_type=key_type, key_size=key_size, curve=curve)
-        # The CA's key is its own setting (None: as the leaves'); a CA key of another type is replaced only
-        # with ca_replace, because every host and client that trusts the old CA is stranded until re-issued.
+        # The CA's key is its own setting. Not set, an existing CA keeps its key whatever its type, and a
+        # new CA gets the leaves' type (as before ca_key_type existed). A CA key of another type than one
+        # set explicitly is replaced only with ca_replace: every host and client that trusts the old CA is
+        # stranded until re-issued.
         self.ca_key = dict(key_type=ca_key_type or key_type, key_size=ca_key_size or key_size,
                            curve=ca_curve or curve)
+        self.ca_key_type_set = ca_key_type is not None
         self.ca_replace = ca_replace
         self.valid_days = valid_days
         self.renew_before_days = renew_before_days
@@ -100,6 +103,19 @@ class PKI(object):
                                                                                        'not_after', 'serial')))
         return result, (cert, key)
 
+    @staticmethod
+    def _request_keeping_key(request, key):
+        """The CA request with the existing CA key's own type, size or curve (ca_key_type not set); the
+        request as it was when the key is of a kind no option can ask for."""
+        kind, detail = tls_cert.describe_key(key)
+        try:
+            return tls_cert.CertificateRequest(
+                'ca', common_name=request.common_name, valid_days=request.valid_days,
+                renew_before_days=request.renew_before_days, key_type=kind,
+                key_size=detail if kind == 'rsa' else None, curve=detail if kind == 'ecdsa' else None)
+        except tls_cert.CertificateError:
+            return request
+
     def _guard_ca_replacement(self, plan, request):
         """Refuse to make a new CA key while a CA exists, unless ca_replace says so; then keep the old
         CA certificate and key as backups first. Returns the backups' paths (to be) made."""
@@ -116,16 +132,17 @@ class PKI(object):
                     ' (%s)' % (request.key_size or request.curve) if request.key_size or request.curve else '')
             raise tls_cert.CertificateError(
                 'ca_key_type: %s. A new CA key would strand every host and client that trusts the current CA, so '
-                'it is never made implicitly: set ca_key_type (role: docker_pki_ca_key_type) to the CA\'s type to '
-                'keep it, or set ca_replace: true (role: docker_pki_ca_replace: true) to replace the CA - its old '
-                'certificate and key are kept as *.tprov-backup beside them.' % found)
+                'it is never made implicitly: leave ca_key_type (role: docker_pki_ca_key_type) unset, or set it to '
+                'the CA\'s type, to keep the CA, or set ca_replace: true (role: docker_pki_ca_replace: true) to '
+                'replace it - its old certificate and key are kept as *.tprov-backup beside them.' % found)
         stamp = time.strftime('%Y%m%dT%H%M%S')
         backups = []
         for path in existing:
             backup = '%s.%s.tprov-backup' % (path, stamp)
             if not self.check_mode:
                 # 0600 (or narrower) before a byte of the CA key is in it
-                backup = copy_to_new_file(path, lambda suffix, path=path: '%s.%s%s.tprov-backup' % (path, stamp, suffix))
+                backup = copy_to_new_file(
+                    path, lambda suffix, path=path: '%s.%s%s.tprov-backup' % (path, stamp, suffix))
             backups.append(backup)
         return backups
 
@@ -151,7 +168,8 @@ class PKI(object):
         for index, server in enumerate(servers):
             sans = server.get('subject_alt_names')
             if not sans:
-                raise tls_cert.CertificateError('servers[%d] (%s): subject_alt_names is required.' % (index, names[index]))
+                raise tls_cert.CertificateError('servers[%d] (%s): subject_alt_names is required.'
+                                                % (index, names[index]))
             try:
                 server_requests.append(tls_cert.CertificateRequest(
                     'server', common_name=server.get('common_name'), subject_alt_names=sans,
@@ -177,6 +195,9 @@ class PKI(object):
         self._mkdir()
         ca_plan = tls_cert.CertificatePlan(ca_request, *self.files('ca'), ca_passphrase=self.ca_passphrase,
                                            key_pool=pool)
+        if not self.ca_key_type_set and ca_plan.current_key is not None:
+            ca_request = self._request_keeping_key(ca_request, ca_plan.current_key)
+            ca_plan.request = ca_request  # before its reasons are first worked out
         ca_backups = self._guard_ca_replacement(ca_plan, ca_request)
         ca_result, ca = self._apply(ca_plan, 'CA')
         ca_result['backups'] = ca_backups
@@ -185,7 +206,13 @@ class PKI(object):
             self._mkdir('hosts', name)
             plan = tls_cert.CertificatePlan(request, *self.files('server', name), force=self.force, ca=ca,
                                             key_pool=pool)
-            results['servers'][name] = self._apply(plan, name)[0]
+            result = self._apply(plan, name)[0]
+            # Names and addresses the previous certificate had and this one lacks: clients dialling them
+            # fail verification from the host's next restart, so the module warns naming them.
+            kept = set(result.get('subject_alt_names') or [])
+            result['removed_sans'] = [san for san in (result.get('before') or {}).get('subject_alt_names') or []
+                                      if san not in kept]
+            results['servers'][name] = result
         ca_bytes = tls_cert.cert_pem(ca[0])
         for name, request in zip(client_names, client_requests):
             self._mkdir('clients', name)

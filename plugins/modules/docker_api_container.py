@@ -280,9 +280,11 @@ options:
     description:
       - Remove the container when it exits.
       - Stopping such a container deletes it, so a recreate starts the new container beside the running old
-        one first and stops the old one only then. When the two cannot run at once (the same published
-        port), the run fails naming auto_remove and the old one keeps running - remove it first
-        (O(state=absent)) or set O(auto_remove=false).
+        one first and stops the old one only once the new one has kept running for a second (with O(wait),
+        once it is healthy when it has a healthcheck). When the two cannot run at once (the same published
+        port, a port bound with O(network_mode=host), a lock), the run fails naming auto_remove and the new
+        one's exit code, and the old one keeps running under its name - remove it first (O(state=absent)) or
+        set O(auto_remove=false).
     type: bool
   cgroupns_mode:
     description:

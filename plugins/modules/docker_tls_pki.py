@@ -19,8 +19,8 @@ description:
     with RV(servers) / RV(clients) C(reasons) saying why, the key kept across re-issues, atomic writes, keys 0600.
   - "Layout under O(dir): C(ca.pem), C(ca-key.pem); C(hosts/NAME/server-cert.pem), C(hosts/NAME/server-key.pem);
     C(clients/NAME/ca.pem), C(clients/NAME/cert.pem), C(clients/NAME/key.pem) (a C(~/.docker) bundle)."
-  - A CA that is re-issued (expired) keeps its key; a new CA key (another O(ca_key_type)) is made only with
-    O(ca_replace). Either way every certificate it signed is re-issued.
+  - A CA that is re-issued (expired) keeps its key; a new CA key (another O(ca_key_type) than the CA's) is made
+    only with O(ca_replace). Either way every certificate it signed is re-issued.
 extends_documentation_fragment:
   - tprov.docker.tls_key
 attributes:
@@ -80,25 +80,27 @@ options:
     default: 3650
   ca_key_type:
     description:
-      - The CA key's type, its own setting (the leaves' is O(key_type)). Not set - the O(key_type) given.
-      - A CA whose key is of another type (or size, or curve) than asked is not replaced unless O(ca_replace)
+      - The CA key's type, its own setting (the leaves' is O(key_type)).
+      - Not set - an existing CA keeps its key whatever its type (and size, or curve); a new CA gets
+        O(key_type) (with O(ca_key_size) / O(ca_curve), else O(key_size) / O(curve)).
+      - Set - a CA whose key is of another type (or size, or curve) is not replaced unless O(ca_replace)
         is set - the run fails, saying what the CA key is. Replacing a CA strands every host and client that
         trusts the old one until they get certificates from the new one.
     type: str
     choices: [ecdsa, rsa, ed25519]
   ca_key_size:
-    description: The CA's RSA key size. Not set - O(key_size).
+    description: The RSA key size of a new CA (or, with O(ca_key_type=rsa), the one asked). Not set - O(key_size).
     type: int
     choices: [2048, 3072, 4096]
   ca_curve:
-    description: The CA's ECDSA curve. Not set - O(curve).
+    description: The ECDSA curve of a new CA (or, with O(ca_key_type=ecdsa), the one asked). Not set - O(curve).
     type: str
     choices: [secp256r1, secp384r1, P-256, P-384]
   ca_replace:
     description:
-      - Replace the CA when its key is not of the type asked (or is missing beside its certificate). The old
-        C(ca.pem) and C(ca-key.pem) are first kept as C(NAME.TIMESTAMP.tprov-backup) (listed in RV(ca) C(backups)), created
-        0600 before a byte is written; every certificate is then re-issued by the new CA.
+      - Replace the CA when its key is not of the O(ca_key_type) asked (or is missing beside its certificate).
+        The old C(ca.pem) and C(ca-key.pem) are first kept as C(NAME.TIMESTAMP.tprov-backup) (listed in RV(ca)
+        C(backups)), created 0600 before a byte is written; every certificate is then re-issued by the new CA.
     type: bool
     default: false
   force:
@@ -136,6 +138,8 @@ servers:
   description:
     - Per host name, the server certificate's C(subject_alt_names), C(not_after), C(serial), C(path), C(key_path),
       C(reasons) (empty when kept) and C(changed).
+    - C(removed_sans) lists the subject alternative names the previous certificate had and a re-issued one
+      lacks (empty otherwise); the module warns naming them, since clients dialling them will fail to verify.
   returned: success
   type: dict
   sample: {"docker1": {"changed": false, "reasons": [], "subject_alt_names": ["DNS:docker1", "IP:192.0.2.10"]}}
@@ -190,6 +194,13 @@ def main():
         module.fail_json(msg=str(exc))
     except (IOError, OSError) as exc:
         module.fail_json(msg='Writing under dir %s failed: %s' % (p['dir'], exc))
+    removed = ['%s (%s)' % (name, ', '.join(server['removed_sans']))
+               for name, server in sorted(result['servers'].items()) if server.get('removed_sans')]
+    if removed:
+        module.warn('Server certificates %s without names or addresses the previous ones had: %s. Clients that '
+                    'dial those get a certificate error once the daemon loads the new certificate; to keep them, '
+                    'list them in the server\'s subject_alt_names (pki role: docker_tls_extra_sans).'
+                    % ('would be re-issued' if module.check_mode else 're-issued', '; '.join(removed)))
     module.exit_json(**result)
 
 

@@ -2,6 +2,7 @@
 real engine (issue 13, item 14)."""
 
 import json
+import time
 
 from tprov_testlib import docker, run_module
 
@@ -45,6 +46,42 @@ def test_auto_remove_container_holding_a_port_is_not_lost(busybox_image, unique_
     result = run_module('docker_api_container', dict(args, env={'V': '2'}))
     assert result.failed and 'runs with auto_remove' in result['msg'] and 'state: absent' in result['msg']
     assert running_id(unique_name) == old_id
+
+
+# Runs while V is 1; with any other V it exits with code 3 after 0.3 s - started, then gone.
+EXITS_WHEN_RECREATED = ['sh', '-c',
+                        'if [ "$V" != 1 ]; then sleep 0.3; echo tprov-late-exit; exit 3; fi; exec sleep 300']
+
+
+def test_auto_remove_container_kept_when_the_new_one_exits_moments_after_starting(busybox_image, unique_name):
+    args = base(busybox_image, unique_name, command=EXITS_WHEN_RECREATED)
+    old_id = run_module('docker_api_container', dict(args, env={'V': '1'}))['container']['Id']
+    result = run_module('docker_api_container', dict(args, env={'V': '2'}))
+    # The start call succeeded; the process died 0.3 s later and auto_remove deleted it.
+    assert result.failed and 'runs with auto_remove' in result['msg'], result
+    assert 'exited with code 3' in result['msg'] and 'was put back' in result['msg'], result['msg']
+    time.sleep(1)
+    assert running_id(unique_name) == old_id  # the old one, under its name, still running
+    assert all_named(unique_name) == [unique_name]
+    assert run_module('docker_api_container', dict(args, env={'V': '1'}))['changed'] is False
+
+
+def test_auto_remove_container_kept_when_the_new_one_never_gets_healthy(busybox_image, unique_name):
+    args = base(busybox_image, unique_name, wait=True, wait_timeout=20)
+    old_id = run_module('docker_api_container', args)['container']['Id']
+    result = run_module('docker_api_container', dict(args, healthcheck={
+        'test': ['CMD', 'false'], 'interval': '1s', 'timeout': '1s', 'retries': 1}))
+    assert result.failed and 'runs with auto_remove' in result['msg'] and 'unhealthy' in result['msg'], result
+    assert running_id(unique_name) == old_id and all_named(unique_name) == [unique_name]
+
+
+def test_wait_reports_an_auto_remove_container_that_exits(busybox_image, unique_name):
+    args = base(busybox_image, unique_name, command=EXITS_WHEN_RECREATED, env={'V': '2'}, wait=True,
+                wait_timeout=30)
+    started = time.time()
+    result = run_module('docker_api_container', args)
+    assert result.failed and 'did not keep running' in result['msg'] and 'auto_remove deleted it' in result['msg']
+    assert time.time() - started < 20, 'waited for wait_timeout instead of seeing the container gone'
 
 
 def park(name):

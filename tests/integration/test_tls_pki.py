@@ -129,36 +129,81 @@ def test_weakly_encrypted_ca_key_is_re_encrypted(tmp_path):
     assert run_module('docker_tls_pki', args(pki, ca_passphrase=secret))['changed'] is False
 
 
-def test_ca_key_type_is_its_own_setting_and_replacing_the_ca_is_explicit(tmp_path):
-    """Changing the leaves' key type once replaced the CA key silently (no backup), stranding every host."""
+def key_of(path):
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    with open(path, 'rb') as handle:
+        return load_pem_private_key(handle.read(), password=None)
+
+
+def test_ca_keeps_its_key_type_unless_one_is_set_and_replacing_the_ca_is_explicit(tmp_path):
+    """Changing the leaves' key type once replaced the CA key silently (no backup), stranding every host; then a
+    role default (ecdsa) refused every RSA fleet's CA on upgrade."""
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
     pki = tmp_path / 'pki'
-    run_module('docker_tls_pki', args(pki))  # an ECDSA CA and leaves
+    first = run_module('docker_tls_pki', args(pki, key_type='rsa'))  # a CA made as before ca_key_type: RSA
+    assert first['ca']['changed'] and isinstance(key_of(str(pki / 'ca-key.pem')), rsa.RSAPrivateKey)
     ca_before, ca_key_before = (pki / 'ca.pem').read_bytes(), (pki / 'ca-key.pem').read_bytes()
 
-    # The leaves move to RSA; the CA's own setting keeps it.
-    leaves = run_module('docker_tls_pki', args(pki, key_type='rsa', ca_key_type='ecdsa'))
-    assert leaves['ca']['changed'] is False and leaves['servers']['docker1']['reasons'] == ['key_type_changed']
-    assert (pki / 'ca.pem').read_bytes() == ca_before and (pki / 'ca-key.pem').read_bytes() == ca_key_before
-
-    # Not saying which CA (ca_key_type follows key_type), or asking another type: refused, nothing written.
-    for extra in ({'key_type': 'ed25519'}, {'key_type': 'rsa', 'ca_key_type': 'rsa'}):
-        refused = run_module('docker_tls_pki', args(pki, **extra))
-        assert refused.failed and refused['msg'].startswith('ca_key_type: the CA key %s/ca-key.pem is ecdsa '
-                                                            '(secp256r1)' % pki), refused['msg']
-        assert 'ca_replace: true' in refused['msg'] and 'docker_pki_ca_key_type' in refused['msg']
+    # The leaves move to ECDSA, ca_key_type not set: the CA keeps its RSA key, the leaves are re-issued.
+    for check in (True, False):
+        leaves = run_module('docker_tls_pki', args(pki, key_type='ecdsa'), check=check)
+        assert not leaves.failed and leaves['ca']['changed'] is False, leaves
+        assert leaves['servers']['docker1']['reasons'] == ['key_type_changed']
         assert (pki / 'ca.pem').read_bytes() == ca_before and (pki / 'ca-key.pem').read_bytes() == ca_key_before
+    assert isinstance(key_of(str(pki / 'hosts/docker1/server-key.pem')), ec.EllipticCurvePrivateKey)
+    cert(str(pki / 'hosts/docker1/server-cert.pem')).verify_directly_issued_by(cert(str(pki / 'ca.pem')))
+    assert run_module('docker_tls_pki', args(pki, key_type='ecdsa'))['changed'] is False
+
+    # Another type asked explicitly: refused, nothing written.
+    refused = run_module('docker_tls_pki', args(pki, key_type='ecdsa', ca_key_type='ecdsa'))
+    assert refused.failed and refused['msg'].startswith('ca_key_type: the CA key %s/ca-key.pem is rsa (2048), but '
+                                                        'ecdsa (secp256r1) is asked' % pki), refused['msg']
+    assert 'ca_replace: true' in refused['msg'] and 'docker_pki_ca_key_type' in refused['msg']
+    assert (pki / 'ca.pem').read_bytes() == ca_before and (pki / 'ca-key.pem').read_bytes() == ca_key_before
     assert sorted(os.listdir(str(pki))) == ['ca-key.pem', 'ca.pem', 'clients', 'hosts']
 
     # Explicitly replaced: the old CA certificate and key are kept first (the key's backup 0600), then all re-issued.
-    replaced = run_module('docker_tls_pki', args(pki, key_type='rsa', ca_key_type='rsa', ca_replace=True))
+    replaced = run_module('docker_tls_pki', args(pki, key_type='ecdsa', ca_key_type='ecdsa', ca_replace=True))
     assert replaced['ca']['changed'] and replaced['ca']['reasons'] == ['key_type_changed']
+    assert isinstance(key_of(str(pki / 'ca-key.pem')), ec.EllipticCurvePrivateKey)
     backups = dict((os.path.basename(b).split('.')[0], b) for b in replaced['ca']['backups'])
     assert open(backups['ca'], 'rb').read() == ca_before
     assert open(backups['ca-key'], 'rb').read() == ca_key_before and mode(backups['ca-key']) == 0o600
     cert(str(pki / 'hosts/docker1/server-cert.pem')).verify_directly_issued_by(cert(str(pki / 'ca.pem')))
     assert replaced['servers']['docker1']['reasons'] == ['ca_changed']
-    again = run_module('docker_tls_pki', args(pki, key_type='rsa', ca_key_type='rsa', ca_replace=True))
+    again = run_module('docker_tls_pki', args(pki, key_type='ecdsa', ca_key_type='ecdsa', ca_replace=True))
     assert again['changed'] is False and again['ca']['backups'] == []
+    # ca_key_type unset again: the (new) CA is kept as it is, whatever the leaves' type.
+    assert run_module('docker_tls_pki', args(pki, key_type='rsa'))['ca']['changed'] is False
+
+
+def test_new_ca_without_ca_key_type_is_made_as_before(tmp_path):
+    """A new CA with ca_key_type unset gets the leaves' key type and size, as main made it."""
+    from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+    run_module('docker_tls_pki', args(tmp_path / 'a', key_type='rsa', key_size=3072))
+    key = key_of(str(tmp_path / 'a' / 'ca-key.pem'))
+    assert isinstance(key, rsa.RSAPrivateKey) and key.key_size == 3072
+    run_module('docker_tls_pki', args(tmp_path / 'b', key_type='ed25519'))
+    assert isinstance(key_of(str(tmp_path / 'b' / 'ca-key.pem')), ed25519.Ed25519PrivateKey)
+
+
+def test_re_issued_server_certificate_reports_and_warns_about_dropped_sans(tmp_path):
+    """The server certificate names only what clients dial now: the addresses an older one carried must not
+    vanish without a word."""
+    pki = tmp_path / 'pki'
+    old_sans = ['DNS:docker1', 'IP:127.0.0.1', 'IP:10.0.0.5', 'IP:2001:db8::5']
+    first = run_module('docker_tls_pki', args(pki, servers=[{'name': 'docker1', 'subject_alt_names': old_sans}]))
+    assert first['servers']['docker1']['removed_sans'] == [] and not first.get('warnings')
+    for check in (True, False):
+        result = run_module('docker_tls_pki', args(pki), check=check)
+        server = result['servers']['docker1']
+        assert server['reasons'] == ['san_changed'] and server['removed_sans'] == ['IP:10.0.0.5', 'IP:2001:db8::5']
+        # (a warning is a string, or an event dict on newer ansible-core)
+        warnings = [str(w) for w in result.get('warnings') or []]
+        assert len(warnings) == 1 and 'docker1 (IP:10.0.0.5, IP:2001:db8::5)' in warnings[0], warnings
+        assert 'docker_tls_extra_sans' in warnings[0]
+    again = run_module('docker_tls_pki', args(pki))
+    assert again['servers']['docker1']['removed_sans'] == [] and not again.get('warnings')
 
 
 def test_missing_ca_key_beside_its_certificate_is_not_replaced_silently(tmp_path):
