@@ -18,9 +18,13 @@ import os
 import stat
 import time
 
-from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import copy_to_new_file, write_atomic_at
+from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import (
+    LockTimeout, copy_to_new_file, lock_directory, write_atomic_at)
 
 PRIVATE_KEY_MARK = b'PRIVATE KEY-----'
+# Certificates, keys and environment files are a few KiB. A file in dest larger than this is not read
+# (it differs) and not backed up: its owner could make it 100 GiB (sparse) to exhaust root's memory.
+MAX_FILE_SIZE = 1 << 20
 
 
 class FilesError(Exception):
@@ -187,7 +191,40 @@ class FileInstaller(object):
                              'into a directory another user controls. Fix its owner or give owner.'
                              % (self.dest, st.st_uid))
 
-    def _open_dest(self):
+    def _check_writers(self, st):
+        """Refuse a directory that others than root and the owner may write to: a file one of them put
+        there before the run (config.json beside the certificates, a key.pem kept open for writing) would
+        stay, or be adopted. Group write is accepted when the group's only members are root and the owner."""
+        mode = stat.S_IMODE(st.st_mode)
+        if mode & 0o002:
+            whom = 'everyone'
+        elif mode & 0o020 and not self._group_is_private(st.st_gid, st.st_uid):
+            whom = 'the members of group %d' % st.st_gid
+        else:
+            return
+        raise FilesError('dest: %s can be written by %s (mode %04o), so a file another user put there would stay '
+                         'beside the files written here; refusing to write into it. Check what is in it, run '
+                         '`chmod go-w %s`, and run again.' % (self.dest, whom, mode, self.dest))
+
+    def _group_is_private(self, gid, dir_uid):
+        """Whether the only members of group gid (listed, or by primary group) are root and the owner."""
+        import grp
+        import pwd
+        trusted = set([0, os.geteuid(), dir_uid] + ([self.uid] if self.uid != -1 else []))
+        names = set()
+        for uid in trusted:
+            try:
+                names.add(pwd.getpwuid(uid).pw_name)
+            except KeyError:
+                pass
+        try:
+            if set(grp.getgrgid(gid).gr_mem) - names:
+                return False
+        except KeyError:
+            pass
+        return all(user.pw_uid in trusted for user in pwd.getpwall() if user.pw_gid == gid)
+
+    def _open_dest(self, _retry=False):
         """(fd or None in check mode for a directory still to make, dir_changed)."""
         fd = open_directory(self.dest)
         if fd is None:
@@ -198,16 +235,29 @@ class FileInstaller(object):
                 if self.check_mode:
                     return None, True
                 name = os.path.basename(self.dest)
-                os.mkdir(name, 0o700, dir_fd=parent_fd)  # closed until owner and mode are set
-                fd = _open_nofollow(name, parent_fd, os.O_RDONLY | os.O_DIRECTORY)
+                try:
+                    os.mkdir(name, 0o700, dir_fd=parent_fd)  # closed until owner and mode are set
+                except FileExistsError:
+                    if _retry:
+                        raise
+                    made_meanwhile = True  # by a run beside this one: take it as found
+                else:
+                    made_meanwhile = False
+                    fd = _open_nofollow(name, parent_fd, os.O_RDONLY | os.O_DIRECTORY)
             finally:
                 os.close(parent_fd)
+            if made_meanwhile:
+                return self._open_dest(_retry=True)
+            if fd is None:
+                raise FilesError('dest: %s was removed (or replaced) just after it was made; nothing was written. '
+                                 'Find what removes it and run again.' % self.dest)
             os.fchown(fd, self.uid, self.gid)
             os.fchmod(fd, self.dir_mode)
             return fd, True
         try:
             st = os.fstat(fd)
             self._check_owner(st)
+            self._check_writers(st)
             if self._attrs_differ(st, self.dir_mode):
                 if not self.check_mode:
                     os.fchown(fd, self.uid, self.gid)
@@ -218,33 +268,45 @@ class FileInstaller(object):
             raise
         return fd, False
 
-    def _backup(self, dir_fd, name, path):
+    def _backup(self, dir_fd, name, path, st):
+        if st.st_size > MAX_FILE_SIZE:
+            raise FilesError('%s is %d bytes, more than any certificate or key (%d); not backed up and not replaced. '
+                             'Move it away (or set backup: false) and run again.' % (path, st.st_size, MAX_FILE_SIZE))
         stamp = time.strftime('%Y%m%dT%H%M%S')
         # Created O_EXCL|O_NOFOLLOW, 0600 or narrower before its content; then the original's owner and mode.
         backup_name = copy_to_new_file(name, lambda suffix: '%s.%s%s.tprov-backup' % (name, stamp, suffix),
-                                       src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+                                       src_dir_fd=dir_fd, dst_dir_fd=dir_fd, max_size=MAX_FILE_SIZE)
         return os.path.join(self.dest, backup_name)
 
     def run(self):
         """Result dict: changed, dir_changed, files (per file), backups (restore entries), diff."""
         dir_fd, dir_changed = self._open_dest()
+        lock_fd = None
         try:
             # Two runs on the same directory take turns (a directory not made yet, in check mode: no lock).
+            # Not a flock on dir_fd: the directory's owner could hold that one and stall the run for ever.
             if dir_fd is not None:
-                import fcntl
-                fcntl.flock(dir_fd, fcntl.LOCK_EX)
-            files, backups, diffs = [], [], []
-            for entry in self.entries:
-                files.append(self._install(dir_fd, entry, backups, diffs))
+                try:
+                    lock_fd = lock_directory(dir_fd, self.dest)
+                except LockTimeout as exc:
+                    raise FilesError('dest: %s' % exc.strerror)
+            try:
+                files, backups, diffs = [], [], []
+                for entry in self.entries:
+                    files.append(self._install(dir_fd, entry, backups, diffs))
+            finally:
+                if lock_fd is not None:
+                    os.close(lock_fd)  # closing drops the lock
         finally:
             if dir_fd is not None:
-                os.close(dir_fd)  # closing drops the lock
+                os.close(dir_fd)
         changed = dir_changed or any(f['changed'] for f in files)
         return dict(changed=changed, dir_changed=dir_changed, files=files, backups=backups, diff=diffs)
 
     def _current(self, dir_fd, name, path):
-        """(content, stat) of the file now at name, or (None, None); a symlink, a non-regular file or a file
-        with other hard links (which may be a root-owned file linked in by the directory's user) is refused."""
+        """(content, stat) of the file now at name, or (None, None); content is None also for a file larger
+        than MAX_FILE_SIZE, which is not read. A symlink, a non-regular file or a file with other hard links
+        (which may be a root-owned file linked in by the directory's user) is refused."""
         if dir_fd is None:
             return None, None
         fd = _open_nofollow(name, dir_fd, os.O_RDONLY | os.O_NONBLOCK)
@@ -263,13 +325,18 @@ class FileInstaller(object):
                 raise FilesError('%s has %d hard links; refusing to change it (it may be a link to another file, '
                                  'planted by a user who can write to %s). Remove it and run again.'
                                  % (path, st.st_nlink, self.dest))
-            chunks = []
-            while True:
-                chunk = os.read(fd, 1 << 16)
+            if st.st_size > MAX_FILE_SIZE:
+                return None, st
+            # At most MAX_FILE_SIZE + 1 bytes, whatever the file grows to while it is read.
+            chunks, left = [], MAX_FILE_SIZE + 1
+            while left > 0:
+                chunk = os.read(fd, min(left, 1 << 16))
                 if not chunk:
                     break
                 chunks.append(chunk)
-            return b''.join(chunks), st
+                left -= len(chunk)
+            content = b''.join(chunks)
+            return (None if len(content) > MAX_FILE_SIZE else content), st
         except OSError as exc:
             if exc.errno == errno.ELOOP:
                 raise FilesError('%s is a symbolic link; refusing to replace it.' % path)
@@ -287,29 +354,43 @@ class FileInstaller(object):
                 raise
             raise FilesError('%s is a symbolic link; refusing to replace it.' % path)
         result = dict(name=entry.name, path=path, mode='%04o' % entry.mode, changed=False, content_changed=False)
-        if current != entry.content:
+        if st is None or current != entry.content:
             result.update(changed=True, content_changed=True)
             backup = None
             if not self.check_mode:
-                if self.backup and current is not None:
-                    backup = self._backup(dir_fd, entry.name, path)
+                if self.backup and st is not None:
+                    backup = self._backup(dir_fd, entry.name, path, st)
                     result['backup_file'] = backup
                 write_atomic_at(dir_fd, entry.name, entry.content, entry.mode, self.uid, self.gid)
             backups.append(dict(path=path, backup=backup))
             # Content is a no_log option (Ansible would mask it in a diff anyway): the diff names the
             # file's digest and mode instead, which shows what changed and reveals nothing.
-            diffs.append(dict(before_header=path, after_header=path,
-                              before='' if current is None else fingerprint(current, stat.S_IMODE(st.st_mode)),
+            if st is None:
+                before = ''
+            elif current is None:
+                before = 'not read: %d bytes, mode %04o\n' % (st.st_size, stat.S_IMODE(st.st_mode))
+            else:
+                before = fingerprint(current, stat.S_IMODE(st.st_mode))
+            diffs.append(dict(before_header=path, after_header=path, before=before,
                               after=fingerprint(entry.content, entry.mode)))
         elif self._attrs_differ(st, entry.mode):
             result['changed'] = True
-            if not self.check_mode:
+            if self.check_mode:
+                return result
+            if st.st_uid == (os.geteuid() if self.uid == -1 else self.uid) and self.gid in (-1, st.st_gid):
+                # Only the mode differs, on a file that already is the owner's: fixed in place.
                 fd = _open_nofollow(entry.name, dir_fd, os.O_RDONLY | os.O_NONBLOCK)
+                if fd is None:
+                    raise FilesError('%s changed while it was being checked; run again.' % path)
                 try:
                     if (os.fstat(fd).st_ino, os.fstat(fd).st_dev) != (st.st_ino, st.st_dev):
                         raise FilesError('%s changed while it was being checked; run again.' % path)
-                    os.fchown(fd, self.uid, self.gid)
                     os.fchmod(fd, entry.mode)
                 finally:
                     os.close(fd)
+            else:
+                # Someone else's file (or group) with the right content - perhaps made by a user who could
+                # write to dest, who may still hold it open for writing: a chown would hand that user's
+                # file to the owner. A new file replaces it instead.
+                write_atomic_at(dir_fd, entry.name, entry.content, entry.mode, self.uid, self.gid)
         return result

@@ -31,6 +31,18 @@ description:
     other hard links, or when O(dest) is owned by someone other than root or O(owner). Files are opened
     without following links and changed through their descriptors; new files and backups are created
     exclusively (0600 or narrower before their content) and renamed into place.
+  - An existing O(dest) that group or others can write to is refused, naming it and the fix (C(chmod go-w)),
+    since a file another user put there would stay beside the files written here. Group write is accepted when
+    the group's only members are root and O(owner) (a user's own group).
+  - A file with the right content that belongs to someone other than O(owner) (root when O(owner) is not
+    set), or to another group than O(group), is replaced by a new file, not given to O(owner) - whoever made
+    it may still hold it open for writing. Only a mode is corrected in place.
+  - Runs on the same O(dest) take turns, through a lock file in C(/run/tprov-docker/locks) (root's; a
+    private directory in the temporary directory otherwise), not a lock on O(dest) itself, which its owner
+    could hold for ever. A lock not free within 5 minutes fails the run, naming O(dest); only when no
+    private directory can be made is O(dest) itself locked, waiting at most 30 seconds.
+  - A file in O(dest) larger than 1 MiB (no certificate or key is) is not read (it differs) and not
+    backed up; with O(backup) set the run fails naming it, otherwise it is replaced.
 attributes:
   check_mode:
     support: full

@@ -75,3 +75,17 @@ def test_two_converges_of_the_same_containers(busybox_image, unique_name):
     assert not first.failed and not second.failed, (first.get('msg'), second.get('msg'))
     for i in range(3):
         assert len(docker('ps', '-aq', '--filter', 'name=^%s-b%d$' % (unique_name, i)).stdout.split()) == 1
+
+
+def test_two_tls_files_runs_on_the_same_directory(tmp_path):
+    """The lock (a lock file outside dest since the owner could hold one on dest itself) still makes them take
+    turns: the second finds the files right."""
+    for round_ in range(5):
+        dest = tmp_path / ('bundle%d' % round_)
+        dest.mkdir(mode=0o700)
+        args = {'dest': str(dest), 'files': [{'name': 'ca.pem', 'content': 'ca %d\n' % round_, 'mode': '0644'},
+                                             {'name': 'env', 'content': 'export X=%d\n' % round_}]}
+        first, second = at_once([('docker_tls_files', args), ('docker_tls_files', args)])
+        assert not first.failed and not second.failed, (first.get('msg'), second.get('msg'))
+        assert [first['changed'], second['changed']].count(True) == 1
+        assert sorted(os.listdir(str(dest))) == ['ca.pem', 'env']

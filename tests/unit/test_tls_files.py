@@ -96,3 +96,113 @@ def test_bad_dest_and_duplicates_are_refused_before_writing(tmp_path):
     with pytest.raises(FilesError, match='^owner: there is no user'):
         FileInstaller(str(tmp_path / 'tls'), entries(), owner='tprov-no-such-user')
     assert not os.path.exists(str(tmp_path / 'tls'))
+
+
+def _in_child_with_little_memory(function):
+    """Run function in a forked child whose address space is capped at 1 GiB; (exit code, text it returned).
+    A child that reads a huge file into memory dies there (MemoryError) instead of taking the host down."""
+    import resource
+    import signal
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        code = 1
+        try:
+            os.close(read_end)
+            signal.alarm(60)
+            resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+            text = function()
+            code = 0
+        except BaseException as exc:
+            text = '%s: %s' % (type(exc).__name__, exc)
+        os.write(write_end, text.encode('utf-8', 'replace')[:60000])
+        os._exit(code)
+    os.close(write_end)
+    chunks = []
+    while True:
+        chunk = os.read(read_end, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(read_end)
+    _pid, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), b''.join(chunks).decode()
+
+
+def test_a_huge_sparse_file_in_dest_is_neither_read_nor_backed_up(tmp_path):
+    dest = str(tmp_path / 'tls')
+    FileInstaller(dest, entries()).run()
+    huge = dest + '/cert.pem'
+    os.truncate(huge, 8 << 30)  # 8 GiB, sparse: the directory's owner can do this to any file in it
+
+    def refused_backup():
+        try:
+            FileInstaller(dest, entries(), backup=True).run()
+        except FilesError as exc:
+            return 'FilesError: %s' % exc
+        return 'ran'
+    code, text = _in_child_with_little_memory(refused_backup)
+    assert code == 0 and text.startswith('FilesError: %s is 8589934592 bytes, more than' % huge), text
+    assert 'not backed up and not replaced' in text and os.path.getsize(huge) == 8 << 30
+    assert sorted(os.listdir(dest)) == ['cert.pem', 'key.pem']  # no partial backup
+
+    def replaced():
+        result = FileInstaller(dest, entries(), check_mode=True).run()
+        planned = result['diff'][0]['before']
+        result = FileInstaller(dest, entries()).run()
+        return '%s|%s' % (planned, [f['content_changed'] for f in result['files']])
+    code, text = _in_child_with_little_memory(replaced)
+    assert code == 0 and text == 'not read: 8589934592 bytes, mode 0444\n|[True, False]', text
+    assert open(huge).read() == CERT
+
+
+def test_same_size_file_is_compared_without_reading_more_than_it_needs(tmp_path):
+    dest = str(tmp_path / 'tls')
+    FileInstaller(dest, entries()).run()
+    with open(dest + '/cert.pem', 'w') as handle:
+        handle.write(CERT.replace('fake', 'FAKE'))  # same size, other content
+    os.chmod(dest + '/cert.pem', 0o444)
+    result = FileInstaller(dest, entries()).run()
+    assert [f['content_changed'] for f in result['files']] == [True, False] and open(dest + '/cert.pem').read() == CERT
+
+
+def test_a_file_with_right_content_but_another_owner_is_replaced_not_adopted(tmp_path):
+    """Not root's (no owner given) and the mode wrong: a new file replaces it; fchmod in place only on our own."""
+    if os.geteuid() != 0:
+        pytest.skip('needs root to give a file to another user')
+    dest = str(tmp_path / 'tls')
+    FileInstaller(dest, entries()).run()
+    os.chown(dest + '/cert.pem', 65534, 65534)
+    os.chmod(dest + '/cert.pem', 0o666)
+    before = os.stat(dest + '/cert.pem').st_ino
+    own_key = os.stat(dest + '/key.pem').st_ino
+    os.chmod(dest + '/key.pem', 0o600)
+    result = FileInstaller(dest, entries()).run()
+    assert [f['changed'] for f in result['files']] == [True, True] and result['backups'] == []
+    st = os.stat(dest + '/cert.pem')
+    assert st.st_ino != before and (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (0, 0, 0o444)
+    assert os.stat(dest + '/key.pem').st_ino == own_key and mode_of(dest + '/key.pem') == 0o400
+
+
+def test_a_dest_everyone_may_write_to_is_refused_naming_the_fix(tmp_path):
+    dest = str(tmp_path / 'tls')
+    os.mkdir(dest)
+    os.chmod(dest, 0o777)
+    with pytest.raises(FilesError, match=r'^dest: %s can be written by everyone \(mode 0777\).*`chmod go-w %s`'
+                       % (dest, dest)):
+        FileInstaller(dest, entries()).run()
+    assert os.listdir(dest) == []
+
+
+def test_a_held_lock_ends_in_a_message_naming_the_directory(tmp_path):
+    import time
+    from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import DirectoryLock, LockTimeout
+    with DirectoryLock(str(tmp_path)):
+        started = time.monotonic()
+        with pytest.raises(LockTimeout, match='%s is locked by another run' % tmp_path):
+            with DirectoryLock(str(tmp_path), timeout=0.5):
+                pass
+        assert time.monotonic() - started < 5
+    with DirectoryLock(str(tmp_path), timeout=0.5):
+        pass  # released on exit
+    assert list(tmp_path.iterdir()) == []
