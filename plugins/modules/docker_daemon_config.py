@@ -214,7 +214,7 @@ served_certificate:
 daemon_changed:
   description:
     - Whether a file the daemon or systemd reads changed (the unit, a drop-in, the environment file,
-      daemon.json), so that the daemon must be restarted; RV(changed) also counts the saved C(.tprov-orig).
+      daemon.json), so that the daemon must be restarted; C(changed) also counts the saved C(.tprov-orig).
   returned: state is present
   type: bool
   sample: true
