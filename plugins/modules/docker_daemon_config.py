@@ -50,8 +50,11 @@ options:
       - V(unit) edits the vendor unit in place as the chapter does, keeping the original beside it
         (C(.tprov-orig)); a package upgrade overwrites the edit, so the module warns. When the unit is no
         longer the saved original with our C(ExecStart) (a package upgrade replaced it), the saved copy is
-        stale, so the current unit becomes the original and the edit is rebuilt from it.
-      - V(envfile) sets O(envfile_variable) in O(envfile_path), for units that read it (Debian's docker.io does).
+        stale, so the current unit becomes the original and the edit is rebuilt from it. When our C(ExecStart) is
+        still there but other lines changed (an admin added C(LimitNOFILE=)), those lines go into C(.tprov-orig)
+        with the vendor's C(ExecStart); only C(.tprov-orig) is written, and RV(daemon_changed) stays false.
+      - V(envfile) sets O(envfile_variable) in O(envfile_path), for units that read it (Debian's docker.io does);
+        the words it already has (C(--dns), C(--data-root)) are kept, only TCP hosts and TLS flags are replaced.
     type: str
     choices: [dropin, unit, envfile]
     default: dropin
