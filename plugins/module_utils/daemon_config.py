@@ -118,7 +118,11 @@ def _command_argv(command):
     """The command's words; systemd's prefixes (-, @, :, +, !) stay on the first word, so they are
     written back (with @, the second word is the argv[0] dockerd is given, and stays in place)."""
     prefix, rest = _PREFIX.match(command.strip()).groups()
-    argv = shlex.split(rest)
+    try:
+        argv = shlex.split(rest)
+    except ValueError as exc:
+        raise DaemonConfigError('the docker unit (or a drop-in) has an ExecStart= systemd cannot split (%s): %s'
+                                % (exc, command))
     if argv and prefix:
         argv[0] = prefix + argv[0]
     return argv

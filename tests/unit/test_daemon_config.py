@@ -211,6 +211,9 @@ def test_exec_start_parsed_as_systemd_reads_it():
     assert dc.unit_exec_start('[Service]\nExecStart = /usr/bin/dockerd -H fd://\n') == [
         '/usr/bin/dockerd', '-H', 'fd://']
     assert not dc.sets_exec_start('[Service]\nexecstart=/usr/bin/dockerd\n')
+    with pytest.raises(dc.DaemonConfigError) as info:
+        dc.unit_exec_start('[Service]\nExecStart=/usr/bin/dockerd "--label=a\n')
+    assert 'cannot split' in str(info.value)
 
 
 @pytest.mark.parametrize('prefix', ['-', '@', ':', '+', '!', '!!', '-@'])
