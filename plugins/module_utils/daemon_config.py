@@ -61,18 +61,52 @@ class DaemonConfigError(Exception):
         self.kind = kind
 
 
-def _service_exec_starts(unit_text):
-    """Every ExecStart= value of the [Service] section in order ('' for a clearing ExecStart=)."""
-    section = None
-    values = []
-    for raw in unit_text.replace('\\\n', ' ').splitlines():
-        line = raw.strip()
+_EXEC_START = re.compile(r'^ExecStart\s*=\s*(.*)$')  # systemd allows spaces around '='; keys are case-sensitive
+
+# systemd's command prefixes (systemd.service(5)): they change how the command runs, and are kept.
+_PREFIX = re.compile(r'^([-@:+!]*)(.*)$', re.S)
+
+
+def _directives(text):
+    """The unit's lines and, for each directive as systemd reads it, (first line, end line, section,
+    logical line): a trailing backslash continues a line, and comment lines inside a continuation
+    are skipped (they do not become words of the command)."""
+    lines = text.split('\n')
+    found, section, index = [], None, 0
+    while index < len(lines):
+        start, line = index, lines[index].strip()
+        index += 1
+        if not line or line.startswith(('#', ';')):
+            continue
         if line.startswith('[') and line.endswith(']'):
             section = line[1:-1]
             continue
-        if section == 'Service' and line.startswith('ExecStart='):
-            values.append(line[len('ExecStart='):].strip())
-    return values
+        parts = []
+        while line.endswith('\\'):
+            parts.append(line[:-1])
+            while index < len(lines) and lines[index].strip().startswith(('#', ';')):
+                index += 1
+            line = lines[index].strip() if index < len(lines) else ''
+            index += 1
+        parts.append(line)
+        found.append((start, min(index, len(lines)), section, ' '.join(parts)))
+    return lines, found
+
+
+def _exec_start_entries(text):
+    """(first line, end line, value) of each ExecStart= of the [Service] section ('' when it clears)."""
+    lines, found = _directives(text)
+    entries = []
+    for start, end, section, logical in found:
+        match = _EXEC_START.match(logical)
+        if section == 'Service' and match:
+            entries.append((start, end, match.group(1).strip()))
+    return lines, entries
+
+
+def _service_exec_starts(unit_text):
+    """Every ExecStart= value of the [Service] section in order ('' for a clearing ExecStart=)."""
+    return [value for _s, _e, value in _exec_start_entries(unit_text)[1]]
 
 
 def sets_exec_start(text):
@@ -81,8 +115,17 @@ def sets_exec_start(text):
 
 
 def _command_argv(command):
-    # systemd prefixes (-, @, +, !) change how the command runs, not what it is.
-    return shlex.split(command.lstrip('-@+!:'))
+    """The command's words; systemd's prefixes (-, @, :, +, !) stay on the first word, so they are
+    written back (with @, the second word is the argv[0] dockerd is given, and stays in place)."""
+    prefix, rest = _PREFIX.match(command.strip()).groups()
+    try:
+        argv = shlex.split(rest)
+    except ValueError as exc:
+        raise DaemonConfigError('the docker unit (or a drop-in) has an ExecStart= systemd cannot split (%s): %s'
+                                % (exc, command))
+    if argv and prefix:
+        argv[0] = prefix + argv[0]
+    return argv
 
 
 def unit_exec_start(unit_text):
@@ -156,17 +199,38 @@ def has_local_host(argv):
 
 def unit_without_exec_start(unit_text):
     """The unit with its ExecStart= lines (and their continuation lines) left out."""
-    out, skipping = [], False
-    for line in unit_text.split('\n'):
-        stripped = line.strip()
-        if skipping:
-            skipping = stripped.endswith('\\')
-            continue
-        if stripped.startswith('ExecStart='):
-            skipping = stripped.endswith('\\')
-            continue
-        out.append(line.rstrip())
-    return '\n'.join(out).strip()
+    lines, entries = _exec_start_entries(unit_text)
+    dropped = set()
+    for start, end, _value in entries:
+        dropped.update(range(start, end))
+    return '\n'.join(line.rstrip() for number, line in enumerate(lines) if number not in dropped).strip()
+
+
+def carries_tls_flags(argv):
+    """Whether a command line carries a TCP host or TLS flags (ours; no vendor unit has them)."""
+    return any(w.startswith(('--host=tcp://', '--tls')) for w in argv)
+
+
+def with_exec_start_of(unit_text, source_text):
+    """unit_text with its ExecStart= lines replaced by source_text's, as written there (mode unit: an
+    admin's edit of our edited unit is kept in the saved original, with the vendor's command)."""
+    lines, entries = _exec_start_entries(unit_text)
+    source_lines, source_entries = _exec_start_entries(source_text)
+    if not entries or not source_entries:
+        raise DaemonConfigError('the docker unit has no ExecStart= to replace.')
+    block = []
+    for start, end, _value in source_entries:
+        block.extend(source_lines[start:end])
+    dropped = set()
+    for start, end, _value in entries:
+        dropped.update(range(start, end))
+    out = []
+    for number, line in enumerate(lines):
+        if number == entries[0][0]:
+            out.extend(block)
+        if number not in dropped:
+            out.append(line)
+    return '\n'.join(out)
 
 
 def unit_is_our_edit(unit_text, original_text):
@@ -183,7 +247,7 @@ def unit_is_our_edit(unit_text, original_text):
     except DaemonConfigError:
         return False
     # Only the ExecStart differs: ours carries a TCP host or TLS flags; a vendor's new one does not.
-    return any(w.startswith(('--host=tcp://', '--tls')) for w in argv)
+    return carries_tls_flags(argv)
 
 
 def pem_certificate_der(pem_text):
@@ -216,25 +280,36 @@ def probe_address(tcp_host):
 
 
 def served_certificate(address, port, timeout=3.0):
-    """The DER certificate a TLS listener presents, or None when nothing answers with TLS.
+    """(DER certificate, answered): the certificate a TLS listener presents, or None; ``answered``
+    tells a port where something listens (the certificate could not be read) from one where nothing
+    does.
 
     No client certificate is offered and the server is not verified: only the bytes are compared
     with the file on disk. With TLS 1.3 the client side of the handshake completes before a
-    server that requires a client certificate refuses it, so the certificate is seen."""
+    server that requires a client certificate refuses it, so the certificate is seen; a server
+    limited to TLS 1.2 refuses the handshake first, and the certificate is unknown."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     try:
-        with socket.create_connection((address, port), timeout=timeout) as raw:
-            with context.wrap_socket(raw, server_hostname=None) as conn:
-                return conn.getpeercert(binary_form=True)
+        raw = socket.create_connection((address, port), timeout=timeout)
+    except (OSError, ValueError):
+        return None, False
+    try:
+        with context.wrap_socket(raw, server_hostname=None) as conn:
+            return conn.getpeercert(binary_form=True), True
     except (OSError, ssl.SSLError, ValueError):
-        return None
+        return None, True
+    finally:
+        raw.close()
 
 
 def _split_flag(argv, index):
     """(flag, value, tokens used) for the flag at argv[index], handling --flag=value and --flag value."""
     token = argv[index]
+    if re.match(r'^-[HG][^-]', token):  # -Hfd://, -Htcp://..., -Gdocker, -H=fd:// (pflag's short forms)
+        value = token[2:]
+        return token[:2], value[1:] if value.startswith('=') else value, 1
     if '=' in token and token.startswith('-'):
         flag, value = token.split('=', 1)
         return flag, value, 1
@@ -264,7 +339,8 @@ def daemon_argv(vendor_argv, tcp_hosts, tls_verify=True, ca_cert=None, cert=None
         if flag in ('-H', '--host'):
             if value is not None and value.startswith('tcp://'):
                 continue
-            result.append('--host=%s' % value)
+            if '--host=%s' % value not in result:  # the same listener twice: dockerd would not start
+                result.append('--host=%s' % value)
         elif flag in ('--tls', '--tlsverify', '--tlscacert', '--tlscert', '--tlskey'):
             continue
         elif value is not None:
@@ -276,6 +352,24 @@ def daemon_argv(vendor_argv, tcp_hosts, tls_verify=True, ca_cert=None, cert=None
     if tls_verify and tcp_hosts:
         result.extend(['--tlsverify', '--tlscacert=%s' % ca_cert, '--tlscert=%s' % cert, '--tlskey=%s' % key])
     return result
+
+
+def argv_hosts(argv):
+    """The values of the host flags of a command line, in order."""
+    hosts, index = [], 1
+    while index < len(argv):
+        flag, value, used = _split_flag(argv, index)
+        index += used
+        if flag in ('-H', '--host') and value is not None:
+            hosts.append(value)
+    return hosts
+
+
+def foreign_flags(argv):
+    """The command line without the flags this collection owns (every host flag and the TLS flags),
+    in --flag=value form: what another drop-in, the unit or the admin decides (--data-root, ...)."""
+    normal = daemon_argv(argv, [], tls_verify=False, local_host=None)
+    return [normal[0]] + [w for w in normal[1:] if not w.startswith('--host=')]
 
 
 def check_tcp_hosts(tcp_hosts, tls_verify, allow_plaintext):
@@ -303,11 +397,14 @@ def check_tcp_hosts(tcp_hosts, tls_verify, allow_plaintext):
 def quote_argv(argv):
     """A systemd ExecStart value: words with spaces are quoted; $VARS stay bare so systemd expands them."""
     out = []
-    for word in argv:
-        if re.match(r'^[A-Za-z0-9_@%+=:,./$-]+$', word):
-            out.append(word)
+    for number, word in enumerate(argv):
+        prefix = ''
+        if number == 0:  # systemd's prefixes (-, @, :, +, !) are written bare
+            prefix, word = _PREFIX.match(word).groups()
+        if re.match(r'^[A-Za-z0-9_@%+=:,./$-]+$', word) or re.match(r'^\$\{[A-Za-z_][A-Za-z0-9_]*\}$', word):
+            out.append(prefix + word)
         else:
-            out.append('"%s"' % word.replace('\\', '\\\\').replace('"', '\\"'))
+            out.append(prefix + '"%s"' % word.replace('\\', '\\\\').replace('"', '\\"'))
     return ' '.join(out)
 
 
@@ -319,24 +416,19 @@ def render_dropin(argv):
 
 def render_unit(unit_text, argv):
     """The vendor unit with its ExecStart replaced (continuation lines included)."""
-    lines = unit_text.split('\n')
-    out, section, skipping, replaced = [], None, False, False
-    for line in lines:
-        stripped = line.strip()
-        if skipping:
-            skipping = stripped.endswith('\\')
-            continue
-        if stripped.startswith('[') and stripped.endswith(']'):
-            section = stripped[1:-1]
-        if section == 'Service' and stripped.startswith('ExecStart=') and stripped != 'ExecStart=':
-            skipping = stripped.endswith('\\')
-            if not replaced:
-                out.append('ExecStart=%s' % quote_argv(argv))
-                replaced = True
-            continue
-        out.append(line)
-    if not replaced:
+    lines, entries = _exec_start_entries(unit_text)
+    commands = [(start, end) for start, end, value in entries if value]
+    if not commands:
         raise DaemonConfigError('the docker unit has no ExecStart= to replace.')
+    dropped = set()
+    for start, end in commands:
+        dropped.update(range(start, end))
+    out = []
+    for number, line in enumerate(lines):
+        if number == commands[0][0]:
+            out.append('ExecStart=%s' % quote_argv(argv))
+        if number not in dropped:
+            out.append(line)
     return '\n'.join(out)
 
 
@@ -348,14 +440,21 @@ def unit_reads_envfile(unit_text, envfile_path, variable):
     return loads and passes
 
 
+ENVFILE_MARKER = '# Set by tprov.docker (role tprov.docker.daemon)'
+
+
 def render_envfile(env_text, variable, flags):
-    """The environment file with ``VARIABLE="flags"`` set (other lines kept)."""
+    """The environment file with ``VARIABLE="flags"`` set (other lines kept), marked as holding our
+    flags so that leaving mode envfile takes out ours only."""
     line = '%s="%s"' % (variable, ' '.join(flags))
     lines = (env_text or '').split('\n')
+    marked = ENVFILE_MARKER in (env_text or '')
     out, done = [], False
     for current in lines:
         if re.match(r'^\s*(export\s+)?%s=' % re.escape(variable), current):
             if not done:
+                if not marked:
+                    out.append('%s: its host and TLS flags in %s.' % (ENVFILE_MARKER, variable))
                 out.append(line)
                 done = True
             continue
@@ -363,9 +462,21 @@ def render_envfile(env_text, variable, flags):
     if not done:
         if out and out[-1] == '':
             out.pop()
-        out.extend(['# Set by tprov.docker (role tprov.docker.daemon).', line, ''])
+        out.extend(['%s.' % ENVFILE_MARKER, line, ''])
     text = '\n'.join(out)
     return text if text.endswith('\n') else text + '\n'
+
+
+def envfile_flags(value, tcp_hosts, tls_verify=True, ca_cert=None, cert=None, key=None, extra_hosts=(),
+                  local_host=None):
+    """The variable's new value: the words it has (the operator's --dns, --data-root, ...) without a
+    TCP host or TLS flag, then ``extra_hosts`` and ``local_host`` unless already there, then ours.
+    systemd splits an unquoted $VARIABLE at white space, so those are its words."""
+    base = ['dockerd'] + (value or '').split() + ['--host=%s' % h for h in extra_hosts]
+    if local_host and not has_local_host(base):
+        base.append('--host=%s' % local_host)
+    return daemon_argv(base, tcp_hosts, tls_verify=tls_verify, ca_cert=ca_cert, cert=cert, key=key,
+                       local_host=None)[1:]
 
 
 def envfile_value(env_text, variable):

@@ -50,8 +50,11 @@ options:
       - V(unit) edits the vendor unit in place as the chapter does, keeping the original beside it
         (C(.tprov-orig)); a package upgrade overwrites the edit, so the module warns. When the unit is no
         longer the saved original with our C(ExecStart) (a package upgrade replaced it), the saved copy is
-        stale, so the current unit becomes the original and the edit is rebuilt from it.
-      - V(envfile) sets O(envfile_variable) in O(envfile_path), for units that read it (Debian's docker.io does).
+        stale, so the current unit becomes the original and the edit is rebuilt from it. When our C(ExecStart) is
+        still there but other lines changed (an admin added C(LimitNOFILE=)), those lines go into C(.tprov-orig)
+        with the vendor's C(ExecStart); only C(.tprov-orig) is written, and RV(daemon_changed) stays false.
+      - V(envfile) sets O(envfile_variable) in O(envfile_path), for units that read it (Debian's docker.io does);
+        the words it already has (C(--dns), C(--data-root)) are kept, only TCP hosts and TLS flags are replaced.
     type: str
     choices: [dropin, unit, envfile]
     default: dropin
@@ -130,6 +133,17 @@ options:
     description: Where the files replaced are copied (mode 0700), for O(state=restored).
     type: path
     default: /var/lib/tprov-docker/backup
+  adopt_dropin_flags:
+    description:
+      - Once our drop-in (or our edit of the unit) is in place, the flags other than the TCP and TLS ones
+        (those of the unit and of other drop-ins, C(--data-root), C(--iptables)) are the ones the daemon runs
+        with. When the command line built now has other ones - a drop-in that never applied while ours
+        replaced C(ExecStart), a changed vendor unit - the module fails with C(error_kind=dropin_flags_differ),
+        naming the flags added and removed.
+      - V(true) builds on them anyway (the daemon restarts with them).
+      - The first run, with nothing of ours yet, always keeps the other drop-ins' flags.
+    type: bool
+    default: false
   restore:
     description:
       - With O(state=restored), the RV(backups) of an earlier run (and C(copy) results' C(backup_file) the same
@@ -193,12 +207,20 @@ served_certificate:
     - The certificate the daemon serves on the first of O(tcp_hosts), seen from the host (no client
       certificate is offered; only its fingerprint is compared), against O(tls_cert) on disk.
     - C(address), C(fingerprint_sha256) (null when nothing answers with TLS there), C(file_fingerprint_sha256),
-      C(matches) (the daemon serves the file's certificate) and C(stale) (it serves another one, so it must be
-      restarted to load the file's).
+      C(matches) (the daemon serves the file's certificate), C(stale) (it serves another one, so it must be
+      restarted to load the file's) and C(unknown) (something listens there but its certificate could not be
+      read, e.g. a server limited to TLS 1.2; neither C(matches) nor C(stale), with a warning).
   returned: state is present and O(tls_verify) with O(tcp_hosts)
   type: dict
   sample: {"address": "127.0.0.1:2376", "fingerprint_sha256": "AB:CD:...", "file_fingerprint_sha256": "AB:CD:...",
-           "matches": true, "stale": false}
+           "matches": true, "stale": false, "unknown": false}
+daemon_changed:
+  description:
+    - Whether a file the daemon or systemd reads changed (the unit, a drop-in, the environment file,
+      daemon.json), so that the daemon must be restarted; C(changed) also counts the saved C(.tprov-orig).
+  returned: state is present
+  type: bool
+  sample: true
 restored:
   description: With O(state=restored), the paths put back from their backups (or removed, when they were new).
   returned: state is restored
@@ -214,8 +236,8 @@ not_restored:
 error_kind:
   description:
     - On failure, a stable code for what went wrong, for roles to react to (the message may be reworded).
-    - V(invalid_configuration), V(daemon_json_conflict), V(dropin_overrides), V(certificates_missing),
-      V(write_failed), V(restore_incomplete).
+    - V(invalid_configuration), V(daemon_json_conflict), V(dropin_overrides), V(dropin_flags_differ),
+      V(certificates_missing), V(write_failed), V(restore_incomplete).
   returned: failure
   type: str
   sample: restore_incomplete
@@ -277,9 +299,16 @@ class Writer(object):
                 if not os.path.isdir(directory):
                     os.makedirs(directory, 0o755)
                 write_atomic(path, text.encode('utf-8'), mode)
-        except (IOError, OSError):
+        except (IOError, OSError) as exc:
             # All or nothing: put back what was already replaced before reporting.
-            restore_files(backups)
+            restored, not_restored = restore_files(backups)
+            if not_restored:
+                self.module.fail_json(
+                    msg='Writing the daemon configuration failed (%s), nothing was restarted, and putting back '
+                        'what was already written failed: ROLLBACK INCOMPLETE: not restored: %s. Restored: %s.' % (
+                            exc, '; '.join('%s (%s)' % (e['path'], e['error']) for e in not_restored),
+                            ', '.join(restored) or 'nothing'),
+                    error_kind='restore_incomplete', changed=True, restored=restored, not_restored=not_restored)
             raise
         return backups
 
@@ -292,6 +321,36 @@ def read_dropins(dirs, own_path):
         if text is not None:
             dropins.append((path, text))
     return dropins
+
+
+def carries_our_flags(unit_text):
+    try:
+        return dc.carries_tls_flags(dc.unit_exec_start(unit_text))
+    except dc.DaemonConfigError:
+        return False
+
+
+def check_managed_flags(params, managed_argv, managed_path, new_argv, source):
+    """Refuse to change, unasked, the flags the daemon runs with (all but our host and TLS ones).
+
+    Our drop-in sorts last and replaces ExecStart, so another drop-in written after it never applied:
+    building on it now would start dockerd with flags it never ran with (a --data-root pointing at
+    an empty directory). On the first run there is nothing of ours yet, and the others' flags are the
+    ones the daemon runs with: they are kept."""
+    if not managed_argv or params['adopt_dropin_flags']:
+        return
+    old, new = dc.foreign_flags(managed_argv), dc.foreign_flags(new_argv)
+    if old == new:
+        return
+    added = [w for w in new if w not in old]
+    removed = [w for w in old if w not in new]
+    raise dc.DaemonConfigError(
+        'The daemon runs with the command line of %s, and the one built now from %s differs in flags other '
+        'than the TCP and TLS ones (added: %s; removed: %s%s). Those flags never applied while %s was in '
+        'place; restarting onto them could change the data root or the network. Remove them from %s, or '
+        'set adopt_dropin_flags: true (role: docker_daemon_adopt_dropin_flags: true) to run with them.'
+        % (managed_path, source, ' '.join(added) or 'none', ' '.join(removed) or 'none',
+           '' if added or removed else '; in another order', managed_path, source), kind='dropin_flags_differ')
 
 
 def systemd_unit_path(module):
@@ -339,7 +398,16 @@ def configure(module, params):
         raise dc.DaemonConfigError('unit_path: %s cannot be read.' % unit_path)
     original_path = unit_path + '.tprov-orig'
     original = read_text(original_path)
-    stale_original = original is not None and not dc.unit_is_our_edit(unit_text, original)
+    stale_original = rebased_original = False
+    if original is not None and not dc.unit_is_our_edit(unit_text, original):
+        stale_original = not carries_our_flags(unit_text)
+        rebased_original = not stale_original
+    if rebased_original:
+        # Our edit is still there with other lines changed: an admin edited the unit (LimitNOFILE=...),
+        # not a package upgrade. The saved original takes those lines, with the vendor's ExecStart.
+        module.warn('%s was edited since %s was saved; the edit is kept there, with the vendor command line.'
+                    % (unit_path, original_path))
+        original = dc.with_exec_start_of(unit_text, original)
     if stale_original:
         # The unit is not the saved original with our ExecStart: a package upgrade (or an admin)
         # replaced it since. It is the vendor's unit now; the old copy must not be written back.
@@ -375,6 +443,19 @@ def configure(module, params):
     # What systemd will run: the unit's ExecStart as replaced by other drop-ins. Flags an admin set
     # there (--data-root, --iptables=false) are the base of ours, never dropped.
     vendor_argv, argv_source = dc.effective_exec_start(vendor_text, dropins)
+    # The command line our managed configuration runs now (our drop-in, or our edit of the unit).
+    own_text = read_text(params['dropin_path'])
+    if own_text is not None and dc.sets_exec_start(own_text):
+        managed_argv, managed_path = dc.unit_exec_start(own_text), params['dropin_path']
+    elif original is not None and not stale_original:
+        managed_argv, managed_path = dc.unit_exec_start(unit_text), unit_path
+    else:
+        managed_argv, managed_path = None, None
+    if managed_argv:
+        # A listener moved there from daemon.json on an earlier run (daemon_json_conflicts: move) is
+        # in no other file any more: it stays.
+        known = set(dc.argv_hosts(vendor_argv)) | set(carried)
+        carried += [h for h in dc.argv_hosts(managed_argv) if not h.startswith('tcp://') and h not in known]
     own_name = os.path.basename(params['dropin_path'])
     for path, text in dropins:
         overrides = dc.sets_exec_start(text)
@@ -402,20 +483,24 @@ def configure(module, params):
                 'mode envfile: the unit %s%s does not read %s or pass $%s to dockerd; use mode dropin '
                 '(docker_daemon_config_mode: dropin).' % (unit_path, ' (with %s)' % argv_source if argv_source else '',
                                                           params['envfile_path'], variable))
-        # The local listener only when the unit has none of its own (its -H fd:// stays in the unit).
-        base = ['dockerd'] + ['--host=%s' % h for h in carried]
-        if not dc.has_local_host(vendor_argv) and not carried:
-            base.append('--host=%s' % local_host)
-        flags = dc.daemon_argv(base, params['tcp_hosts'], local_host=None, **tls_args)[1:]
+        # The operator's words of the variable (--dns, --data-root, ...) are kept, ours replaced; the
+        # local listener only when the unit has none of its own (its -H fd:// stays in the unit).
+        flags = dc.envfile_flags(env_value, params['tcp_hosts'], extra_hosts=carried,
+                                 local_host=None if dc.has_local_host(vendor_argv) else local_host, **tls_args)
         exec_start = dc.daemon_argv(vendor_argv, [], tls_verify=False) + flags
+        # The variable's words were there before and after: the unit's and drop-ins' flags are compared.
+        check_managed_flags(params, managed_argv, managed_path, exec_start[:len(exec_start) - len(flags)],
+                            argv_source or unit_path)
         writer.want(params['envfile_path'], dc.render_envfile(envfile_text, variable, flags))
         if original is not None:
             writer.want(unit_path, original)
         writer.want(params['dropin_path'], None)
     else:
         if env_value and any(w.startswith(('-H', '--host', '--tls')) for w in env_value.split()):
-            if '# Set by tprov.docker' in (envfile_text or ''):
-                writer.want(params['envfile_path'], dc.render_envfile(envfile_text, variable, []))
+            if dc.ENVFILE_MARKER in (envfile_text or ''):
+                # Leaving mode envfile: its host and TLS flags go, the operator's other words stay.
+                kept = dc.foreign_flags(['dockerd'] + env_value.split())[1:]
+                writer.want(params['envfile_path'], dc.render_envfile(envfile_text, variable, kept))
             else:
                 raise dc.DaemonConfigError(
                     '%s sets %s="%s" with host or TLS flags, which would clash with the ones this role sets. '
@@ -423,6 +508,7 @@ def configure(module, params):
                     kind='invalid_configuration')
         exec_start = dc.daemon_argv(vendor_argv + ['--host=%s' % h for h in carried], params['tcp_hosts'],
                                     local_host=local_host, **tls_args)
+        check_managed_flags(params, managed_argv, managed_path, exec_start, argv_source or unit_path)
         if mode == 'dropin':
             writer.want(params['dropin_path'], dc.render_dropin(exec_start))
             if original is not None:
@@ -432,6 +518,8 @@ def configure(module, params):
                         'The mode dropin survives upgrades.' % unit_path)
             if original is None:
                 writer.want(original_path, unit_text, 0o644)  # a stale copy is replaced too
+            elif rebased_original:
+                writer.want(original_path, original, 0o644)
             writer.want(unit_path, dc.render_unit(vendor_text, exec_start))
             writer.want(params['dropin_path'], None)
     if new_json != json_text:
@@ -440,24 +528,34 @@ def configure(module, params):
     backups = [] if module.check_mode else writer.commit()
     changed_files = [p for p, _t, _m in writer.pending]
     result = dict(changed=bool(changed_files), changed_files=changed_files, backups=backups, exec_start=exec_start,
-                  unit_path=unit_path, validated=validated, dropins=[p for p, _t in dropins])
+                  unit_path=unit_path, validated=validated, dropins=[p for p, _t in dropins],
+                  # The saved original is read by nobody but this module: no reason to restart.
+                  daemon_changed=any(p != original_path for p in changed_files))
     if params['tls_verify'] and params['tcp_hosts']:
-        result['served_certificate'] = served_certificate(params['tcp_hosts'][0], params['tls_cert'])
+        result['served_certificate'] = served_certificate(module, params['tcp_hosts'][0], params['tls_cert'])
     if module._diff:
         result['diff'] = writer.diff
     return result
 
 
-def served_certificate(tcp_host, cert_path):
+def served_certificate(module, tcp_host, cert_path):
     """What the daemon serves on tcp_host against the certificate file (see RETURN)."""
     address, port = dc.probe_address(tcp_host)
-    served = dc.served_certificate(address, port)
+    served, answered = dc.served_certificate(address, port)
     on_disk = dc.pem_certificate_der(read_text(cert_path))
     served_fp = dc.fingerprint_sha256(served) if served else None
     file_fp = dc.fingerprint_sha256(on_disk) if on_disk else None
-    return dict(address='[%s]:%d' % (address, port) if ':' in address else '%s:%d' % (address, port),
-                fingerprint_sha256=served_fp, file_fingerprint_sha256=file_fp,
-                matches=bool(served_fp and served_fp == file_fp), stale=bool(served_fp and served_fp != file_fp))
+    shown = '[%s]:%d' % (address, port) if ':' in address else '%s:%d' % (address, port)
+    unknown = served is None and answered
+    if unknown:
+        # Neither "matches" nor "stale" can be told: the role restarts when the certificate changed
+        # in this run, and otherwise keeps the certificate backups and says so here.
+        module.warn('Something listens on %s but its certificate could not be read (a server limited to TLS 1.2 '
+                    'refuses a client without a certificate first); whether it serves %s is unknown. Restart '
+                    'docker if that certificate changed since it started.' % (shown, cert_path))
+    return dict(address=shown, fingerprint_sha256=served_fp, file_fingerprint_sha256=file_fp,
+                matches=bool(served_fp and served_fp == file_fp), stale=bool(served_fp and served_fp != file_fp),
+                unknown=unknown)
 
 
 def restore_files(entries, check_mode=False):
@@ -539,6 +637,7 @@ def main():
             allow_plaintext_tcp=dict(type='bool', default=False),
             backup_dir=dict(type='path', default='/var/lib/tprov-docker/backup'),
             restore=dict(type='list', elements='dict', default=[]),
+            adopt_dropin_flags=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )

@@ -168,9 +168,12 @@ def test_dropin_mode_keeps_the_flags_of_other_dropins(tmp_path):
     dropin = open(args['dropin_path']).read()
     assert '--data-root=/srv/docker --iptables=false --host=tcp://0.0.0.0:2376 --tlsverify' in dropin
     assert run_module('docker_daemon_config', args)['changed'] is False
-    # The admin edits the override later: the next run carries the new flags.
+    # The admin edits the override later: refused until asked for, then the new flags are carried.
     write(os.path.join(etc_dir, 'override.conf'), OVERRIDE_DROPIN.replace('--iptables=false', '--debug'))
-    edited = run_module('docker_daemon_config', args)
+    refused = run_module('docker_daemon_config', args)
+    assert refused.failed and refused['error_kind'] == 'dropin_flags_differ', refused
+    assert 'added: --debug; removed: --iptables=false' in refused['msg']
+    edited = run_module('docker_daemon_config', dict(args, adopt_dropin_flags=True))
     assert edited['changed'] and '--debug' in edited['exec_start'] and '--iptables=false' not in edited['exec_start']
 
 
@@ -241,12 +244,14 @@ def test_restore_puts_back_everything_it_can_and_names_the_rest(tmp_path):
     assert not list(tmp_path.glob('*.tprov-restore'))
 
 
-def _tls_server(cert, key):
+def _tls_server(cert, key, tls12_only=False):
     """A TLS listener on 127.0.0.1 that requires a client certificate, as dockerd --tlsverify does."""
     import socket
     import ssl
     import threading
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    if tls12_only:
+        context.maximum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(cert, key)
     context.verify_mode = ssl.CERT_REQUIRED
     context.load_verify_locations(cert)
@@ -292,3 +297,107 @@ def test_served_certificate_against_the_file_on_disk(tmp_path):
         listener.close()
     nothing = run_module('docker_daemon_config', args, check=True)['served_certificate']
     assert nothing['fingerprint_sha256'] is None and not nothing['matches'] and not nothing['stale']
+    assert nothing['unknown'] is False  # nothing listens: not a certificate that could not be read
+
+
+def test_a_dropin_that_never_applied_is_not_adopted_unasked(tmp_path):
+    """Our drop-in replaced ExecStart, so an override.conf written after it never applied: building on
+    it now would restart dockerd onto an empty --data-root. Refused, naming the flags and the fix."""
+    args = family_layout(tmp_path, 'Debian')
+    assert run_module('docker_daemon_config', args)['changed']
+    write(os.path.join(args['dropin_dirs'][0], 'override.conf'), OVERRIDE_DROPIN)
+    before = snapshot(args)
+    refused = run_module('docker_daemon_config', args)
+    assert refused.failed and refused['error_kind'] == 'dropin_flags_differ', refused
+    assert 'added: --data-root=/srv/docker --iptables=false; removed: $DOCKER_OPTS' in refused['msg']
+    assert 'override.conf' in refused['msg'] and 'docker_daemon_adopt_dropin_flags: true' in refused['msg']
+    assert snapshot(args) == before
+    adopted = run_module('docker_daemon_config', dict(args, adopt_dropin_flags=True))
+    assert adopted['changed'] and adopted['daemon_changed'] and '--data-root=/srv/docker' in adopted['exec_start']
+    assert run_module('docker_daemon_config', args)['changed'] is False
+
+
+@pytest.mark.parametrize('mode', ['dropin', 'unit', 'envfile'])
+def test_a_host_moved_from_daemon_json_stays_on_later_runs(tmp_path, mode):
+    args = dict(family_layout(tmp_path, 'Debian'), mode=mode, daemon_json_conflicts='move')
+    write(args['daemon_json_path'], '{"hosts": ["unix:///run/custom/docker.sock", "tcp://0.0.0.0:2375"]}\n')
+    moved = run_module('docker_daemon_config', args)
+    assert moved['changed'] and '--host=unix:///run/custom/docker.sock' in moved['exec_start'], moved
+    again = run_module('docker_daemon_config', args)
+    assert again['changed'] is False, again['changed_files']
+    assert again['exec_start'] == moved['exec_start']
+
+
+def test_envfile_mode_keeps_the_operators_flags(tmp_path):
+    args = dict(family_layout(tmp_path, 'Debian'), mode='envfile')
+    write(args['envfile_path'], '# Docker Upstart and SysVinit configuration file\n'
+                                'DOCKER_OPTS="--dns 10.0.0.2 --data-root=/srv/docker -H tcp://0.0.0.0:2375"\n')
+    first = run_module('docker_daemon_config', args)
+    assert first['changed']
+    opts = first['exec_start'][first['exec_start'].index('$DOCKER_OPTS') + 1:]
+    assert opts[:4] == ['--dns', '10.0.0.2', '--data-root=/srv/docker', '--host=tcp://0.0.0.0:2376'], opts
+    assert '--host=tcp://0.0.0.0:2375' not in open(args['envfile_path']).read()
+    assert run_module('docker_daemon_config', args)['changed'] is False
+    # Leaving mode envfile takes out our flags only.
+    dropin = run_module('docker_daemon_config', dict(args, mode='dropin'))
+    assert dropin['changed'] and '--tlsverify' in open(args['dropin_path']).read()
+    text = open(args['envfile_path']).read()
+    assert 'DOCKER_OPTS="--dns 10.0.0.2 --data-root=/srv/docker"\n' in text, text
+
+
+def test_unit_mode_keeps_an_admin_edit_out_of_the_saved_original_and_restarts_nothing(tmp_path):
+    args = dict(family_layout(tmp_path, 'Debian'), mode='unit')
+    vendor = open(args['unit_path']).read()
+    assert run_module('docker_daemon_config', args)['changed']
+    with open(args['unit_path'], 'a') as handle:
+        handle.write('LimitNOFILE=1048576\n')
+    edited = run_module('docker_daemon_config', args)
+    original = open(args['unit_path'] + '.tprov-orig').read()
+    assert '--tls' not in original and 'LimitNOFILE=1048576' in original, original
+    assert dc_unit_exec_start(original) == dc_unit_exec_start(vendor)
+    assert edited['changed_files'] == [args['unit_path'] + '.tprov-orig'] and edited['daemon_changed'] is False
+    assert run_module('docker_daemon_config', args)['changed'] is False
+    # Leaving mode unit puts back the vendor command line, with the admin's edit.
+    dropin = run_module('docker_daemon_config', dict(args, mode='dropin'))
+    unit = open(args['unit_path']).read()
+    assert dropin['daemon_changed'] and 'LimitNOFILE=1048576' in unit and '--tls' not in unit
+
+
+def dc_unit_exec_start(text):
+    from ansible_collections.tprov.docker.plugins.module_utils import daemon_config
+    return daemon_config.unit_exec_start(text)
+
+
+def test_a_write_failure_whose_undo_fails_says_rollback_incomplete(tmp_path):
+    args = family_layout(tmp_path, 'Debian')
+    # A saved original left by mode unit, stale (the unit was replaced): it is removed first...
+    write(args['unit_path'] + '.tprov-orig', '[Service]\nExecStart=/usr/sbin/dockerd --old\n')
+    # ...then the drop-in cannot be written (its directory is a file), and the original cannot be put
+    # back (its staging name is taken by a directory).
+    write(os.path.dirname(args['dropin_path']), 'not a directory\n')
+    os.makedirs(args['unit_path'] + '.tprov-orig.tprov-restore')
+    result = run_module('docker_daemon_config', args)
+    assert result.failed and result['error_kind'] == 'restore_incomplete', result
+    assert 'ROLLBACK INCOMPLETE' in result['msg']
+    assert [e['path'] for e in result['not_restored']] == [args['unit_path'] + '.tprov-orig']
+
+
+def test_served_certificate_unknown_against_a_tls12_only_server(tmp_path):
+    pki = tmp_path / 'pki'
+    pki.mkdir()
+    assert not run_module('docker_tls_cert', {'kind': 'ca', 'dir': str(pki)}).failed
+    assert not run_module('docker_tls_cert', {
+        'kind': 'server', 'path': str(pki / 'cert.pem'), 'key_path': str(pki / 'key.pem'),
+        'ca_path': str(pki / 'ca.pem'), 'ca_key_path': str(pki / 'ca-key.pem'),
+        'subject_alt_names': ['IP:127.0.0.1']}).failed
+    listener = _tls_server(str(pki / 'cert.pem'), str(pki / 'key.pem'), tls12_only=True)
+    try:
+        args = dict(family_layout(tmp_path, 'Debian'), tcp_hosts=['tcp://0.0.0.0:%d' % listener.getsockname()[1]])
+        write(args['tls_cert'], (pki / 'cert.pem').read_text())
+        result = run_module('docker_daemon_config', args, check=True)
+    finally:
+        listener.shutdown(2)
+        listener.close()
+    served = result['served_certificate']
+    assert served['unknown'] is True and not served['matches'] and not served['stale'], served
+    assert 'could not be read' in str(result.get('warnings'))

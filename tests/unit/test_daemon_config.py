@@ -91,7 +91,9 @@ def test_envfile_for_both_families():
     assert dc.unit_reads_envfile(DEBIAN_UNIT, '/etc/default/docker', 'DOCKER_OPTS')
     assert not dc.unit_reads_envfile(DOCKER_CE_UNIT, '/etc/sysconfig/docker', 'OPTIONS')
     text = dc.render_envfile('# comment\nDOCKER_OPTS="--debug"\nOTHER=1\n', 'DOCKER_OPTS', ['--tlsverify'])
-    assert text == '# comment\nDOCKER_OPTS="--tlsverify"\nOTHER=1\n'
+    assert text == ('# comment\n# Set by tprov.docker (role tprov.docker.daemon): its host and TLS flags in '
+                    'DOCKER_OPTS.\nDOCKER_OPTS="--tlsverify"\nOTHER=1\n')
+    assert dc.render_envfile(text, 'DOCKER_OPTS', ['--tlsverify']) == text  # marked once
     fresh = dc.render_envfile(None, 'OPTIONS', ['--host=tcp://0.0.0.0:2376'])
     assert fresh.endswith('OPTIONS="--host=tcp://0.0.0.0:2376"\n')
     assert dc.envfile_value(fresh, 'OPTIONS') == '--host=tcp://0.0.0.0:2376'
@@ -190,3 +192,59 @@ def test_certificate_fingerprint_from_pem():
     assert dc.probe_address('tcp://0.0.0.0:2376') == ('127.0.0.1', 2376)
     assert dc.probe_address('tcp://[::]:2376') == ('::1', 2376)
     assert dc.probe_address('tcp://192.0.2.1:2376') == ('192.0.2.1', 2376)
+
+
+def test_compact_short_host_and_group_flags_are_recognised():
+    vendor = ['/usr/bin/dockerd', '-Hfd://', '-Htcp://0.0.0.0:2375', '-Gdocker', '--containerd=/c.sock']
+    new = dc.daemon_argv(vendor, ['tcp://0.0.0.0:2376'], **TLS)
+    assert new[:4] == ['/usr/bin/dockerd', '--host=fd://', '-G=docker', '--containerd=/c.sock'], new
+    assert new.count('--host=fd://') == 1 and not [w for w in new if '2375' in w]
+    assert dc.argv_hosts(['/d', '-H=unix:///x.sock', '-Hfd://']) == ['unix:///x.sock', 'fd://']
+
+
+def test_exec_start_parsed_as_systemd_reads_it():
+    # A comment line inside a continuation is skipped, not part of the command.
+    continued = '[Service]\nExecStart=/usr/bin/dockerd -H fd:// \\\n# --debug\n   --data-root=/srv/docker\n'
+    assert dc.unit_exec_start(continued) == ['/usr/bin/dockerd', '-H', 'fd://', '--data-root=/srv/docker']
+    assert 'data-root' not in dc.unit_without_exec_start(continued)
+    # Spaces around '=' are allowed; keys are case-sensitive (systemd ignores execstart=).
+    assert dc.unit_exec_start('[Service]\nExecStart = /usr/bin/dockerd -H fd://\n') == [
+        '/usr/bin/dockerd', '-H', 'fd://']
+    assert not dc.sets_exec_start('[Service]\nexecstart=/usr/bin/dockerd\n')
+    with pytest.raises(dc.DaemonConfigError) as info:
+        dc.unit_exec_start('[Service]\nExecStart=/usr/bin/dockerd "--label=a\n')
+    assert 'cannot split' in str(info.value)
+
+
+@pytest.mark.parametrize('prefix', ['-', '@', ':', '+', '!', '!!', '-@'])
+def test_exec_start_prefixes_are_kept_and_written_back(prefix):
+    argv0 = ' dockerd' if '@' in prefix else ''
+    unit = '[Service]\nExecStart=%s/usr/bin/dockerd%s -H fd://\n' % (prefix, argv0)
+    argv = dc.unit_exec_start(unit)
+    assert argv[0] == prefix + '/usr/bin/dockerd'
+    new = dc.daemon_argv(argv, ['tcp://0.0.0.0:2376'], **TLS)
+    line = dc.render_dropin(new).splitlines()[-1]
+    assert line.startswith('ExecStart=%s/usr/bin/dockerd%s --host=fd:// --host=tcp://' % (prefix, argv0)), line
+    assert dc.unit_exec_start(dc.render_unit(unit, new)) == new
+
+
+def test_braced_variables_stay_bare_for_systemd_to_split():
+    assert dc.quote_argv(['/d', '${OPTS}', '$OPTS', 'a b']) == '/d ${OPTS} $OPTS "a b"'
+
+
+def test_admin_edit_of_our_unit_is_rebased_on_the_vendor_command():
+    ours = dc.render_unit(DOCKER_CE_UNIT, dc.daemon_argv(dc.unit_exec_start(DOCKER_CE_UNIT), ['tcp://0.0.0.0:2376'],
+                                                         **TLS))
+    edited = ours.replace('Type=notify', 'Type=notify\nLimitNOFILE=1048576')
+    assert dc.carries_tls_flags(dc.unit_exec_start(edited))
+    rebased = dc.with_exec_start_of(edited, DOCKER_CE_UNIT)
+    assert rebased == DOCKER_CE_UNIT.replace('Type=notify', 'Type=notify\nLimitNOFILE=1048576')
+    assert dc.unit_is_our_edit(edited, rebased)
+
+
+def test_envfile_flags_merge_into_the_operators_value():
+    value = '--dns 10.0.0.2 --data-root=/srv/docker -H tcp://0.0.0.0:2375 --tlsverify'
+    flags = dc.envfile_flags(value, ['tcp://0.0.0.0:2376'], **TLS)
+    assert flags[:4] == ['--dns', '10.0.0.2', '--data-root=/srv/docker', '--host=tcp://0.0.0.0:2376']
+    assert dc.envfile_flags(' '.join(flags), ['tcp://0.0.0.0:2376'], **TLS) == flags
+    assert dc.foreign_flags(['dockerd'] + flags) == ['dockerd', '--dns', '10.0.0.2', '--data-root=/srv/docker']
