@@ -5,6 +5,7 @@ ansible-playbook, in the worker and as AnsiballZ processes, inside syslog_captur
 the assertions read what they actually sent to /dev/log.
 """
 
+import json
 import os
 
 import pytest
@@ -110,9 +111,75 @@ LATER_PEM = '-----BEGIN PRIVATE KEY-----\nLaTeRkEyLine0123456789\nLaTeRkEyLine98
         'not-a-dict', dict(name='key.pem', content=LATER_PEM)])),
     ('docker_tls_files', dict(dest='/nonexistent/x', files=[
         dict(name='a.pem', mode='bogus-mode'), dict(name='key.pem', content=LATER_PEM)])),
+    # A wrong shape: a mapping keyed by name where a list of entries is expected.
+    ('docker_tls_files', dict(dest='/nonexistent/x', files={'key.pem': dict(content=LATER_PEM, mode='0600')})),
+    ('docker_api_containers', dict(images={'alpine': dict(registry_username='u', registry_password=LATER_PASSWORD)})),
+    # A k=v string entry after a failing one.
+    ('docker_api_containers', dict(images=[
+        dict(name='busybox', bogus=1), 'name=alpine registry_username=u registry_password=%s' % LATER_PASSWORD])),
+    # A misspelt key in the failing entry itself.
+    ('docker_api_containers', dict(images=[dict(name='busybox', registry_username='u',
+                                                registry_pasword=LATER_PASSWORD)])),
 ])
 def test_failing_entry_does_not_expose_later_secrets(module, module_name, args):
     result = module(module_name, args)
     assert result.failed, result
     for secret in (LATER_PASSWORD, 'LaTeRkEyLine'):
         assert secret not in result.raw, result.raw
+
+
+TYPO_PASSWORD = 'typo-Pa55-w0rd-3Jx8'
+SHAPE_PASSWORD = 'shape-Pa55-w0rd-8Lq1'
+STRING_PASSWORD = 'string-Pa55-w0rd-5Wd0'
+SHAPE_PEM = '-----BEGIN PRIVATE KEY-----\nShApEkEyLine0123456789\n-----END PRIVATE KEY-----\n'
+
+BAD_SHAPES_PLAY = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: A misspelt password key (the module validates entries after the log line)
+      tprov.docker.docker_api_containers:
+        images:
+          - {{name: busybox, registry_username: u, registry_pasword: "{{{{ typo }}}}"}}
+      ignore_errors: true
+    - name: The docker_login spelling
+      tprov.docker.docker_api_containers:
+        images:
+          - {{name: busybox, registry_username: u, password: "{{{{ typo }}}}"}}
+      ignore_errors: true
+    - name: Images keyed by name instead of a list
+      tprov.docker.docker_api_containers:
+        images:
+          alpine: {{registry_username: u, registry_password: "{{{{ shape }}}}"}}
+      ignore_errors: true
+    - name: Files keyed by name instead of a list
+      tprov.docker.docker_tls_files:
+        dest: "{tmp}/shape"
+        files:
+          key.pem: {{content: "{{{{ pem }}}}", mode: "0600"}}
+      ignore_errors: true
+    - name: A k=v string entry after a failing entry
+      tprov.docker.docker_api_containers:
+        images:
+          - {{name: busybox, bogus: 1}}
+          - "name=alpine registry_username=u registry_password={{{{ string }}}}"
+      ignore_errors: true
+'''
+
+
+def test_unknown_keys_and_wrong_shapes_reach_neither_syslog_nor_output(tmp_path, capture):
+    """Entries validation refuses are refused after the log line: their unknown parts are masked in
+    syslog, and registered as no_log values so that -vvv's invocation does not show them either."""
+    # Passed as variables: ansible-core shows a failed task's source lines.
+    secrets = dict(typo=TYPO_PASSWORD, shape=SHAPE_PASSWORD, string=STRING_PASSWORD, pem=SHAPE_PEM)
+    rc, output, recap = ansible_playbook(BAD_SHAPES_PLAY.format(tmp=tmp_path), str(tmp_path),
+                                         ['-vvv', '-e', json.dumps(secrets)], prefix=capture.prefix)
+    assert recap.get('failed') == 0 and recap.get('ok') == 5, output[-3000:]
+    assert output.count('...ignoring') == 5, output[-3000:]
+    logged = capture.text()
+    assert logged.count('docker_api_containers: Invoked with') == 3, logged[:3000]  # the mapping fails before it
+    assert '"invocation"' in output  # -vvv shows it: the assertions below can fail
+    for secret in (TYPO_PASSWORD, SHAPE_PASSWORD, STRING_PASSWORD, 'ShApEkEyLine'):
+        assert secret not in logged, logged
+        assert secret not in output, output
+    assert 'registry_pasword' in logged and 'NOT_LOGGING_PARAMETER' in logged
