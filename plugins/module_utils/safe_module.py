@@ -107,11 +107,12 @@ def _collect(params, spec, entry_specs, found, entry=False):
         if entry:
             _leaves(params, found)
         return
-    if entry:
-        known = _known_keys(spec)
-        for key, value in params.items():
-            if key not in known:
-                _leaves(value, found)
+    known = _known_keys(spec)
+    for key, value in params.items():
+        # Ansible's own _ansible_* settings are not options; any other unknown key is refused by
+        # validation, with its value in invocation unless registered.
+        if key not in known and not (not entry and key.startswith('_ansible_')):
+            _leaves(value, found)
     for name, opts in spec.items():
         if not isinstance(opts, dict):
             continue

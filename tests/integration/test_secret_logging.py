@@ -117,6 +117,8 @@ LATER_PEM = '-----BEGIN PRIVATE KEY-----\nLaTeRkEyLine0123456789\nLaTeRkEyLine98
     # A k=v string entry after a failing one.
     ('docker_api_containers', dict(images=[
         dict(name='busybox', bogus=1), 'name=alpine registry_username=u registry_password=%s' % LATER_PASSWORD])),
+    # A misspelt option: AnsibleModule refuses it with the value in invocation.
+    ('docker_api_containers', dict(images=[], registry_pasword=LATER_PASSWORD)),
     # A misspelt key in the failing entry itself.
     ('docker_api_containers', dict(images=[dict(name='busybox', registry_username='u',
                                                 registry_pasword=LATER_PASSWORD)])),

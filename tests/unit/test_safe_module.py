@@ -74,6 +74,11 @@ def test_unknown_keys_of_an_entry_are_registered_and_masked():
     assert logged[1] == dict(name='app', password=sm.MASKED)
 
 
+def test_unknown_top_level_options_are_registered():
+    params = dict(files=[], registry_pasword='Top-S3cr3t', _ansible_check_mode=True, _ansible_module_name='x')
+    assert sm.secret_values(params, FILES_SPEC) == {'Top-S3cr3t'}
+
+
 def test_wrongly_shaped_entries_register_all_their_leaves():
     """A mapping where a list of entries is expected, or a list as an entry: nothing of it is understood."""
     params = dict(files={'key.pem': dict(content=PEM, mode='0600')},
