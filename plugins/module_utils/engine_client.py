@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import binascii
 import json
 import os
 import socket
@@ -41,6 +43,10 @@ MIN_API_VERSION = '1.41'
 # The newest Engine API whose request and response shapes this collection knows.
 # Newer engines keep serving it (Docker 29 accepts 1.44 and later).
 MAX_API_VERSION = '1.47'
+
+# Request headers that carry credentials (the registry login of a pull or push).
+SENSITIVE_HEADERS = ('X-Registry-Auth', 'X-Registry-Config')
+SCRUBBED = '********'
 
 DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
 DEFAULT_TIMEOUT = 60
@@ -339,7 +345,8 @@ def explain_connection_error(exc, settings):
             return _explain_tls_error(lowered, settings)
         return ('The Docker daemon at %s closed the connection. If it listens with TLS (port 2376), set '
                 'validate_certs: true with ca_path, client_cert and client_key.' % where)
-    return 'Cannot talk to the Docker daemon at %s: %s' % (where, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    return 'Cannot talk to the Docker daemon at %s: %s' % (
+        where, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
 def _explain_tls_error(lowered, settings):
@@ -411,6 +418,39 @@ def check_requirements(module):
                          exception=REQUESTS_IMPORT_ERROR)
 
 
+def header_secret_forms(value):
+    """The texts under which a credential header value may come back in an answer.
+
+    X-Registry-Auth is base64url of a JSON login; a proxy or daemon echoing the request may show it
+    padded or not, in standard base64, decoded, or JSON-escaped.
+    """
+    forms = set()
+    if not value:
+        return forms
+    text = value.decode('ascii', 'replace') if isinstance(value, bytes) else str(value)
+    bare = text.rstrip('=')
+    padded = bare + '=' * (-len(bare) % 4)
+    for form in (text, bare, padded):
+        forms.add(form)
+        forms.add(form.replace('-', '+').replace('_', '/'))
+    try:
+        decoded = base64.urlsafe_b64decode(padded.encode('ascii')).decode('utf-8')
+    except (binascii.Error, ValueError, UnicodeError):
+        decoded = None
+    if decoded:
+        forms.add(decoded)
+        forms.add(json.dumps(decoded)[1:-1])
+        try:
+            login = json.loads(decoded)
+        except ValueError:
+            login = None
+        if isinstance(login, dict):
+            for key in ('password', 'identitytoken', 'registrytoken', 'auth'):
+                if login.get(key):
+                    forms.add(str(login[key]))
+    return set(form for form in forms if form)
+
+
 class EngineClient(object):
     """A session with one dockerd, over a unix socket, TCP or TLS.
 
@@ -423,6 +463,9 @@ class EngineClient(object):
         self.server_version = None
         self._api_version = None if settings.api_version == 'auto' else settings.api_version
         self.request_count = 0
+        # Every form of every credential header sent; client_from_module shares the module's
+        # no_log_values here, so results and messages are masked too.
+        self.secrets = set()
         if settings.socket_path:
             self._session = requests_unixsocket.Session()
         else:
@@ -476,6 +519,9 @@ class EngineClient(object):
             hdrs['Content-Type'] = 'application/json'
         if headers:
             hdrs.update(headers)
+        for name in SENSITIVE_HEADERS:
+            if hdrs.get(name):
+                self.secrets.update(header_secret_forms(hdrs[name]))
         self.request_count += 1
         try:
             # The Engine API never redirects; following one would carry X-Registry-Auth and the
@@ -511,6 +557,8 @@ class EngineClient(object):
             explanation = None
         if not explanation:
             explanation = (response.text or '').strip() or response.reason
+        # A proxy's error page may echo the request, X-Registry-Auth included.
+        explanation = self.scrub(explanation)
         if response.status_code == 400 and 'http request to an https server' in (explanation or '').lower():
             message = ('The Docker daemon at %s speaks TLS: set validate_certs: true with ca_path, client_cert '
                        'and client_key (or DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH).' % self.settings.docker_host)
@@ -522,6 +570,14 @@ class EngineClient(object):
                                                                 method, path.split('?')[0])
         cls = {404: NotFound, 409: Conflict}.get(response.status_code, EngineAPIError)
         raise cls(message, status=response.status_code, explanation=explanation)
+
+    def scrub(self, text):
+        """text with every form of a credential header this client sent replaced by SCRUBBED."""
+        if not isinstance(text, str):
+            return text
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            text = text.replace(secret, SCRUBBED)
+        return text
 
     def get_json(self, path, params=None, versioned=True):
         return self._call('GET', path, versioned=versioned, params=params).json()
@@ -569,7 +625,7 @@ class EngineClient(object):
                     messages.append({'stream': line.decode('utf-8', 'replace')})
                     continue
                 if isinstance(message, dict) and (message.get('error') or message.get('errorDetail')):
-                    detail = message.get('error') or (message.get('errorDetail') or {}).get('message')
+                    detail = self.scrub(message.get('error') or (message.get('errorDetail') or {}).get('message'))
                     raise EngineAPIError('Docker engine: %s (during %s %s)' % (detail, method, path.split('?')[0]),
                                          status=200, explanation=detail)
                 messages.append(message)
@@ -591,9 +647,12 @@ def client_from_module(module):
     """An EngineClient for an AnsibleModule, failing the module with a clear message on bad options."""
     check_requirements(module)
     try:
-        return EngineClient.from_params(module.params)
+        client = EngineClient.from_params(module.params)
     except EngineError as exc:
         module.fail_json(msg=str(exc))
+    # The credential headers the client sends become the module's no_log values as they are built.
+    client.secrets = module.no_log_values
+    return client
 
 
 def filters_param(filters):

@@ -77,3 +77,49 @@ def test_redirect_is_not_followed_and_registry_auth_stays(status):
     assert result.failed, result
     assert 'HTTP %d' % status in result['msg'] and 'not followed' in result['msg'], result['msg']
     assert PASSWORD not in result.raw
+
+
+class EchoingGateway(BaseHTTPRequestHandler):
+    """A proxy's error page: 502 with the request it could not forward, headers included."""
+
+    def _send(self, status, body, ctype):
+        data = body.encode()
+        self.send_response(status)
+        self.send_header('Content-Type', ctype)
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        if self.path.endswith('/version'):
+            return self._send(200, json.dumps({'ApiVersion': '1.45', 'MinAPIVersion': '1.24'}), 'application/json')
+        return self._send(404, json.dumps({'message': 'No such image'}), 'application/json')
+
+    def do_POST(self):
+        self._send(502, 'Bad gateway while forwarding:\n%s %s\n%s' % (self.command, self.path, self.headers),
+                   'text/plain')
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize('module_name, args', [
+    ('docker_api_image', {'name': 'example/app', 'registry_username': 'someone', 'registry_password': PASSWORD,
+                          'registry_server': 'registry.example.com'}),
+    ('docker_api_containers', {'images': [{'name': 'example/app', 'registry_username': 'someone',
+                                           'registry_password': PASSWORD, 'registry_server': 'registry.example.com'}]}),
+])
+def test_echoed_registry_auth_is_not_in_the_message(module_name, args):
+    from ansible_collections.tprov.docker.plugins.module_utils.images import registry_auth_header
+    header = registry_auth_header('someone', PASSWORD, 'registry.example.com')
+    gateway = serve(EchoingGateway)
+    try:
+        result = run_module(module_name, dict(args, docker_host='tcp://127.0.0.1:%d' % gateway.server_address[1]))
+    finally:
+        gateway.shutdown()
+    assert result.failed, result
+    # The gateway's page is in the message (so the assertions below can fail), the credentials are not.
+    assert 'HTTP 502' in result['msg'] and 'Bad gateway while forwarding' in result['msg'], result['msg']
+    assert 'X-Registry-Auth' in result['msg'], result['msg']
+    for form in (header, header.rstrip('='), PASSWORD, 'registry.example.com", "password'):
+        assert form not in result.raw, result.raw
