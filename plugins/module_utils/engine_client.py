@@ -16,6 +16,7 @@ __metaclass__ = type
 
 import base64
 import binascii
+import ipaddress
 import json
 import os
 import socket
@@ -146,8 +147,10 @@ class ConnectionSettings(object):
 
     def __init__(self, docker_host, base_url, socket_path=None, use_tls=False, verify=False,
                  ca_path=None, client_cert=None, client_key=None, tls_hostname=None,
-                 timeout=DEFAULT_TIMEOUT, api_version='auto'):
+                 timeout=DEFAULT_TIMEOUT, api_version='auto', host=None, unverified_ok=False):
         self.docker_host = docker_host
+        self.host = host  # the tcp host name or address (None for a unix socket)
+        self.unverified_ok = unverified_ok  # validate_certs: false was set
         self.base_url = base_url
         self.socket_path = socket_path
         self.use_tls = use_tls
@@ -295,7 +298,7 @@ def resolve_connection(params, environ=None, home=None):
     return ConnectionSettings(docker_host, base_url, use_tls=use_tls, verify=verify,
                               ca_path=ca_path, client_cert=client_cert, client_key=client_key,
                               tls_hostname=params.get('tls_hostname'), timeout=timeout,
-                              api_version=api_version)
+                              api_version=api_version, host=host, unverified_ok=validate_certs is False)
 
 
 def _exception_chain(exc):
@@ -451,6 +454,17 @@ def header_secret_forms(value):
     return set(form for form in forms if form)
 
 
+def _is_loopback(host):
+    if not host:
+        return False
+    if host == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(u'%s' % host).is_loopback
+    except ValueError:
+        return False
+
+
 class EngineClient(object):
     """A session with one dockerd, over a unix socket, TCP or TLS.
 
@@ -522,6 +536,7 @@ class EngineClient(object):
         for name in SENSITIVE_HEADERS:
             if hdrs.get(name):
                 self.secrets.update(header_secret_forms(hdrs[name]))
+                self._check_credentials_may_go(method, path)
         self.request_count += 1
         try:
             # The Engine API never redirects; following one would carry X-Registry-Auth and the
@@ -549,6 +564,24 @@ class EngineClient(object):
         if response.status_code >= 400:
             self._raise_for_status(method, path, response)
         return response
+
+    def _check_credentials_may_go(self, method, path):
+        """Registry credentials go only where no one on the way can read or receive them unasked.
+
+        A unix socket, a loopback address and a verified TLS daemon qualify; plain tcp:// to
+        another host (readable on the wire) and TLS without a CA (any server answers) do not,
+        unless validate_certs: false says so.
+        """
+        s = self.settings
+        if s.socket_path or (s.use_tls and s.verify) or s.unverified_ok or _is_loopback(s.host):
+            return
+        how = ('over plain tcp://, unencrypted' if not s.use_tls
+               else 'over TLS to a daemon that is not verified (no CA)')
+        raise ConnectionSettingsError(
+            'Registry credentials (registry_username / registry_password) would be sent to %s %s on %s %s. '
+            'Connect with TLS verification (ca_path with client_cert and client_key, or DOCKER_TLS_VERIFY and '
+            'DOCKER_CERT_PATH), or set validate_certs: false to send them anyway.'
+            % (s.docker_host, how, method, path.split('?')[0]))
 
     def _raise_for_status(self, method, path, response):
         try:

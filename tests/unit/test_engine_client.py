@@ -277,3 +277,25 @@ def test_sent_credential_headers_become_the_modules_no_log_values():
     with pytest.raises(ec.EngineError):  # nothing listens on port 9: the header is registered before sending
         client.post('/images/create', headers={'X-Registry-Auth': 'eyJwYXNzd29yZCI6ICJ4In0='})
     assert {'eyJwYXNzd29yZCI6ICJ4In0=', 'eyJwYXNzd29yZCI6ICJ4In0', '{"password": "x"}'} <= module.no_log_values
+
+
+@pytest.mark.parametrize('params, allowed', [
+    (dict(docker_host='tcp://203.0.113.7:2375'), False),  # plain, another host: readable on the wire
+    (dict(docker_host='tcp://203.0.113.7:2376', tls=True), False),  # TLS without a CA: anyone may answer
+    (dict(docker_host='tcp://203.0.113.7:2375', validate_certs=False), True),  # said so on purpose
+    (dict(docker_host='tcp://203.0.113.7:2376', tls=True, validate_certs=False), True),
+    (dict(docker_host='tcp://127.0.0.1:2375'), True),
+    (dict(docker_host='tcp://[::1]:2375'), True),
+    (dict(docker_host='tcp://localhost:2375'), True),
+    (dict(), True),  # the unix socket
+])
+def test_registry_credentials_go_only_to_a_daemon_no_one_else_reads(params, allowed):
+    client = ec.EngineClient(settings(api_version='1.41', timeout=1, **params))
+    client._session.request = lambda *args, **kwargs: pytest.fail('sent')  # the check comes first
+    if allowed:
+        client._check_credentials_may_go('POST', '/images/create')
+        return
+    with pytest.raises(ec.ConnectionSettingsError) as err:
+        client.post('/images/create', headers={'X-Registry-Auth': 'eyJwYXNzd29yZCI6ICJ4In0='})
+    assert 'validate_certs: false' in str(err.value) and '203.0.113.7' in str(err.value)
+    assert client.request_count == 0
