@@ -185,3 +185,27 @@ def test_unknown_keys_and_wrong_shapes_reach_neither_syslog_nor_output(tmp_path,
         assert secret not in logged, logged
         assert secret not in output, output
     assert 'registry_pasword' in logged and 'NOT_LOGGING_PARAMETER' in logged
+
+
+OLD_DB_PASSWORD = 'old-Db-Pa55-1Zr'
+NEW_DB_PASSWORD = 'new-Db-Pa55-8Kt'
+
+
+@pytest.mark.parametrize('check', [True, False])
+def test_rotated_env_value_is_not_in_changes_or_diff(module, busybox_image, unique_name, check):
+    """Rotating DB_PASSWORD shows that it changed, not the old value read from the engine nor the new."""
+    base = {'name': unique_name, 'image': busybox_image, 'state': 'present', 'command': ['sleep', '300']}
+    created = module('docker_api_container', dict(base, env={'DB_PASSWORD': OLD_DB_PASSWORD, 'MODE': 'a'}))
+    assert created['changed'], created
+    rotated = dict(base, env={'DB_PASSWORD': NEW_DB_PASSWORD, 'MODE': 'a'})
+    batch = module('docker_api_containers', {'containers': [rotated]}, check=True, diff=True)
+    assert 'env' in [c['option'] for c in batch['containers'][0]['changes']], batch
+    single = module('docker_api_container', rotated, check=check, diff=True)
+    for shown in (dict(changes=single['changes'], diff=single['diff']),
+                  dict(changes=batch['containers'][0]['changes'], diff=batch['diff'])):
+        text = json.dumps(shown)
+        assert OLD_DB_PASSWORD not in text and NEW_DB_PASSWORD not in text, text
+    env_change = [c for c in single['changes'] if c['option'] == 'env'][0]
+    before, after = env_change['before'], env_change['after']
+    assert before['DB_PASSWORD'] != after['DB_PASSWORD'] and before['MODE'] == after['MODE'], env_change
+    assert single['diff']['after']['env'] == after
