@@ -40,6 +40,9 @@ options:
         is only presented to a verified daemon; without O(ca_path) the CA is C(ca.pem) from E(DOCKER_CERT_PATH)
         or C(~/.docker), and without one the module refuses unless O(validate_certs=false) is set explicitly.
       - V(false) turns verification off; it does not turn TLS on (plaintext V(tcp://) stays reachable).
+      - Registry credentials are sent only to a unix socket, a loopback address or a verified daemon; over
+        plaintext V(tcp://) to another host, or TLS without verification, a pull with credentials is refused
+        unless O(validate_certs=false) is set explicitly.
     type: bool
     aliases: [tls_verify]
   ca_path:

@@ -13,8 +13,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
+import hmac
 import ipaddress
 import math
+import os
 import re
 import shlex
 
@@ -745,8 +748,22 @@ def differences(values, container, image, comparisons):
         else:
             same = _plain_value(wanted) == _plain_value(current)
         if not same:
+            if name == 'env':  # values are often secrets (DB_PASSWORD): show which keys differ, not what
+                current, wanted = hidden_env(current), hidden_env(wanted)
             found.append({'option': name, 'before': _plain_value(current), 'after': _plain_value(wanted)})
     return found
+
+
+# Per run: equal values show the same digest within one result, and no digest can be matched
+# against guesses or against another run's output.
+_ENV_DIGEST_KEY = os.urandom(16)
+
+
+def hidden_env(env):
+    """env with each value replaced by a short keyed digest (for changes and diffs)."""
+    return dict((key, 'hidden (%s)' % hmac.new(_ENV_DIGEST_KEY, ('%s' % value).encode('utf-8'),
+                                               hashlib.sha256).hexdigest()[:8])
+                for key, value in (env or {}).items())
 
 
 def _plain_value(value):

@@ -14,6 +14,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import binascii
+import ipaddress
 import json
 import os
 import socket
@@ -42,6 +45,10 @@ MIN_API_VERSION = '1.41'
 # The newest Engine API whose request and response shapes this collection knows.
 # Newer engines keep serving it (Docker 29 accepts 1.44 and later).
 MAX_API_VERSION = '1.47'
+
+# Request headers that carry credentials (the registry login of a pull or push).
+SENSITIVE_HEADERS = ('X-Registry-Auth', 'X-Registry-Config')
+SCRUBBED = '********'
 
 DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
 DEFAULT_TIMEOUT = 60
@@ -141,8 +148,10 @@ class ConnectionSettings(object):
 
     def __init__(self, docker_host, base_url, socket_path=None, use_tls=False, verify=False,
                  ca_path=None, client_cert=None, client_key=None, tls_hostname=None,
-                 timeout=DEFAULT_TIMEOUT, api_version='auto'):
+                 timeout=DEFAULT_TIMEOUT, api_version='auto', host=None, unverified_ok=False):
         self.docker_host = docker_host
+        self.host = host  # the tcp host name or address (None for a unix socket)
+        self.unverified_ok = unverified_ok  # validate_certs: false was set
         self.base_url = base_url
         self.socket_path = socket_path
         self.use_tls = use_tls
@@ -290,7 +299,7 @@ def resolve_connection(params, environ=None, home=None):
     return ConnectionSettings(docker_host, base_url, use_tls=use_tls, verify=verify,
                               ca_path=ca_path, client_cert=client_cert, client_key=client_key,
                               tls_hostname=params.get('tls_hostname'), timeout=timeout,
-                              api_version=api_version)
+                              api_version=api_version, host=host, unverified_ok=validate_certs is False)
 
 
 def _exception_chain(exc):
@@ -340,7 +349,8 @@ def explain_connection_error(exc, settings):
             return _explain_tls_error(lowered, settings)
         return ('The Docker daemon at %s closed the connection. If it listens with TLS (port 2376), set '
                 'validate_certs: true with ca_path, client_cert and client_key.' % where)
-    return 'Cannot talk to the Docker daemon at %s: %s' % (where, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    return 'Cannot talk to the Docker daemon at %s: %s' % (
+        where, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
 def _explain_tls_error(lowered, settings):
@@ -412,6 +422,50 @@ def check_requirements(module):
                          exception=REQUESTS_IMPORT_ERROR)
 
 
+def header_secret_forms(value):
+    """The texts under which a credential header value may come back in an answer.
+
+    X-Registry-Auth is base64url of a JSON login; a proxy or daemon echoing the request may show it
+    padded or not, in standard base64, decoded, or JSON-escaped.
+    """
+    forms = set()
+    if not value:
+        return forms
+    text = value.decode('ascii', 'replace') if isinstance(value, bytes) else str(value)
+    bare = text.rstrip('=')
+    padded = bare + '=' * (-len(bare) % 4)
+    for form in (text, bare, padded):
+        forms.add(form)
+        forms.add(form.replace('-', '+').replace('_', '/'))
+    try:
+        decoded = base64.urlsafe_b64decode(padded.encode('ascii')).decode('utf-8')
+    except (binascii.Error, ValueError, UnicodeError):
+        decoded = None
+    if decoded:
+        forms.add(decoded)
+        forms.add(json.dumps(decoded)[1:-1])
+        try:
+            login = json.loads(decoded)
+        except ValueError:
+            login = None
+        if isinstance(login, dict):
+            for key in ('password', 'identitytoken', 'registrytoken', 'auth'):
+                if login.get(key):
+                    forms.add(str(login[key]))
+    return set(form for form in forms if form)
+
+
+def _is_loopback(host):
+    if not host:
+        return False
+    if host == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(u'%s' % host).is_loopback
+    except ValueError:
+        return False
+
+
 class EngineClient(object):
     """A session with one dockerd, over a unix socket, TCP or TLS.
 
@@ -424,6 +478,9 @@ class EngineClient(object):
         self.server_version = None
         self._api_version = None if settings.api_version == 'auto' else settings.api_version
         self.request_count = 0
+        # Every form of every credential header sent; client_from_module shares the module's
+        # no_log_values here, so results and messages are masked too.
+        self.secrets = set()
         if settings.socket_path:
             self._session = requests_unixsocket.Session()
         else:
@@ -477,6 +534,10 @@ class EngineClient(object):
             hdrs['Content-Type'] = 'application/json'
         if headers:
             hdrs.update(headers)
+        for name in SENSITIVE_HEADERS:
+            if hdrs.get(name):
+                self.secrets.update(header_secret_forms(hdrs[name]))
+                self._check_credentials_may_go(method, path)
         self.request_count += 1
         try:
             # The Engine API never redirects; following one would carry X-Registry-Auth and the
@@ -507,6 +568,24 @@ class EngineClient(object):
             self._raise_for_status(method, path, response)
         return response
 
+    def _check_credentials_may_go(self, method, path):
+        """Registry credentials go only where no one on the way can read or receive them unasked.
+
+        A unix socket, a loopback address and a verified TLS daemon qualify; plain tcp:// to
+        another host (readable on the wire) and TLS without a CA (any server answers) do not,
+        unless validate_certs: false says so.
+        """
+        s = self.settings
+        if s.socket_path or (s.use_tls and s.verify) or s.unverified_ok or _is_loopback(s.host):
+            return
+        how = ('over plain tcp://, unencrypted' if not s.use_tls
+               else 'over TLS to a daemon that is not verified (no CA)')
+        raise ConnectionSettingsError(
+            'Registry credentials (registry_username / registry_password) would be sent to %s %s on %s %s. '
+            'Connect with TLS verification (ca_path with client_cert and client_key, or DOCKER_TLS_VERIFY and '
+            'DOCKER_CERT_PATH), or set validate_certs: false to send them anyway.'
+            % (s.docker_host, how, method, path.split('?')[0]))
+
     def _raise_for_status(self, method, path, response):
         try:
             explanation = response.json().get('message')
@@ -514,6 +593,8 @@ class EngineClient(object):
             explanation = None
         if not explanation:
             explanation = (response.text or '').strip() or response.reason
+        # A proxy's error page may echo the request, X-Registry-Auth included.
+        explanation = self.scrub(explanation)
         if response.status_code == 400 and 'http request to an https server' in (explanation or '').lower():
             message = ('The Docker daemon at %s speaks TLS: set validate_certs: true with ca_path, client_cert '
                        'and client_key (or DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH).' % self.settings.docker_host)
@@ -525,6 +606,14 @@ class EngineClient(object):
                                                                 method, path.split('?')[0])
         cls = {404: NotFound, 409: Conflict}.get(response.status_code, EngineAPIError)
         raise cls(message, status=response.status_code, explanation=explanation)
+
+    def scrub(self, text):
+        """text with every form of a credential header this client sent replaced by SCRUBBED."""
+        if not isinstance(text, str):
+            return text
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            text = text.replace(secret, SCRUBBED)
+        return text
 
     def get_json(self, path, params=None, versioned=True):
         return self._call('GET', path, versioned=versioned, params=params).json()
@@ -572,7 +661,7 @@ class EngineClient(object):
                     messages.append({'stream': line.decode('utf-8', 'replace')})
                     continue
                 if isinstance(message, dict) and (message.get('error') or message.get('errorDetail')):
-                    detail = message.get('error') or (message.get('errorDetail') or {}).get('message')
+                    detail = self.scrub(message.get('error') or (message.get('errorDetail') or {}).get('message'))
                     raise EngineAPIError('Docker engine: %s (during %s %s)' % (detail, method, path.split('?')[0]),
                                          status=200, explanation=detail)
                 messages.append(message)
@@ -616,9 +705,12 @@ def client_from_module(module):
     """An EngineClient for an AnsibleModule, failing the module with a clear message on bad options."""
     check_requirements(module)
     try:
-        return EngineClient.from_params(module.params)
+        client = EngineClient.from_params(module.params)
     except EngineError as exc:
         module.fail_json(msg=str(exc))
+    # The credential headers the client sends become the module's no_log values as they are built.
+    client.secrets = module.no_log_values
+    return client
 
 
 def filters_param(filters):

@@ -27,6 +27,7 @@ __metaclass__ = type
 import json
 
 from ansible.module_utils.basic import PASSWORD_MATCH, AnsibleModule, heuristic_log_sanitize, remove_values
+from ansible.module_utils.common.validation import check_type_dict
 from ansible.module_utils.parsing.convert_bool import boolean
 
 MASKED = 'NOT_LOGGING_PARAMETER'
@@ -69,9 +70,49 @@ def secret_values(params, spec, entry_specs=None):
     return found
 
 
-def _collect(params, spec, entry_specs, found):
-    if not isinstance(params, dict) or not isinstance(spec, dict):
+def _known_keys(spec):
+    return set(key for name, opts in spec.items() if isinstance(opts, dict) for key in _option_keys(name, opts))
+
+
+def _as_dict(text):
+    """The dict validation makes of a string entry (``k=v k2=v2`` or JSON), or None."""
+    try:
+        value = check_type_dict(text)
+    except (TypeError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _collect(params, spec, entry_specs, found, entry=False):
+    """Register the no_log values of params; ``entry``: params is one item under a sub-spec.
+
+    An item that validation will refuse is refused only after the log line and, for the entries a
+    module validates itself, after earlier entries failed: so the parts of it whose meaning is
+    unknown (a key not in the spec such as a typo ``registry_pasword``, a mapping given where a
+    list of entries is expected, a list) are registered whole. Such a run fails anyway, so masking
+    more than needed only costs readability of its error.
+    """
+    if entry and isinstance(params, str):
+        converted = _as_dict(params)
+        if converted is None:
+            # A plain word (an image name given as a string) is kept readable; text with blanks or
+            # '=' that is no k=v list may be key material (a PEM given as the entry itself).
+            if any(c.isspace() or c == '=' for c in params):
+                _leaves(params, found)
+            return
+        params = converted
+    if not isinstance(spec, dict):
         return
+    if not isinstance(params, dict):
+        if entry:
+            _leaves(params, found)
+        return
+    known = _known_keys(spec)
+    for key, value in params.items():
+        # Ansible's own _ansible_* settings are not options; any other unknown key is refused by
+        # validation, with its value in invocation unless registered.
+        if key not in known and not (not entry and key.startswith('_ansible_')):
+            _leaves(value, found)
     for name, opts in spec.items():
         if not isinstance(opts, dict):
             continue
@@ -84,15 +125,20 @@ def _collect(params, spec, entry_specs, found):
             elif sub:
                 value = params[key]
                 for item in (value if isinstance(value, list) else [value]):
-                    _collect(item, sub, {}, found)
+                    _collect(item, sub, {}, found, entry=True)
 
 
-def _masked(value, spec):
-    """value with every no_log suboption replaced by MASKED (structure kept, for the log)."""
-    if isinstance(value, list):
-        return [_masked(item, spec) for item in value]
+def _masked(value, spec, entry=False):
+    """value with every no_log suboption, and every key not in spec, replaced by MASKED (for the log)."""
+    if isinstance(value, list) and not entry:
+        return [_masked(item, spec, entry=True) for item in value]
+    if isinstance(value, str):
+        converted = _as_dict(value)
+        if converted is None:
+            return MASKED if any(c.isspace() or c == '=' for c in value) else value
+        value = converted
     if not isinstance(value, dict):
-        return value
+        return MASKED
     keys = {}
     for name, opts in spec.items():
         if isinstance(opts, dict):
@@ -101,7 +147,7 @@ def _masked(value, spec):
     masked = {}
     for key, item in value.items():
         opts = keys.get(key)
-        if opts is not None and _is_no_log(opts):
+        if opts is None or _is_no_log(opts):  # an unknown key may be a misspelt password
             masked[key] = MASKED
         elif opts is not None and opts.get('options'):
             masked[key] = _masked(item, opts['options'])

@@ -106,7 +106,11 @@ options:
     type: list
     elements: str
   env:
-    description: Environment variables. Values must be strings, numbers or booleans.
+    description:
+      - Environment variables. Values must be strings, numbers or booleans.
+      - In RV(changes) and the diff, each value is shown as a short digest keyed for the run
+        (V(hidden (1a2b3c4d\))), so a changed C(DB_PASSWORD) shows which variable changed, not its old
+        or new value. RV(container) holds the engine's inspect data, environment values included.
     type: dict
   labels:
     description: Labels.

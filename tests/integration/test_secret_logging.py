@@ -5,6 +5,7 @@ ansible-playbook, in the worker and as AnsiballZ processes, inside syslog_captur
 the assertions read what they actually sent to /dev/log.
 """
 
+import json
 import os
 
 import pytest
@@ -110,9 +111,101 @@ LATER_PEM = '-----BEGIN PRIVATE KEY-----\nLaTeRkEyLine0123456789\nLaTeRkEyLine98
         'not-a-dict', dict(name='key.pem', content=LATER_PEM)])),
     ('docker_tls_files', dict(dest='/nonexistent/x', files=[
         dict(name='a.pem', mode='bogus-mode'), dict(name='key.pem', content=LATER_PEM)])),
+    # A wrong shape: a mapping keyed by name where a list of entries is expected.
+    ('docker_tls_files', dict(dest='/nonexistent/x', files={'key.pem': dict(content=LATER_PEM, mode='0600')})),
+    ('docker_api_containers', dict(images={'alpine': dict(registry_username='u', registry_password=LATER_PASSWORD)})),
+    # A k=v string entry after a failing one.
+    ('docker_api_containers', dict(images=[
+        dict(name='busybox', bogus=1), 'name=alpine registry_username=u registry_password=%s' % LATER_PASSWORD])),
+    # A misspelt option: AnsibleModule refuses it with the value in invocation.
+    ('docker_api_containers', dict(images=[], registry_pasword=LATER_PASSWORD)),
+    # A misspelt key in the failing entry itself.
+    ('docker_api_containers', dict(images=[dict(name='busybox', registry_username='u',
+                                                registry_pasword=LATER_PASSWORD)])),
 ])
 def test_failing_entry_does_not_expose_later_secrets(module, module_name, args):
     result = module(module_name, args)
     assert result.failed, result
     for secret in (LATER_PASSWORD, 'LaTeRkEyLine'):
         assert secret not in result.raw, result.raw
+
+
+TYPO_PASSWORD = 'typo-Pa55-w0rd-3Jx8'
+SHAPE_PASSWORD = 'shape-Pa55-w0rd-8Lq1'
+STRING_PASSWORD = 'string-Pa55-w0rd-5Wd0'
+SHAPE_PEM = '-----BEGIN PRIVATE KEY-----\nShApEkEyLine0123456789\n-----END PRIVATE KEY-----\n'
+
+BAD_SHAPES_PLAY = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: A misspelt password key (the module validates entries after the log line)
+      tprov.docker.docker_api_containers:
+        images:
+          - {{name: busybox, registry_username: u, registry_pasword: "{{{{ typo }}}}"}}
+      ignore_errors: true
+    - name: The docker_login spelling
+      tprov.docker.docker_api_containers:
+        images:
+          - {{name: busybox, registry_username: u, password: "{{{{ typo }}}}"}}
+      ignore_errors: true
+    - name: Images keyed by name instead of a list
+      tprov.docker.docker_api_containers:
+        images:
+          alpine: {{registry_username: u, registry_password: "{{{{ shape }}}}"}}
+      ignore_errors: true
+    - name: Files keyed by name instead of a list
+      tprov.docker.docker_tls_files:
+        dest: "{tmp}/shape"
+        files:
+          key.pem: {{content: "{{{{ pem }}}}", mode: "0600"}}
+      ignore_errors: true
+    - name: A k=v string entry after a failing entry
+      tprov.docker.docker_api_containers:
+        images:
+          - {{name: busybox, bogus: 1}}
+          - "name=alpine registry_username=u registry_password={{{{ string }}}}"
+      ignore_errors: true
+'''
+
+
+def test_unknown_keys_and_wrong_shapes_reach_neither_syslog_nor_output(tmp_path, capture):
+    """Entries validation refuses are refused after the log line: their unknown parts are masked in
+    syslog, and registered as no_log values so that -vvv's invocation does not show them either."""
+    # Passed as variables: ansible-core shows a failed task's source lines.
+    secrets = dict(typo=TYPO_PASSWORD, shape=SHAPE_PASSWORD, string=STRING_PASSWORD, pem=SHAPE_PEM)
+    rc, output, recap = ansible_playbook(BAD_SHAPES_PLAY.format(tmp=tmp_path), str(tmp_path),
+                                         ['-vvv', '-e', json.dumps(secrets)], prefix=capture.prefix)
+    assert recap.get('failed') == 0 and recap.get('ok') == 5, output[-3000:]
+    assert output.count('...ignoring') == 5, output[-3000:]
+    logged = capture.text()
+    assert logged.count('docker_api_containers: Invoked with') == 3, logged[:3000]  # the mapping fails before it
+    assert '"invocation"' in output  # -vvv shows it: the assertions below can fail
+    for secret in (TYPO_PASSWORD, SHAPE_PASSWORD, STRING_PASSWORD, 'ShApEkEyLine'):
+        assert secret not in logged, logged
+        assert secret not in output, output
+    assert 'registry_pasword' in logged and 'NOT_LOGGING_PARAMETER' in logged
+
+
+OLD_DB_PASSWORD = 'old-Db-Pa55-1Zr'
+NEW_DB_PASSWORD = 'new-Db-Pa55-8Kt'
+
+
+@pytest.mark.parametrize('check', [True, False])
+def test_rotated_env_value_is_not_in_changes_or_diff(module, busybox_image, unique_name, check):
+    """Rotating DB_PASSWORD shows that it changed, not the old value read from the engine nor the new."""
+    base = {'name': unique_name, 'image': busybox_image, 'state': 'present', 'command': ['sleep', '300']}
+    created = module('docker_api_container', dict(base, env={'DB_PASSWORD': OLD_DB_PASSWORD, 'MODE': 'a'}))
+    assert created['changed'], created
+    rotated = dict(base, env={'DB_PASSWORD': NEW_DB_PASSWORD, 'MODE': 'a'})
+    batch = module('docker_api_containers', {'containers': [rotated]}, check=True, diff=True)
+    assert 'env' in [c['option'] for c in batch['containers'][0]['changes']], batch
+    single = module('docker_api_container', rotated, check=check, diff=True)
+    for shown in (dict(changes=single['changes'], diff=single['diff']),
+                  dict(changes=batch['containers'][0]['changes'], diff=batch['diff'])):
+        text = json.dumps(shown)
+        assert OLD_DB_PASSWORD not in text and NEW_DB_PASSWORD not in text, text
+    env_change = [c for c in single['changes'] if c['option'] == 'env'][0]
+    before, after = env_change['before'], env_change['after']
+    assert before['DB_PASSWORD'] != after['DB_PASSWORD'] and before['MODE'] == after['MODE'], env_change
+    assert single['diff']['after']['env'] == after

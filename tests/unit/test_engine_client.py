@@ -220,7 +220,8 @@ def test_tls_environment_like_the_docker_cli(tmp_path, monkeypatch, env, options
         monkeypatch.setenv(name, str(tmp_path / value) if name == 'DOCKER_CERT_PATH' else value)
     params = dict(options, docker_host='tcp://h')
     if params.pop('client', False):
-        params.update(client_cert=str(tmp_path / 'client' / 'cert.pem'), client_key=str(tmp_path / 'client' / 'key.pem'))
+        params.update(client_cert=str(tmp_path / 'client' / 'cert.pem'),
+                      client_key=str(tmp_path / 'client' / 'key.pem'))
     if params.pop('ca', False):
         params['ca_path'] = str(tmp_path / 'client' / 'ca.pem')
     validated = ArgumentSpecValidator(ec.connection_argument_spec()).validate(params)
@@ -247,3 +248,54 @@ def test_client_certificate_without_ca_names_the_options(tmp_path):
     message = str(info.value)
     for option in ('client_cert', 'client_key', 'ca_path', 'validate_certs: false', 'DOCKER_CERT_PATH'):
         assert option in message
+
+
+def test_credential_header_forms_and_scrub():
+    from ansible_collections.tprov.docker.plugins.module_utils.images import registry_auth_header
+    header = registry_auth_header('someone', 'Scrub-Pa55?>>', 'registry.example.com')
+    forms = ec.header_secret_forms(header)
+    bare = header.rstrip('=')
+    assert {header, bare, bare.replace('-', '+').replace('_', '/'), 'Scrub-Pa55?>>'} <= forms
+    assert any(form.startswith('{"username": "someone"') for form in forms)  # the decoded JSON
+    client = ec.EngineClient(settings())
+    client.secrets.update(forms)
+    echoed = 'X-Registry-Auth: %s\n%s\n%s' % (bare, json.dumps(json.dumps({'a': header})), 'left alone')
+    scrubbed = client.scrub(echoed)
+    assert bare not in scrubbed and header not in scrubbed and 'left alone' in scrubbed, scrubbed
+
+
+def test_sent_credential_headers_become_the_modules_no_log_values():
+    class Module(object):
+        params = dict(docker_host='tcp://127.0.0.1:9', api_version='1.41', timeout=1)
+        no_log_values = set()
+
+        def fail_json(self, **kwargs):
+            raise AssertionError(kwargs)
+
+    module = Module()
+    client = ec.client_from_module(module)
+    with pytest.raises(ec.EngineError):  # nothing listens on port 9: the header is registered before sending
+        client.post('/images/create', headers={'X-Registry-Auth': 'eyJwYXNzd29yZCI6ICJ4In0='})
+    assert {'eyJwYXNzd29yZCI6ICJ4In0=', 'eyJwYXNzd29yZCI6ICJ4In0', '{"password": "x"}'} <= module.no_log_values
+
+
+@pytest.mark.parametrize('params, allowed', [
+    (dict(docker_host='tcp://203.0.113.7:2375'), False),  # plain, another host: readable on the wire
+    (dict(docker_host='tcp://203.0.113.7:2376', tls=True), False),  # TLS without a CA: anyone may answer
+    (dict(docker_host='tcp://203.0.113.7:2375', validate_certs=False), True),  # said so on purpose
+    (dict(docker_host='tcp://203.0.113.7:2376', tls=True, validate_certs=False), True),
+    (dict(docker_host='tcp://127.0.0.1:2375'), True),
+    (dict(docker_host='tcp://[::1]:2375'), True),
+    (dict(docker_host='tcp://localhost:2375'), True),
+    (dict(), True),  # the unix socket
+])
+def test_registry_credentials_go_only_to_a_daemon_no_one_else_reads(params, allowed):
+    client = ec.EngineClient(settings(api_version='1.41', timeout=1, **params))
+    client._session.request = lambda *args, **kwargs: pytest.fail('sent')  # the check comes first
+    if allowed:
+        client._check_credentials_may_go('POST', '/images/create')
+        return
+    with pytest.raises(ec.ConnectionSettingsError) as err:
+        client.post('/images/create', headers={'X-Registry-Auth': 'eyJwYXNzd29yZCI6ICJ4In0='})
+    assert 'validate_certs: false' in str(err.value) and '203.0.113.7' in str(err.value)
+    assert client.request_count == 0

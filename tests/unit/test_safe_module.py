@@ -55,3 +55,44 @@ def test_core_invocation_line_is_masked_too(monkeypatch):
         text = msg + json.dumps(log_args, default=str)
         assert 'AAAA' not in text and 'pw-Secret-1' not in text, text
         assert 'k.pem' in text
+
+
+IMAGE_ENTRY = dict(name=dict(), registry_username=dict(), registry_password=dict(no_log=True))
+FILES_SPEC = dict(files=dict(type='list', elements='dict', options=dict(
+    name=dict(), content=dict(no_log=True), mode=dict())), images=dict(type='list', elements='dict'))
+
+
+def test_unknown_keys_of_an_entry_are_registered_and_masked():
+    """A misspelt key (registry_pasword, password) is refused only after the log: its value is a secret."""
+    params = dict(images=[dict(name='busybox', registry_username='u', registry_pasword='Typo-S3cr3t'),
+                          dict(name='app', password=dict(nested='Nested-S3cr3t'))])
+    found = sm.secret_values(params, FILES_SPEC, dict(images=IMAGE_ENTRY))
+    assert {'Typo-S3cr3t', 'Nested-S3cr3t'} <= found
+    assert 'busybox' not in found and 'u' not in found  # known keys keep their meaning
+    logged = sm._masked(params['images'], IMAGE_ENTRY)
+    assert logged[0] == dict(name='busybox', registry_username='u', registry_pasword=sm.MASKED)
+    assert logged[1] == dict(name='app', password=sm.MASKED)
+
+
+def test_unknown_top_level_options_are_registered():
+    params = dict(files=[], registry_pasword='Top-S3cr3t', _ansible_check_mode=True, _ansible_module_name='x')
+    assert sm.secret_values(params, FILES_SPEC) == {'Top-S3cr3t'}
+
+
+def test_wrongly_shaped_entries_register_all_their_leaves():
+    """A mapping where a list of entries is expected, or a list as an entry: nothing of it is understood."""
+    params = dict(files={'key.pem': dict(content=PEM, mode='0600')},
+                  images=[{'alpine': dict(registry_password='Shape-S3cr3t')}, ['List-S3cr3t']])
+    found = sm.secret_values(params, FILES_SPEC, dict(images=IMAGE_ENTRY))
+    assert {PEM, 'Shape-S3cr3t', 'List-S3cr3t'} <= found
+    assert sm._masked(params['images'], IMAGE_ENTRY) == [{'alpine': sm.MASKED}, sm.MASKED]
+
+
+def test_string_entries_are_read_as_validation_reads_them():
+    params = dict(images=['name=alpine registry_username=u registry_password=Str-S3cr3t', 'busybox', PEM],
+                  files=['name=k.pem content=Str-PEM-S3cr3t mode=0600'])
+    found = sm.secret_values(params, FILES_SPEC, dict(images=IMAGE_ENTRY))
+    assert {'Str-S3cr3t', 'Str-PEM-S3cr3t', PEM} <= found
+    assert not {'alpine', 'u', 'busybox', 'k.pem', '0600'} & found  # no short word masked everywhere
+    logged = sm._masked(params['images'], IMAGE_ENTRY)
+    assert logged == [dict(name='alpine', registry_username='u', registry_password=sm.MASKED), 'busybox', sm.MASKED]
