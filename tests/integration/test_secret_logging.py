@@ -7,6 +7,7 @@ the assertions read what they actually sent to /dev/log.
 
 import json
 import os
+import re
 
 import pytest
 
@@ -180,7 +181,9 @@ def test_unknown_keys_and_wrong_shapes_reach_neither_syslog_nor_output(tmp_path,
     assert output.count('...ignoring') == 5, output[-3000:]
     logged = capture.text()
     assert logged.count('docker_api_containers: Invoked with') == 3, logged[:3000]  # the mapping fails before it
-    assert '"invocation"' in output  # -vvv shows it: the assertions below can fail
+    core = tuple(int(part) for part in re.search(r'\[core (\d+)\.(\d+)', output).groups())
+    if core < (2, 21):  # ansible-core 2.21 no longer prints a result's invocation at -vvv; syslog still counts
+        assert '"invocation"' in output  # -vvv shows it: the assertions below can fail
     for secret in (TYPO_PASSWORD, SHAPE_PASSWORD, STRING_PASSWORD, 'ShApEkEyLine'):
         assert secret not in logged, logged
         assert secret not in output, output

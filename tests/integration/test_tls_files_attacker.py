@@ -43,6 +43,9 @@ def attacker():
     subprocess.run(['userdel', '-r', USER], capture_output=True, check=False)
     subprocess.run(['useradd', '--create-home', '--shell', '/usr/sbin/nologin', USER], check=True)
     entry = pwd.getpwnam(USER)
+    # Debian 13's useradd makes homes 0700 (HOME_MODE); these cases model a home others can reach
+    # (Debian 12's 0755), where a third user can plant files in a directory the owner opened.
+    os.chmod(entry.pw_dir, 0o755)
     yield entry
     subprocess.run(['userdel', '-r', USER], capture_output=True, check=False)
 
