@@ -284,24 +284,12 @@ class ContainerService(object):
             try:
                 self.client.post('/containers/%s/start' % cid)
             except EngineError as exc:
-                self._discard(cid)
-                kept = self._put_back(old_id, name, restart=False)
-                raise EngineError(
-                    'Container %s runs with auto_remove, so stopping it would delete it: the new container was '
-                    'started beside it first, and that failed, so it was removed again and %s (still running). '
-                    'If the two cannot run at once (a published port), remove the old one first (state: absent, '
-                    'then run again) or set auto_remove: false. The engine said: %s' % (name, kept, exc))
+                self._give_way_to_the_old_one(cid, old_id, name, 'its start failed (the engine said: %s)' % exc)
             # A started process may still exit moments later (a port or lock the old one holds), and
             # being auto_remove it then deletes itself: the old one goes only once the new one has settled.
             current, problem = self._settle(cid, params.get('wait_timeout') or 60 if params.get('wait') else None)
             if problem:
-                self._discard(cid)
-                kept = self._put_back(old_id, name, restart=False)
-                raise EngineError(
-                    'Container %s runs with auto_remove, so stopping it would delete it: the new container was '
-                    'started beside it first, but %s, so %s (still running). If the two cannot run at once (a '
-                    'port, a lock or a file they share), remove the old one first (state: absent, then run '
-                    'again) or set auto_remove: false.' % (name, self._describe_problem(cid, current, problem), kept))
+                self._give_way_to_the_old_one(cid, old_id, name, self._describe_problem(cid, current, problem))
             self._remove(container, params)  # stops it; it deletes itself
             return cid
         try:
@@ -458,6 +446,17 @@ class ContainerService(object):
     # Without a healthcheck, "running" means still running this long after the first sighting:
     # a process that fails at once may be seen running for a few milliseconds before it exits.
     SETTLE_SECONDS = 1.0
+
+    def _give_way_to_the_old_one(self, cid, old_id, name, what_happened):
+        """An auto_remove container's replacement, started beside it, did not make it: remove the new
+        one, give the old one (still running) its name back, and fail saying so."""
+        self._discard(cid)
+        kept = self._put_back(old_id, name, restart=False)
+        raise EngineError(
+            'Container %s runs with auto_remove, so stopping it would delete it: the new container was started '
+            'beside it first, but %s, so it was removed again and %s (still running). If the two cannot run at '
+            'once (a published port, a lock or a file they share), remove the old one first (state: absent, then '
+            'run again) or set auto_remove: false.' % (name, what_happened, kept))
 
     def _settle(self, cid, timeout=None):
         """Watch a just started container until it has settled: ``(inspect data, None)`` once it is
