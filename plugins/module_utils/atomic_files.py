@@ -21,21 +21,26 @@ def _stage(path, content, mode, uid=-1, gid=-1):
     directory = os.path.dirname(os.path.abspath(path)) or '.'
     fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
     try:
-        # mkstemp creates 0600; chmod before writing so a key is never readable by others.
-        if uid != -1 or gid != -1:
-            os.fchown(fd, uid, gid)
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, 'wb') as handle:
-            fd = None
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
+        _fill_new_file(fd, content, mode, uid, gid)
     except BaseException:
-        if fd is not None:
-            os.close(fd)
         _unlink_quietly(tmp)
         raise
     return tmp
+
+
+def _fill_new_file(fd, content, mode, uid=-1, gid=-1):
+    """Give a just-created (0600) file its owner and mode, then its content, and close it: chmod
+    before writing, so a key is never readable by others."""
+    try:
+        if uid != -1 or gid != -1:
+            os.fchown(fd, uid, gid)
+        os.fchmod(fd, mode)
+        view = memoryview(content)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _unlink_quietly(path):
@@ -307,16 +312,7 @@ def write_atomic_at(dir_fd, name, content, mode, uid=-1, gid=-1):
     else:
         raise OSError(errno.EEXIST, 'no free temporary name for %s' % name)
     try:
-        try:
-            if uid != -1 or gid != -1:
-                os.fchown(fd, uid, gid)
-            os.fchmod(fd, mode)
-            view = memoryview(content)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fill_new_file(fd, content, mode, uid, gid)
         os.rename(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     except BaseException:
         try:
