@@ -677,7 +677,7 @@ class EngineClient(object):
         ``until`` ends the stream once the engine's clock passes it; the read timeout bounds a remote
         engine whose clock is behind ours."""
         response = self._call('GET', '/events', params={
-            'since': '1', 'until': '%.3f' % (time.time() + 0.2), 'filters': json.dumps(filters)},
+            'since': '1', 'until': '%.3f' % (time.time() + 0.2), 'filters': filters_param(filters)},
             stream=True, timeout=timeout)
         events = []
         try:
