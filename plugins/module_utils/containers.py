@@ -34,7 +34,7 @@ from ansible_collections.tprov.docker.plugins.module_utils.container_spec import
     normalise_params,
     resolve_comparisons,
 )
-from ansible_collections.tprov.docker.plugins.module_utils.engine_client import Conflict, EngineError, NotFound
+from ansible_collections.tprov.docker.plugins.module_utils.errors import Conflict, EngineError, NotFound
 from ansible_collections.tprov.docker.plugins.module_utils.images import ImageService, parse_image_reference
 
 
