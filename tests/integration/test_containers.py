@@ -216,7 +216,8 @@ def test_recreate_with_published_port_hands_the_port_over(busybox_image, unique_
 def test_name_conflict_on_create(busybox_image, unique_name):
     """A container created outside Ansible between our inspect and our create: 409, said plainly."""
     from ansible_collections.tprov.docker.plugins.module_utils.containers import ContainerService
-    from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineClient, EngineError
+    from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineClient
+    from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
     client = EngineClient.from_params({})
     service = ContainerService(client)
     docker('create', '--name', unique_name, busybox_image, 'sleep', '1')
