@@ -13,7 +13,7 @@ PEM = '-----BEGIN PRIVATE KEY-----\nAAAA\nBBBB\n-----END PRIVATE KEY-----\n'
 def test_every_module_is_a_safe_module():
     for path in glob.glob(os.path.join(REPO_ROOT, 'plugins', 'modules', '*.py')):
         text = open(path).read()
-        # run_engine_module builds a SafeModule (tests/unit/plugins/module_utils/test_safe_module.py).
+        # run_engine_module builds the SafeModule for the modules that use it.
         assert ('SafeModule(' in text or 'run_engine_module(' in text) and 'AnsibleModule(' not in text, path
 
 
