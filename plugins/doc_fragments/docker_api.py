@@ -87,7 +87,7 @@ notes:
   - Connects to the Engine API directly through C(requests) and C(requests-unixsocket), which must
     be installed where the module runs; the Docker SDK for Python is not used.
   - Membership of the C(docker) group gives access to the socket and is root-equivalent.
-  - "A failed task returns RV(error_kind), a stable code to test instead of the wording of RV(msg) (the list
+  - "A failed task returns C(error_kind), a stable code to test instead of the wording of C(msg) (the list
     is in C(plugins/module_utils/errors.py)). Reaching the daemon:
     V(socket_missing) (no socket file), V(permission) (no access to the socket), V(refused) (nothing listens),
     V(dns), V(timeout), V(closed) (the daemon hung up on plaintext), V(tls_required) (plaintext sent to a TLS

@@ -136,8 +136,8 @@ def read_archive_manifest(path):
                         break
             if member is None:
                 raise InvalidOption('load_path %s is not an image archive made by docker save '
-                                  '(it has no manifest.json). Note: docker export archives are filesystem '
-                                  'snapshots; import them with docker import instead.' % path)
+                                    '(it has no manifest.json). Note: docker export archives are filesystem '
+                                    'snapshots; import them with docker import instead.' % path)
             manifest = json.loads(archive.extractfile(member).read().decode('utf-8'))
     except (IOError, OSError) as exc:
         raise InvalidOption('load_path %s cannot be read: %s' % (path, getattr(exc, 'strerror', None) or exc))
@@ -148,19 +148,19 @@ def read_archive_manifest(path):
     images = []
     if not isinstance(manifest, list):
         raise InvalidOption('load_path %s has a manifest.json that is not a list of images (made by docker save?).'
-                          % path)
+                            % path)
     for index, entry in enumerate(manifest):
         if not isinstance(entry, dict) or not isinstance(entry.get('Config') or '', str) \
                 or not isinstance(entry.get('RepoTags') or [], list):
             raise InvalidOption('load_path %s: entry %d of manifest.json is not an image (an object with Config and '
-                              'RepoTags); the archive is damaged or not made by docker save.' % (path, index))
+                                'RepoTags); the archive is damaged or not made by docker save.' % (path, index))
         config = entry.get('Config') or ''
         hex_id = config.rsplit('/', 1)[-1]
         if hex_id.endswith('.json'):
             hex_id = hex_id[:-len('.json')]
         if not re.match(r'^[a-f0-9]{64}$', hex_id):
             raise InvalidOption('load_path %s: manifest.json names config %r, which is not a sha256 blob.'
-                              % (path, config))
+                                % (path, config))
         images.append(ArchiveImage('sha256:' + hex_id, list(entry.get('RepoTags') or [])))
     if not images:
         raise InvalidOption('load_path %s holds no images (its manifest.json is empty).' % path)
@@ -215,8 +215,8 @@ class ImageService(object):
         if not chosen:
             if len(images) != 1:
                 raise InvalidOption('load_path %s holds %d images, none tagged %s (it has: %s). Set name and tag '
-                                  'to one of them.' % (load_path, len(images), wanted,
-                                                       ', '.join(t for i in images for t in i.repo_tags) or 'untagged images'))
+                                    'to one of them.' % (load_path, len(images), wanted,
+                                                         ', '.join(t for i in images for t in i.repo_tags) or 'untagged images'))
             chosen = images
         archive_image = chosen[0]
         if current is None:
@@ -281,7 +281,7 @@ class ImageService(object):
             raise InvalidOption('repository tags an image, so it goes with state=present only.')
         if ref.image_id and params['state'] == 'present':
             raise InvalidOption('name %s is an image id: give a repository name (and tag) to pull or load.'
-                              % params['name'])
+                                % params['name'])
         if params['state'] == 'present' and params.get('source') == 'load' and not params.get('load_path'):
             raise InvalidOption('source is load but load_path is missing: name the docker save archive to load.')
         before = self.inspect(ref)

@@ -44,7 +44,7 @@ def test_tls_defaults_to_port_2376_and_cert_path(tmp_path):
     for name in ('ca.pem', 'cert.pem', 'key.pem'):
         (tmp_path / name).write_text('x')
     s = connection.resolve_connection({'docker_host': 'tcp://h', 'validate_certs': True},
-                              environ={'DOCKER_CERT_PATH': str(tmp_path)}, home='/nonexistent')
+                                      environ={'DOCKER_CERT_PATH': str(tmp_path)}, home='/nonexistent')
     assert s.base_url == 'https://h:2376' and s.verify
     assert s.ca_path == str(tmp_path / 'ca.pem')
     assert (s.client_cert, s.client_key) == (str(tmp_path / 'cert.pem'), str(tmp_path / 'key.pem'))
@@ -56,7 +56,7 @@ def test_tls_falls_back_to_home_dot_docker(tmp_path):
     for name in ('ca.pem', 'cert.pem', 'key.pem'):
         (dot / name).write_text('x')
     s = connection.resolve_connection({'docker_host': 'tcp://h:2376', 'validate_certs': True}, environ={},
-                              home=str(tmp_path))
+                                      home=str(tmp_path))
     assert s.ca_path == str(dot / 'ca.pem') and s.client_cert == str(dot / 'cert.pem')
 
 
@@ -253,7 +253,8 @@ def test_client_certificate_without_ca_names_the_options(tmp_path):
         (tmp_path / name).write_text('x')
     with pytest.raises(errors.ConnectionSettingsError) as info:
         connection.resolve_connection({'docker_host': 'tcp://h', 'client_cert': str(tmp_path / 'cert.pem'),
-                               'client_key': str(tmp_path / 'key.pem')}, environ={}, home=str(tmp_path / 'nohome'))
+                                       'client_key': str(tmp_path / 'key.pem')}, environ={},
+                                      home=str(tmp_path / 'nohome'))
     message = str(info.value)
     for option in ('client_cert', 'client_key', 'ca_path', 'validate_certs: false', 'DOCKER_CERT_PATH'):
         assert option in message

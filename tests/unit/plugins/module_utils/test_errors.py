@@ -37,7 +37,6 @@ def test_kind_codes_are_unique_and_the_connection_kinds_are_all_there():
         assert kind in errors.CONNECTION_ERROR_KINDS
 
 
-
 def test_the_doc_fragment_lists_every_kind_and_no_other():
     """The codes are a contract documented once for users (doc_fragments/docker_api.py): both agree."""
     import re
