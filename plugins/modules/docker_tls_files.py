@@ -92,7 +92,8 @@ options:
     type: str
   backup:
     description:
-      - Keep a file's previous content as C(NAME.TIMESTAMP.tprov-backup) (same mode and owner) before
+      - Keep a file's previous content as C(NAME.TIMESTAMP.tprov-backup) (C(NAME.TIMESTAMP-N.tprov-backup) for the
+        Nth in the same second; same mode and owner) before
         replacing it. The backup is created 0600, or narrower when the file is, before a byte is written.
         RV(backups) lists them for M(tprov.docker.docker_daemon_config)'s O(tprov.docker.docker_daemon_config#module:restore).
     type: bool
