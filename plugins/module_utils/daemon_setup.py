@@ -21,29 +21,6 @@ from ansible_collections.tprov.docker.plugins.module_utils import daemon_config 
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
     RollbackIncomplete, Transaction, original_path as saved_original_path, read_text, restore_files)
 
-ARGUMENT_SPEC = dict(
-    state=dict(type='str', default='present', choices=['present', 'restored']),
-    mode=dict(type='str', default='dropin', choices=['dropin', 'unit', 'envfile']),
-    unit_path=dict(type='path'),
-    unit_path_fallback=dict(type='path'),
-    dropin_path=dict(type='path', default='/etc/systemd/system/docker.service.d/tprov-docker.conf'),
-    dropin_dirs=dict(type='list', elements='path', default=list(dc.SYSTEMD_DROPIN_DIRS)),
-    envfile_path=dict(type='path', default='/etc/default/docker'),
-    envfile_variable=dict(type='str', default='DOCKER_OPTS'),
-    daemon_json_path=dict(type='path', default='/etc/docker/daemon.json'),
-    daemon_json_conflicts=dict(type='str', default='fail', choices=['fail', 'move']),
-    tcp_hosts=dict(type='list', elements='str', default=[]),
-    tls_verify=dict(type='bool', default=True),
-    tls_ca_cert=dict(type='path', default='/etc/docker/tls/ca.pem'),
-    tls_cert=dict(type='path', default='/etc/docker/tls/server-cert.pem'),
-    tls_key=dict(type='path', default='/etc/docker/tls/server-key.pem', no_log=False),
-    allow_plaintext_tcp=dict(type='bool', default=False),
-    backup_dir=dict(type='path', default='/var/lib/tprov-docker/backup'),
-    restore=dict(type='list', elements='dict', default=[]),
-    adopt_dropin_flags=dict(type='bool', default=False),
-)
-
-
 def run(module):
     """The module's result for module.params; failures go to fail_json with an error_kind."""
     try:
