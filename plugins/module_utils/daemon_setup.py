@@ -36,7 +36,7 @@ def run(module):
                     exc.cause, '; '.join('%s (%s)' % (e['path'], e['error']) for e in exc.not_restored),
                     ', '.join(exc.restored) or 'nothing'),
             error_kind='restore_incomplete', changed=True, restored=exc.restored, not_restored=exc.not_restored)
-    except (IOError, OSError) as exc:
+    except OSError as exc:
         module.fail_json(msg='Writing the daemon configuration failed, nothing was restarted: %s' % exc,
                          error_kind='write_failed')
 

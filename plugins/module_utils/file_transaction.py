@@ -457,7 +457,7 @@ class RollbackIncomplete(Exception):
     not_restored are restore_files' lists."""
 
     def __init__(self, cause, restored, not_restored):
-        super(RollbackIncomplete, self).__init__(str(cause))
+        super().__init__(str(cause))
         self.cause = cause
         self.restored = restored
         self.not_restored = not_restored
@@ -502,7 +502,7 @@ class Transaction(object):
                 if not os.path.isdir(directory):
                     os.makedirs(directory, 0o755)
                 write_atomic(path, text.encode('utf-8'), mode)
-        except (IOError, OSError) as exc:
+        except OSError as exc:
             restored, not_restored = restore_files(entries)
             if not_restored:
                 raise RollbackIncomplete(exc, restored, not_restored)
@@ -535,7 +535,7 @@ def restore_files(entries, check_mode=False):
         try:
             if not check_mode:
                 _restore_one(path, backup)
-        except (IOError, OSError) as exc:
+        except OSError as exc:
             not_restored.append(dict(path=path, backup=backup, error=exc.strerror or str(exc)))
             continue
         restored.append(path)
@@ -554,6 +554,6 @@ def _restore_one(path, backup):
     try:
         copy_file(backup, staged)
         os.rename(staged, path)
-    except (IOError, OSError):
+    except OSError:
         _unlink_quietly(staged)
         raise

@@ -244,7 +244,7 @@ def run_pki(module):
         result = pki.converge(p['servers'], p['clients'])
     except tls_cert.CertificateError as exc:
         module.fail_json(msg=str(exc))
-    except (IOError, OSError) as exc:
+    except OSError as exc:
         module.fail_json(msg='Writing under dir %s failed: %s' % (p['dir'], exc))
     removed = ['%s (%s)' % (name, ', '.join(server['removed_sans']))
                for name, server in sorted(result['servers'].items()) if server.get('removed_sans')]
@@ -310,7 +310,7 @@ def issue_certificate(module):
                     write_outcome(writes)
         except tls_cert.CertificateError as exc:
             module.fail_json(msg=str(exc), path=path, key_path=key_path)
-        except (IOError, OSError) as exc:
+        except OSError as exc:
             module.fail_json(msg='Writing %s or %s failed: %s' % (path, key_path, exc), path=path, key_path=key_path)
 
     changed = bool(reasons)

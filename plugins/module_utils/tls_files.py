@@ -378,3 +378,28 @@ class FileInstaller(object):
                 # file to the owner. A new file replaces it instead.
                 write_atomic_at(dir_fd, entry.name, entry.content, entry.mode, self.uid, self.gid)
         return result
+
+
+def run(module):
+    """docker_tls_files: install module.params['files'] into dest; the result, or fail_json."""
+    p = module.params
+    try:
+        for index, spec in enumerate(p['files']):
+            if spec.get('src') is not None:
+                # The action plugin turns src into content; src reaching here means it did not run.
+                raise FilesError('files[%d].src: read on the controller by the action plugin, which did not run; '
+                                 'give content instead.' % index)
+        entries = [FileEntry(index, spec['name'], spec['content'], spec['mode'])
+                   for index, spec in enumerate(p['files'])]
+        installer = FileInstaller(p['dest'], entries, dir_mode=parse_mode(p['dir_mode'], 'dir_mode'),
+                                  owner=p['owner'], group=p['group'], backup=p['backup'],
+                                  check_mode=module.check_mode)
+        result = installer.run()
+    except FilesError as exc:
+        module.fail_json(msg=str(exc))
+    except OSError as exc:
+        module.fail_json(msg='dest %s: %s' % (p['dest'], exc))
+    diff = result.pop('diff')
+    if module._diff:
+        result['diff'] = diff
+    return result
