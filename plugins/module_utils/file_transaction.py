@@ -90,12 +90,13 @@ def read_fd(fd, max_size=MAX_FILE_SIZE):
     return None if len(content) > max_size else content
 
 
-def read_file(path, max_size=MAX_FILE_SIZE, follow=True):
-    """The bytes of path; None when it does not exist. A file larger than max_size, or not a regular file,
-    raises OSError naming it (EFBIG, EINVAL); follow=False refuses a symlink at path (ELOOP)."""
-    flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW)
+def read_file(path, max_size=MAX_FILE_SIZE):
+    """The bytes of path; None when it does not exist. A file larger than max_size, or not a regular file
+    (a FIFO would block the run), raises OSError naming it (EFBIG, EINVAL). For the files root reads in
+    directories only root controls; in one another user controls, open O_NOFOLLOW at a directory fd and
+    use read_fd (tls_files does)."""
     try:
-        fd = os.open(path, flags)
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     except FileNotFoundError:
         return None
     try:
