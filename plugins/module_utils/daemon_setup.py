@@ -21,6 +21,7 @@ from ansible_collections.tprov.docker.plugins.module_utils import daemon_config 
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
     RollbackIncomplete, Transaction, original_path as saved_original_path, read_text, restore_files)
 
+
 def run(module):
     """The module's result for module.params; failures go to fail_json with an error_kind."""
     try:
@@ -39,8 +40,6 @@ def run(module):
     except OSError as exc:
         module.fail_json(msg='Writing the daemon configuration failed, nothing was restarted: %s' % exc,
                          error_kind='write_failed')
-
-
 
 
 def read_dropins(dirs, own_path):
