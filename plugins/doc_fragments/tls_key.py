@@ -32,7 +32,7 @@ options:
     choices: [secp256r1, secp384r1, P-256, P-384]
     default: secp256r1
   valid_days:
-    description: Days a certificate is valid from issue (365, as in the chapter).
+    description: Days a certificate is valid from issue (365, as in Docker's documented openssl steps).
     type: int
     default: 365
   renew_before_days:

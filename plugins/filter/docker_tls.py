@@ -1,22 +1,20 @@
 # -*- coding: utf-8 -*-
 # Copyright: tprov.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters for the roles: a Docker host's server certificate names, and copy results as restore entries."""
+"""Filters for the roles: a Docker host's server certificate names, certificate backups as restore entries,
+and a note on clock skew."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import ipaddress
-import re
 import time
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import parse_backup_name
 from ansible_collections.tprov.docker.plugins.module_utils.tls_cert import BACKDATE
-
-# docker_tls_files' backups: NAME.YYYYmmddTHHMMSS.tprov-backup beside NAME.
-_BACKUP_NAME = re.compile(r'^(?P<path>.+)\.\d{8}T\d{6}\.tprov-backup$')
 
 
 def _entry(value):
@@ -78,25 +76,16 @@ def docker_pki_servers(hosts, hostvars):
     return servers
 
 
-def docker_copy_backup(result):
-    """A changed ansible.builtin.copy result (backup: true) as a docker_daemon_config restore entry:
-    the file goes back to its backup, or away if it was new."""
-    if not isinstance(result, dict) or not result.get('dest'):
-        raise AnsibleFilterError('docker_copy_backup expects a copy result with dest, got %r.' % (result,))
-    return {'path': result['dest'], 'backup': result.get('backup_file')}
-
-
 def docker_backup_restore_entries(backup_paths):
-    """docker_tls_files backups found on the host (NAME.STAMP.tprov-backup) as restore entries: for
+    """docker_tls_files backups found on the host (file_transaction's backup names) as restore entries: for
     each file, its oldest backup. Backups are deleted once the daemon is proven to serve the files
     on disk, so the oldest one left is the content the daemon last started with. The daemon role
     uses them when certificates were installed by an earlier run (--tags pki, or a run that failed
     between the pki and daemon roles) that never restarted the daemon on them."""
     oldest = {}
-    for backup in sorted(str(p) for p in (backup_paths or [])):
-        match = _BACKUP_NAME.match(backup)
-        if match:
-            oldest.setdefault(match.group('path'), backup)
+    for parts, backup in sorted((parse_backup_name(str(p)), str(p)) for p in (backup_paths or [])
+                                if parse_backup_name(str(p))):
+        oldest.setdefault(parts[0], backup)
     return [{'path': path, 'backup': oldest[path]} for path in sorted(oldest)]
 
 
@@ -126,6 +115,5 @@ class FilterModule(object):
 
     def filters(self):
         return {'docker_server_sans': docker_server_sans, 'docker_pki_servers': docker_pki_servers,
-                'docker_copy_backup': docker_copy_backup,
                 'docker_backup_restore_entries': docker_backup_restore_entries,
                 'docker_clock_skew_note': docker_clock_skew_note}

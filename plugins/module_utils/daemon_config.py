@@ -57,7 +57,7 @@ class DaemonConfigError(Exception):
     ``kind`` is a stable code for roles and tests to react to (the text may be reworded)."""
 
     def __init__(self, message, kind='invalid_configuration'):
-        super(DaemonConfigError, self).__init__(message)
+        super().__init__(message)
         self.kind = kind
 
 

@@ -12,6 +12,9 @@ The layout under ``dir`` is the one the roles use::
 Every certificate is decided by :class:`tls_cert.CertificatePlan` (the same rules as
 docker_tls_cert), with the CA loaded once. In check mode a CA that would be issued is made in
 memory, so the leaves' decisions are still real.
+
+:func:`write_outcome` is the one write step for a certificate and its key (docker_tls_pki and
+docker_tls_cert); :func:`issue_certificate` is docker_tls_cert's backend.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,17 +22,27 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-import time
 
 from ansible_collections.tprov.docker.plugins.module_utils import tls_cert
-from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import (
+from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
     DirectoryLock,
-    copy_to_new_file,
+    back_up,
+    backup_name,
+    read_file,
     write_atomic,
     write_pair_atomic,
 )
 
 SAFE_NAME_CHARS = set('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_@')
+
+
+def write_outcome(writes):
+    """Write a plan's outcome (tls_cert.CertificatePlan.outcome): one file atomically, or a key and its
+    certificate as a pair - both change or neither, so a key never stands beside another key's certificate."""
+    if len(writes) == 1:
+        write_atomic(*writes[0])
+    elif writes:
+        write_pair_atomic(*writes)
 
 
 def check_name(name, option):
@@ -93,10 +106,7 @@ class PKI(object):
             return result, (plan.current_cert, plan.current_key)
         key, cert, writes = plan.outcome()
         if not self.check_mode:
-            if len(writes) == 1:
-                write_atomic(*writes[0])
-            else:
-                write_pair_atomic(*writes)
+            write_outcome(writes)
         self.changed_paths.extend(path for path, _content, _mode in writes)
         result = dict(tls_cert.certificate_facts(cert), reasons=reasons, changed=True, path=plan.path,
                       key_path=plan.key_path, before=dict((k, before.get(k)) for k in ('subject_alt_names',
@@ -135,16 +145,8 @@ class PKI(object):
                 'it is never made implicitly: leave ca_key_type (role: docker_pki_ca_key_type) unset, or set it to '
                 'the CA\'s type, to keep the CA, or set ca_replace: true (role: docker_pki_ca_replace: true) to '
                 'replace it - its old certificate and key are kept as *.tprov-backup beside them.' % found)
-        stamp = time.strftime('%Y%m%dT%H%M%S')
-        backups = []
-        for path in existing:
-            backup = '%s.%s.tprov-backup' % (path, stamp)
-            if not self.check_mode:
-                # 0600 (or narrower) before a byte of the CA key is in it
-                backup = copy_to_new_file(
-                    path, lambda suffix, path=path: '%s.%s%s.tprov-backup' % (path, stamp, suffix))
-            backups.append(backup)
-        return backups
+        # Made 0600 (or narrower) before a byte of the CA key is in it.
+        return [backup_name(path) if self.check_mode else back_up(path) for path in existing]
 
     def converge(self, servers, clients):
         parent = os.path.dirname(os.path.abspath(self.directory))
@@ -221,14 +223,111 @@ class PKI(object):
             results['clients'][name] = self._apply(plan, name)[0]
             # The bundle carries the CA certificate, as ~/.docker/ca.pem wants it.
             bundle_ca = self.path('clients', name, 'ca.pem')
-            current = None
-            if os.path.exists(bundle_ca):
-                with open(bundle_ca, 'rb') as handle:
-                    current = handle.read()
-            if current != ca_bytes:
+            if read_file(bundle_ca) != ca_bytes:
                 self.changed_paths.append(bundle_ca)
                 results['clients'][name]['changed'] = True
                 if not self.check_mode:
                     write_atomic(bundle_ca, ca_bytes, 0o644)
         results['changed'] = bool(self.changed_paths)
         return results
+
+
+def run_pki(module):
+    """docker_tls_pki: the whole PKI under module.params['dir']; the result, or fail_json."""
+    p = module.params
+    pki = PKI(p['dir'], key_type=p['key_type'], key_size=p['key_size'], curve=p['curve'],
+              valid_days=p['valid_days'], renew_before_days=p['renew_before_days'], ca_valid_days=p['ca_valid_days'],
+              ca_common_name=p['ca_common_name'], ca_passphrase=p['ca_passphrase'], force=p['force'],
+              check_mode=module.check_mode, ca_key_type=p['ca_key_type'], ca_key_size=p['ca_key_size'],
+              ca_curve=p['ca_curve'], ca_replace=p['ca_replace'])
+    try:
+        result = pki.converge(p['servers'], p['clients'])
+    except tls_cert.CertificateError as exc:
+        module.fail_json(msg=str(exc))
+    except OSError as exc:
+        module.fail_json(msg='Writing under dir %s failed: %s' % (p['dir'], exc))
+    removed = ['%s (%s)' % (name, ', '.join(server['removed_sans']))
+               for name, server in sorted(result['servers'].items()) if server.get('removed_sans')]
+    if removed:
+        module.warn('Server certificates %s without names or addresses the previous ones had: %s. Clients that '
+                    'dial those get a certificate error once the daemon loads the new certificate; to keep them, '
+                    'list them in the server\'s subject_alt_names (pki role: docker_tls_extra_sans).'
+                    % ('would be re-issued' if module.check_mode else 're-issued', '; '.join(removed)))
+    return result
+
+
+def resolve_paths(params):
+    """path/key_path/ca_path/ca_key_path from docker_tls_cert's options, with Docker's names under dir."""
+    kind, directory = params['kind'], params['dir']
+    cert_name, key_name = tls_cert.DOCKER_FILE_NAMES[kind]
+    path = params['path'] or (os.path.join(directory, cert_name) if directory else None)
+    key_path = params['key_path'] or (os.path.join(directory, key_name) if directory else None)
+    ca_path = params['ca_path'] or (os.path.join(directory, 'ca.pem') if directory and kind != 'ca' else None)
+    ca_key_path = params['ca_key_path'] or (
+        os.path.join(directory, 'ca-key.pem') if directory and kind != 'ca' else None)
+    return path, key_path, ca_path, ca_key_path
+
+
+def check_writable(path, option):
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise tls_cert.CertificateError('%s: the directory %s does not exist; create it first.' % (option, directory))
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise tls_cert.CertificateError('%s: the directory %s is not writable by this user.' % (option, directory))
+    if os.path.isdir(path):
+        raise tls_cert.CertificateError('%s: %s is a directory, not a file.' % (option, path))
+
+
+def issue_certificate(module):
+    """docker_tls_cert: one certificate (and its key) decided, issued if it must be, written with
+    write_outcome, then given the file modes, owner and group the Ansible way; the result, or fail_json."""
+    params = module.params
+    path, key_path, ca_path, ca_key_path = resolve_paths(params)
+    if os.path.abspath(path) == os.path.abspath(key_path):
+        module.fail_json(msg='path and key_path name the same file; the key and the certificate need a file each.')
+    # Held until the files are written: parallel runs on the same files take turns, and the second
+    # decides again after the first has written.
+    with DirectoryLock(os.path.dirname(os.path.abspath(path))):
+        try:
+            request = tls_cert.CertificateRequest(
+                params['kind'], common_name=params['common_name'], organization=params['organization'],
+                organizational_unit=params['organizational_unit'], subject_alt_names=params['subject_alt_names'],
+                key_type=params['key_type'], key_size=params['key_size'], curve=params['curve'],
+                valid_days=params['valid_days'], renew_before_days=params['renew_before_days'])
+            plan = tls_cert.CertificatePlan(
+                request, path, key_path, ca_path=ca_path, ca_key_path=ca_key_path,
+                ca_passphrase=params['ca_passphrase'], force=params['force'],
+                regenerate_key=params['regenerate_key'])
+            reasons = plan.reasons()
+            before = tls_cert.certificate_facts(plan.current_cert)
+            after = before
+            if reasons:
+                check_writable(path, 'path')
+                check_writable(key_path, 'key_path')
+                _key, cert, writes = plan.outcome()
+                after = tls_cert.certificate_facts(cert)
+                if not module.check_mode:
+                    write_outcome(writes)
+        except tls_cert.CertificateError as exc:
+            module.fail_json(msg=str(exc), path=path, key_path=key_path)
+        except OSError as exc:
+            module.fail_json(msg='Writing %s or %s failed: %s' % (path, key_path, exc), path=path, key_path=key_path)
+
+    changed = bool(reasons)
+    # Modes, owner and group the Ansible way (check mode only reports); keys are staged 0600 and
+    # stay so unless key_mode says otherwise.
+    cert_args = module.load_file_common_arguments(params, path=path)
+    if cert_args.get('mode') is None:
+        cert_args['mode'] = '0644'
+    key_args = module.load_file_common_arguments(params, path=key_path)
+    key_args['mode'] = params['key_mode']
+    for file_args in (key_args, cert_args):
+        if os.path.exists(file_args['path']):
+            changed = module.set_fs_attributes_if_different(file_args, changed)
+    result = dict(changed=changed, reasons=reasons, path=path, key_path=key_path)
+    result.update(after)
+    if module._diff:
+        keys = ('subject', 'issuer', 'subject_alt_names', 'not_after', 'serial')
+        result['diff'] = dict(before=dict((k, before.get(k)) for k in keys),
+                              after=dict((k, after.get(k)) for k in keys))
+    return result

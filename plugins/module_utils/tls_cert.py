@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: tprov.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The chapter's CA, server and client certificates, as plain Python over ``cryptography``.
+"""Docker's CA, server and client certificates, as plain Python over ``cryptography``.
 
 :class:`CertificatePlan` reads what is on disk, says whether it must be (re-)issued and why
 (:meth:`CertificatePlan.reasons`), and produces the new key and certificate
@@ -18,6 +18,8 @@ import ipaddress
 import os
 import re
 import traceback
+
+from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import read_file
 
 CRYPTOGRAPHY_IMPORT_ERROR = None
 try:
@@ -266,11 +268,6 @@ def fingerprint_sha256(cert):
     return ':'.join('%02X' % b for b in cert.fingerprint(hashes.SHA256()))
 
 
-def _read(path):
-    with open(path, 'rb') as handle:
-        return handle.read()
-
-
 class CertificateRequest(object):
     """What the user asked for, validated."""
 
@@ -459,11 +456,11 @@ class CertificatePlan(object):
         for option, value in (('ca_path', ca_path), ('ca_key_path', ca_key_path)):
             if not os.path.isfile(value):
                 raise CertificateError('%s: no file at %s. Issue the CA first (kind: ca).' % (option, value))
-        ca_cert = load_certificate(_read(ca_path), 'ca_path %s' % ca_path)
+        ca_cert = load_certificate(read_file(ca_path), 'ca_path %s' % ca_path)
         if not is_ca_certificate(ca_cert):
             raise CertificateError('ca_path %s is not a CA certificate (it lacks basicConstraints CA:TRUE '
                                    'with keyCertSign). Point ca_path at the CA, not at a leaf certificate.' % ca_path)
-        ca_key = load_key(_read(ca_key_path), 'ca_key_path %s' % ca_key_path, passphrase)
+        ca_key = load_key(read_file(ca_key_path), 'ca_key_path %s' % ca_key_path, passphrase)
         if not same_public_key(ca_key.public_key(), ca_cert.public_key()):
             raise CertificateError('ca_key_path %s is not the key of the CA certificate %s: they belong to '
                                    'different CAs.' % (ca_key_path, ca_path))
@@ -472,13 +469,13 @@ class CertificatePlan(object):
     def _load_current(self):
         if os.path.exists(self.path):
             try:
-                self.current_cert = load_certificate(_read(self.path), 'path')
+                self.current_cert = load_certificate(read_file(self.path), 'path')
             except CertificateError:
                 self.current_cert = None  # unreadable or not PEM: re-issued, reason 'invalid'
                 self._invalid_cert = True
         if os.path.exists(self.key_path):
             is_ca = self.request.kind == 'ca'
-            pem = _read(self.key_path)
+            pem = read_file(self.key_path)
             self.current_key = load_key(pem, 'key_path %s' % self.key_path,
                                         self.ca_passphrase if is_ca else None, may_be_encrypted=is_ca)
             self._weak_key_encryption = bool(is_ca and self.ca_passphrase and weak_key_encryption(pem))

@@ -16,15 +16,11 @@ __metaclass__ = type
 import errno
 import os
 import stat
-import time
 
-from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import (
-    LockTimeout, copy_to_new_file, lock_directory, write_atomic_at)
+from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
+    MAX_FILE_SIZE, LockTimeout, back_up, lock_directory, read_fd, write_atomic_at)
 
 PRIVATE_KEY_MARK = b'PRIVATE KEY-----'
-# Certificates, keys and environment files are a few KiB. A file in dest larger than this is not read
-# (it differs) and not backed up: its owner could make it 100 GiB (sparse) to exhaust root's memory.
-MAX_FILE_SIZE = 1 << 20
 
 
 class FilesError(Exception):
@@ -272,11 +268,8 @@ class FileInstaller(object):
         if st.st_size > MAX_FILE_SIZE:
             raise FilesError('%s is %d bytes, more than any certificate or key (%d); not backed up and not replaced. '
                              'Move it away (or set backup: false) and run again.' % (path, st.st_size, MAX_FILE_SIZE))
-        stamp = time.strftime('%Y%m%dT%H%M%S')
-        # Created O_EXCL|O_NOFOLLOW, 0600 or narrower before its content; then the original's owner and mode.
-        backup_name = copy_to_new_file(name, lambda suffix: '%s.%s%s.tprov-backup' % (name, stamp, suffix),
-                                       src_dir_fd=dir_fd, dst_dir_fd=dir_fd, max_size=MAX_FILE_SIZE)
-        return os.path.join(self.dest, backup_name)
+        # A file in dest larger than MAX_FILE_SIZE is not backed up: its owner could make it 100 GiB (sparse).
+        return os.path.join(self.dest, back_up(name, dir_fd=dir_fd, max_size=MAX_FILE_SIZE))
 
     def run(self):
         """Result dict: changed, dir_changed, files (per file), backups (restore entries), diff."""
@@ -327,16 +320,7 @@ class FileInstaller(object):
                                  % (path, st.st_nlink, self.dest))
             if st.st_size > MAX_FILE_SIZE:
                 return None, st
-            # At most MAX_FILE_SIZE + 1 bytes, whatever the file grows to while it is read.
-            chunks, left = [], MAX_FILE_SIZE + 1
-            while left > 0:
-                chunk = os.read(fd, min(left, 1 << 16))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                left -= len(chunk)
-            content = b''.join(chunks)
-            return (None if len(content) > MAX_FILE_SIZE else content), st
+            return read_fd(fd, MAX_FILE_SIZE), st
         except OSError as exc:
             if exc.errno == errno.ELOOP:
                 raise FilesError('%s is a symbolic link; refusing to replace it.' % path)
@@ -394,3 +378,28 @@ class FileInstaller(object):
                 # file to the owner. A new file replaces it instead.
                 write_atomic_at(dir_fd, entry.name, entry.content, entry.mode, self.uid, self.gid)
         return result
+
+
+def run(module):
+    """docker_tls_files: install module.params['files'] into dest; the result, or fail_json."""
+    p = module.params
+    try:
+        for index, spec in enumerate(p['files']):
+            if spec.get('src') is not None:
+                # The action plugin turns src into content; src reaching here means it did not run.
+                raise FilesError('files[%d].src: read on the controller by the action plugin, which did not run; '
+                                 'give content instead.' % index)
+        entries = [FileEntry(index, spec['name'], spec['content'], spec['mode'])
+                   for index, spec in enumerate(p['files'])]
+        installer = FileInstaller(p['dest'], entries, dir_mode=parse_mode(p['dir_mode'], 'dir_mode'),
+                                  owner=p['owner'], group=p['group'], backup=p['backup'],
+                                  check_mode=module.check_mode)
+        result = installer.run()
+    except FilesError as exc:
+        module.fail_json(msg=str(exc))
+    except OSError as exc:
+        module.fail_json(msg='dest %s: %s' % (p['dest'], exc))
+    diff = result.pop('diff')
+    if module._diff:
+        result['diff'] = diff
+    return result

@@ -13,9 +13,9 @@ module: docker_daemon_config
 short_description: Make systemd start dockerd listening on TCP with mutual TLS (drop-in, unit or environment file)
 version_added: 0.1.0
 description:
-  - Does on the host what the chapter does by hand to C(docker.service) - adds C(-H tcp://ADDRESS:2376 --tlsverify
-    --tlscacert --tlscert --tlskey) to the daemon's command line - in one of three ways, and keeps every flag the
-    vendor's unit already passes (C(-H fd://), C(--containerd=...), C($DOCKER_OPTS)).
+  - Does on the host what Docker's documentation for protecting the daemon socket does by hand to
+    C(docker.service) - adds C(-H tcp://ADDRESS:2376 --tlsverify --tlscacert --tlscert --tlskey) to the daemon's
+    command line - in one of three ways, and keeps every flag the vendor's unit already passes (C(-H fd://), C(--containerd=...), C($DOCKER_OPTS)).
   - Finds the unit from what systemd reports (C(systemctl show docker -p FragmentPath)), not from a guess.
   - Builds on the I(effective) command line - the unit's C(ExecStart) and then every drop-in of O(dropin_dirs)
     in systemd's order - so a flag another drop-in sets (C(--data-root=/srv/docker), C(--iptables=false)) is
@@ -47,7 +47,7 @@ options:
     description:
       - V(dropin) (default) writes O(dropin_path) with C(ExecStart=) cleared and the new command line; package
         upgrades leave it alone.
-      - V(unit) edits the vendor unit in place as the chapter does, keeping the original beside it
+      - V(unit) edits the vendor unit in place, keeping the original beside it
         (C(.tprov-orig)); a package upgrade overwrites the edit, so the module warns. When the unit is no
         longer the saved original with our C(ExecStart) (a package upgrade replaced it), the saved copy is
         stale, so the current unit becomes the original and the edit is rebuilt from it. When our C(ExecStart) is
@@ -130,7 +130,10 @@ options:
     type: bool
     default: false
   backup_dir:
-    description: Where the files replaced are copied (mode 0700), for O(state=restored).
+    description:
+      - Where the files replaced are copied (mode 0700), for O(state=restored).
+      - Each backup is named after the file's path, C(/) replaced by C(_), with the time and C(.tprov-backup)
+        (C(etc_docker_daemon.json.20261130T120000.tprov-backup)), created 0600 or narrower before a byte is written.
     type: path
     default: /var/lib/tprov-docker/backup
   adopt_dropin_flags:
@@ -243,377 +246,9 @@ error_kind:
   sample: restore_incomplete
 '''
 
-import json
-import os
-import re
-import time
-
-from ansible_collections.tprov.docker.plugins.module_utils import daemon_config as dc
-from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import copy_file, copy_to_new_file, write_atomic
+from ansible_collections.tprov.docker.plugins.module_utils import daemon_setup
+from ansible_collections.tprov.docker.plugins.module_utils.daemon_config import SYSTEMD_DROPIN_DIRS
 from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
-
-
-def read_text(path):
-    try:
-        with open(path, 'rb') as handle:
-            return handle.read().decode('utf-8')
-    except IOError:
-        return None
-
-
-class Writer(object):
-    """Stages the files to change; writes them (with backups) only when asked."""
-
-    def __init__(self, module, backup_dir):
-        self.module = module
-        self.backup_dir = backup_dir
-        self.pending = []  # (path, new text or None to remove, mode)
-        self.diff = []
-
-    def want(self, path, text, mode=0o644):
-        current = read_text(path)
-        if current == text:
-            return
-        self.pending.append((path, text, mode))
-        self.diff.append(dict(before_header=path, after_header=path, before=current or '', after=text or ''))
-
-    def commit(self):
-        backups = []
-        if not self.pending:
-            return backups
-        if not os.path.isdir(self.backup_dir):
-            os.makedirs(self.backup_dir, 0o700)
-        stamp = time.strftime('%Y%m%dT%H%M%S')
-        try:
-            for path, text, mode in self.pending:
-                backup = None
-                if os.path.exists(path):
-                    base = os.path.join(self.backup_dir, '%s.%s' % (path.strip('/').replace('/', '_'), stamp))
-                    # 0600 (or narrower) from creation, then the original's mode
-                    backup = copy_to_new_file(path, lambda suffix, base=base: base + suffix)
-                backups.append(dict(path=path, backup=backup))
-                if text is None:
-                    os.unlink(path)
-                    continue
-                directory = os.path.dirname(path)
-                if not os.path.isdir(directory):
-                    os.makedirs(directory, 0o755)
-                write_atomic(path, text.encode('utf-8'), mode)
-        except (IOError, OSError) as exc:
-            # All or nothing: put back what was already replaced before reporting.
-            restored, not_restored = restore_files(backups)
-            if not_restored:
-                self.module.fail_json(
-                    msg='Writing the daemon configuration failed (%s), nothing was restarted, and putting back '
-                        'what was already written failed: ROLLBACK INCOMPLETE: not restored: %s. Restored: %s.' % (
-                            exc, '; '.join('%s (%s)' % (e['path'], e['error']) for e in not_restored),
-                            ', '.join(restored) or 'nothing'),
-                    error_kind='restore_incomplete', changed=True, restored=restored, not_restored=not_restored)
-            raise
-        return backups
-
-
-def read_dropins(dirs, own_path):
-    """(path, text) of every other drop-in systemd would apply, in its order."""
-    dropins = []
-    for path in dc.systemd_dropins(dirs, exclude=own_path):
-        text = read_text(path)
-        if text is not None:
-            dropins.append((path, text))
-    return dropins
-
-
-def carries_our_flags(unit_text):
-    try:
-        return dc.carries_tls_flags(dc.unit_exec_start(unit_text))
-    except dc.DaemonConfigError:
-        return False
-
-
-def check_managed_flags(params, managed_argv, managed_path, new_argv, source):
-    """Refuse to change, unasked, the flags the daemon runs with (all but our host and TLS ones).
-
-    Our drop-in sorts last and replaces ExecStart, so another drop-in written after it never applied:
-    building on it now would start dockerd with flags it never ran with (a --data-root pointing at
-    an empty directory). On the first run there is nothing of ours yet, and the others' flags are the
-    ones the daemon runs with: they are kept."""
-    if not managed_argv or params['adopt_dropin_flags']:
-        return
-    old, new = dc.foreign_flags(managed_argv), dc.foreign_flags(new_argv)
-    if old == new:
-        return
-    added = [w for w in new if w not in old]
-    removed = [w for w in old if w not in new]
-    raise dc.DaemonConfigError(
-        'The daemon runs with the command line of %s, and the one built now from %s differs in flags other '
-        'than the TCP and TLS ones (added: %s; removed: %s%s). Those flags never applied while %s was in '
-        'place; restarting onto them could change the data root or the network. Remove them from %s, or '
-        'set adopt_dropin_flags: true (role: docker_daemon_adopt_dropin_flags: true) to run with them.'
-        % (managed_path, source, ' '.join(added) or 'none', ' '.join(removed) or 'none',
-           '' if added or removed else '; in another order', managed_path, source), kind='dropin_flags_differ')
-
-
-def systemd_unit_path(module):
-    systemctl = module.get_bin_path('systemctl')
-    if not systemctl:
-        raise dc.DaemonConfigError('systemctl is not on this host: the daemon role supports systemd hosts only.')
-    rc, out, err = module.run_command([systemctl, 'show', 'docker.service', '-p', 'FragmentPath', '--value'])
-    path = out.strip()
-    if rc != 0 or not path:
-        raise dc.DaemonConfigError('systemd knows no docker.service here (%s); install the engine first '
-                                   '(docker_daemon_install: true installs the distro package).' % (err.strip() or 'no unit file'))
-    return path
-
-
-def validate_daemon_json(module, text):
-    dockerd = module.get_bin_path('dockerd')
-    if not dockerd:
-        return 'dockerd is not on PATH; not validated'
-    rc, out, err = module.run_command([dockerd, '--help'])
-    if '--validate' not in out + err:
-        return 'dockerd --validate is not available (before Docker 23); the restart and the TLS check verify instead'
-    if text is None:
-        return 'no daemon.json to validate'
-    tmp = os.path.join(module.tmpdir, 'daemon.json')
-    with open(tmp, 'w') as handle:
-        handle.write(text)
-    rc, out, err = module.run_command([dockerd, '--validate', '--config-file', tmp])
-    if rc != 0:
-        raise dc.DaemonConfigError('daemon.json would not be accepted: %s' % (err or out).strip())
-    return 'daemon.json validated by dockerd --validate'
-
-
-def configure(module, params):
-    dc.check_tcp_hosts(params['tcp_hosts'], params['tls_verify'], params['allow_plaintext_tcp'])
-    unit_path = params['unit_path']
-    if not unit_path:
-        try:
-            unit_path = systemd_unit_path(module)
-        except dc.DaemonConfigError:
-            if not (params['unit_path_fallback'] and os.path.exists(params['unit_path_fallback'])):
-                raise
-            unit_path = params['unit_path_fallback']
-    unit_text = read_text(unit_path)
-    if unit_text is None:
-        raise dc.DaemonConfigError('unit_path: %s cannot be read.' % unit_path)
-    original_path = unit_path + '.tprov-orig'
-    original = read_text(original_path)
-    stale_original = rebased_original = False
-    if original is not None and not dc.unit_is_our_edit(unit_text, original):
-        stale_original = not carries_our_flags(unit_text)
-        rebased_original = not stale_original
-    if rebased_original:
-        # Our edit is still there with other lines changed: an admin edited the unit (LimitNOFILE=...),
-        # not a package upgrade. The saved original takes those lines, with the vendor's ExecStart.
-        module.warn('%s was edited since %s was saved; the edit is kept there, with the vendor command line.'
-                    % (unit_path, original_path))
-        original = dc.with_exec_start_of(unit_text, original)
-    if stale_original:
-        # The unit is not the saved original with our ExecStart: a package upgrade (or an admin)
-        # replaced it since. It is the vendor's unit now; the old copy must not be written back.
-        module.warn('%s changed since %s was saved (a package upgrade?); the configuration is rebuilt from '
-                    'the current unit and the old copy is replaced.' % (unit_path, original_path))
-        original = None
-    vendor_text = original if original is not None else unit_text
-
-    json_path = params['daemon_json_path']
-    json_text = read_text(json_path)
-    conflicts = dc.daemon_json_conflicts(json_text, json_path)
-    new_json = json_text
-    carried = []
-    if conflicts:
-        if params['daemon_json_conflicts'] == 'fail':
-            raise dc.DaemonConfigError(
-                '%s sets %s, which this role passes as flags; dockerd refuses to start with a setting in both '
-                'places. Remove the key(s) from %s, or set daemon_json_conflicts: move (role: '
-                'docker_daemon_json_conflicts: move) to have them moved.'
-                % (json_path, ', '.join('"%s": %s' % (k, json.dumps(v)) for k, v in sorted(conflicts.items())),
-                   json_path), kind='daemon_json_conflict')
-        new_json = dc.without_conflicts(json_text, conflicts)
-        carried = dc.carried_hosts(conflicts)
-
-    if params['tls_verify'] and params['tcp_hosts']:
-        for option in ('tls_ca_cert', 'tls_cert', 'tls_key'):
-            if not os.path.isfile(params[option]):
-                raise dc.DaemonConfigError('%s: %s does not exist on the host; install the certificates first '
-                                           '(role tprov.docker.pki, tag pki).' % (option, params[option]),
-                                           kind='certificates_missing')
-    mode = params['mode']
-    dropins = read_dropins(params['dropin_dirs'], params['dropin_path'])
-    # What systemd will run: the unit's ExecStart as replaced by other drop-ins. Flags an admin set
-    # there (--data-root, --iptables=false) are the base of ours, never dropped.
-    vendor_argv, argv_source = dc.effective_exec_start(vendor_text, dropins)
-    # The command line our managed configuration runs now (our drop-in, or our edit of the unit).
-    own_text = read_text(params['dropin_path'])
-    if own_text is not None and dc.sets_exec_start(own_text):
-        managed_argv, managed_path = dc.unit_exec_start(own_text), params['dropin_path']
-    elif original is not None and not stale_original:
-        managed_argv, managed_path = dc.unit_exec_start(unit_text), unit_path
-    else:
-        managed_argv, managed_path = None, None
-    if managed_argv:
-        # A listener moved there from daemon.json on an earlier run (daemon_json_conflicts: move) is
-        # in no other file any more: it stays.
-        known = set(dc.argv_hosts(vendor_argv)) | set(carried)
-        carried += [h for h in dc.argv_hosts(managed_argv) if not h.startswith('tcp://') and h not in known]
-    own_name = os.path.basename(params['dropin_path'])
-    for path, text in dropins:
-        overrides = dc.sets_exec_start(text)
-        if overrides and (mode == 'unit' or (mode == 'dropin' and os.path.basename(path) > own_name)):
-            raise dc.DaemonConfigError(
-                'The drop-in %s sets ExecStart and is applied after %s, so systemd would run its command line '
-                'and drop the TCP and TLS flags. Rename it to sort before %s (its flags are kept), or move its '
-                'flags into daemon.json.' % (path, params['dropin_path'] if mode == 'dropin' else unit_path,
-                                             own_name), kind='dropin_overrides')
-    local_host = 'fd://' if dc.socket_activated([vendor_text] + [t for _p, t in dropins]) else dc.DEFAULT_LOCAL_HOST
-    envfile_text = read_text(params['envfile_path'])
-    variable = params['envfile_variable']
-    env_value = dc.envfile_value(envfile_text, variable)
-    writer = Writer(module, params['backup_dir'])
-    tls_args = dict(tls_verify=params['tls_verify'], ca_cert=params['tls_ca_cert'], cert=params['tls_cert'],
-                    key=params['tls_key'])
-    if stale_original and mode != 'unit':
-        writer.want(original_path, None)
-
-    if mode == 'envfile':
-        all_text = '\n'.join([vendor_text] + [t for _p, t in dropins])
-        passes = any(re.search(r'\$\{?%s\}?(\W|$)' % re.escape(variable), w) for w in vendor_argv)
-        if not (passes and dc.unit_reads_envfile(all_text, params['envfile_path'], variable)):
-            raise dc.DaemonConfigError(
-                'mode envfile: the unit %s%s does not read %s or pass $%s to dockerd; use mode dropin '
-                '(docker_daemon_config_mode: dropin).' % (unit_path, ' (with %s)' % argv_source if argv_source else '',
-                                                          params['envfile_path'], variable))
-        # The operator's words of the variable (--dns, --data-root, ...) are kept, ours replaced; the
-        # local listener only when the unit has none of its own (its -H fd:// stays in the unit).
-        flags = dc.envfile_flags(env_value, params['tcp_hosts'], extra_hosts=carried,
-                                 local_host=None if dc.has_local_host(vendor_argv) else local_host, **tls_args)
-        exec_start = dc.daemon_argv(vendor_argv, [], tls_verify=False) + flags
-        # The variable's words were there before and after: the unit's and drop-ins' flags are compared.
-        check_managed_flags(params, managed_argv, managed_path, exec_start[:len(exec_start) - len(flags)],
-                            argv_source or unit_path)
-        writer.want(params['envfile_path'], dc.render_envfile(envfile_text, variable, flags))
-        if original is not None:
-            writer.want(unit_path, original)
-        writer.want(params['dropin_path'], None)
-    else:
-        if env_value and any(w.startswith(('-H', '--host', '--tls')) for w in env_value.split()):
-            if dc.ENVFILE_MARKER in (envfile_text or ''):
-                # Leaving mode envfile: its host and TLS flags go, the operator's other words stay.
-                kept = dc.foreign_flags(['dockerd'] + env_value.split())[1:]
-                writer.want(params['envfile_path'], dc.render_envfile(envfile_text, variable, kept))
-            else:
-                raise dc.DaemonConfigError(
-                    '%s sets %s="%s" with host or TLS flags, which would clash with the ones this role sets. '
-                    'Remove them there, or use mode envfile.' % (params['envfile_path'], variable, env_value),
-                    kind='invalid_configuration')
-        exec_start = dc.daemon_argv(vendor_argv + ['--host=%s' % h for h in carried], params['tcp_hosts'],
-                                    local_host=local_host, **tls_args)
-        check_managed_flags(params, managed_argv, managed_path, exec_start, argv_source or unit_path)
-        if mode == 'dropin':
-            writer.want(params['dropin_path'], dc.render_dropin(exec_start))
-            if original is not None:
-                writer.want(unit_path, original)
-        else:
-            module.warn('mode unit edits %s in place; a package upgrade of docker replaces it and drops TLS. '
-                        'The mode dropin survives upgrades.' % unit_path)
-            if original is None:
-                writer.want(original_path, unit_text, 0o644)  # a stale copy is replaced too
-            elif rebased_original:
-                writer.want(original_path, original, 0o644)
-            writer.want(unit_path, dc.render_unit(vendor_text, exec_start))
-            writer.want(params['dropin_path'], None)
-    if new_json != json_text:
-        writer.want(json_path, new_json)
-    validated = validate_daemon_json(module, new_json) if new_json is not None else 'no daemon.json'
-    backups = [] if module.check_mode else writer.commit()
-    changed_files = [p for p, _t, _m in writer.pending]
-    result = dict(changed=bool(changed_files), changed_files=changed_files, backups=backups, exec_start=exec_start,
-                  unit_path=unit_path, validated=validated, dropins=[p for p, _t in dropins],
-                  # The saved original is read by nobody but this module: no reason to restart.
-                  daemon_changed=any(p != original_path for p in changed_files))
-    if params['tls_verify'] and params['tcp_hosts']:
-        result['served_certificate'] = served_certificate(module, params['tcp_hosts'][0], params['tls_cert'])
-    if module._diff:
-        result['diff'] = writer.diff
-    return result
-
-
-def served_certificate(module, tcp_host, cert_path):
-    """What the daemon serves on tcp_host against the certificate file (see RETURN)."""
-    address, port = dc.probe_address(tcp_host)
-    served, answered = dc.served_certificate(address, port)
-    on_disk = dc.pem_certificate_der(read_text(cert_path))
-    served_fp = dc.fingerprint_sha256(served) if served else None
-    file_fp = dc.fingerprint_sha256(on_disk) if on_disk else None
-    shown = '[%s]:%d' % (address, port) if ':' in address else '%s:%d' % (address, port)
-    unknown = served is None and answered
-    if unknown:
-        # Neither "matches" nor "stale" can be told: the role restarts when the certificate changed
-        # in this run, and otherwise keeps the certificate backups and says so here.
-        module.warn('Something listens on %s but its certificate could not be read (a server limited to TLS 1.2 '
-                    'refuses a client without a certificate first); whether it serves %s is unknown. Restart '
-                    'docker if that certificate changed since it started.' % (shown, cert_path))
-    return dict(address=shown, fingerprint_sha256=served_fp, file_fingerprint_sha256=file_fp,
-                matches=bool(served_fp and served_fp == file_fp), stale=bool(served_fp and served_fp != file_fp),
-                unknown=unknown)
-
-
-def restore_files(entries, check_mode=False):
-    """Put each path back from its backup (copied, then renamed: atomic), or remove it if it had none.
-
-    Every entry is tried, whatever happened to the ones before: a rollback restores all it can.
-    Returns (restored paths, not restored: dicts with path, backup and error)."""
-    restored, not_restored = [], []
-    for entry in entries:
-        path, backup = entry.get('path') or entry.get('dest'), entry.get('backup') or entry.get('backup_file')
-        if not path:
-            not_restored.append(dict(path=None, backup=backup, error='the entry has no path (or dest): %r' % (entry,)))
-            continue
-        if backup and not os.path.exists(backup):
-            not_restored.append(dict(path=path, backup=backup, error='the backup is gone'))
-            continue
-        if not backup and not os.path.lexists(path):
-            continue  # it was new and is already gone
-        try:
-            if not check_mode:
-                _restore_one(path, backup)
-        except (IOError, OSError) as exc:
-            not_restored.append(dict(path=path, backup=backup, error=exc.strerror or str(exc)))
-            continue
-        restored.append(path)
-    return restored, not_restored
-
-
-def _restore_one(path, backup):
-    """Put path back from backup (copied beside it, then renamed over it), or remove it."""
-    if not backup:
-        os.unlink(path)
-        return
-    staged = path + '.tprov-restore'
-    if os.path.lexists(staged):
-        os.unlink(staged)  # left by an interrupted restore
-    try:
-        copy_file(backup, staged)  # never wider than 0600 until the content is in
-        os.rename(staged, path)
-    except (IOError, OSError):
-        try:
-            os.unlink(staged)
-        except OSError:
-            pass
-        raise
-
-
-def restore(module, entries):
-    restored, not_restored = restore_files(entries, module.check_mode)
-    result = dict(changed=bool(restored), changed_files=restored, restored=restored, not_restored=not_restored,
-                  backups=[])
-    if not_restored:
-        module.fail_json(
-            msg='ROLLBACK INCOMPLETE: not restored: %s. Restored: %s.' % (
-                '; '.join('%s (%s)' % (e['path'], e['error']) for e in not_restored),
-                ', '.join(restored) or 'nothing'),
-            error_kind='restore_incomplete', **result)
-    return result
 
 
 def main():
@@ -624,7 +259,7 @@ def main():
             unit_path=dict(type='path'),
             unit_path_fallback=dict(type='path'),
             dropin_path=dict(type='path', default='/etc/systemd/system/docker.service.d/tprov-docker.conf'),
-            dropin_dirs=dict(type='list', elements='path', default=list(dc.SYSTEMD_DROPIN_DIRS)),
+            dropin_dirs=dict(type='list', elements='path', default=list(SYSTEMD_DROPIN_DIRS)),
             envfile_path=dict(type='path', default='/etc/default/docker'),
             envfile_variable=dict(type='str', default='DOCKER_OPTS'),
             daemon_json_path=dict(type='path', default='/etc/docker/daemon.json'),
@@ -641,17 +276,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    try:
-        if module.params['state'] == 'restored':
-            result = restore(module, module.params['restore'])
-        else:
-            result = configure(module, module.params)
-    except dc.DaemonConfigError as exc:
-        module.fail_json(msg=str(exc), error_kind=exc.kind)
-    except (IOError, OSError) as exc:
-        module.fail_json(msg='Writing the daemon configuration failed, nothing was restarted: %s' % exc,
-                         error_kind='write_failed')
-    module.exit_json(**result)
+    module.exit_json(**daemon_setup.run(module))
 
 
 if __name__ == '__main__':

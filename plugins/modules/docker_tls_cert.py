@@ -186,35 +186,10 @@ fingerprint_sha256:
   type: str
 '''
 
-import os
-
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.tprov.docker.plugins.module_utils import tls_cert
-from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import DirectoryLock, write_atomic, write_pair_atomic
+from ansible_collections.tprov.docker.plugins.module_utils import pki, tls_cert
 from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
-
-
-def resolve_paths(params):
-    """path/key_path/ca_path/ca_key_path from the options, with Docker's names under dir."""
-    kind, directory = params['kind'], params['dir']
-    cert_name, key_name = tls_cert.DOCKER_FILE_NAMES[kind]
-    path = params['path'] or (os.path.join(directory, cert_name) if directory else None)
-    key_path = params['key_path'] or (os.path.join(directory, key_name) if directory else None)
-    ca_path = params['ca_path'] or (os.path.join(directory, 'ca.pem') if directory and kind != 'ca' else None)
-    ca_key_path = params['ca_key_path'] or (
-        os.path.join(directory, 'ca-key.pem') if directory and kind != 'ca' else None)
-    return path, key_path, ca_path, ca_key_path
-
-
-def check_writable(path, option):
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise tls_cert.CertificateError('%s: the directory %s does not exist; create it first.' % (option, directory))
-    if not os.access(directory, os.W_OK | os.X_OK):
-        raise tls_cert.CertificateError('%s: the directory %s is not writable by this user.' % (option, directory))
-    if os.path.isdir(path):
-        raise tls_cert.CertificateError('%s: %s is a directory, not a file.' % (option, path))
 
 
 def main():
@@ -243,59 +218,7 @@ def main():
     )
     if tls_cert.CRYPTOGRAPHY_IMPORT_ERROR:
         module.fail_json(msg=missing_required_lib('cryptography'), exception=tls_cert.CRYPTOGRAPHY_IMPORT_ERROR)
-    params = module.params
-    path, key_path, ca_path, ca_key_path = resolve_paths(params)
-    if os.path.abspath(path) == os.path.abspath(key_path):
-        module.fail_json(msg='path and key_path name the same file; the key and the certificate need a file each.')
-    # Held until the files are written: parallel runs on the same files take turns, and the second
-    # decides again after the first has written.
-    with DirectoryLock(os.path.dirname(os.path.abspath(path))):
-        try:
-            request = tls_cert.CertificateRequest(
-                params['kind'], common_name=params['common_name'], organization=params['organization'],
-                organizational_unit=params['organizational_unit'], subject_alt_names=params['subject_alt_names'],
-                key_type=params['key_type'], key_size=params['key_size'], curve=params['curve'],
-                valid_days=params['valid_days'], renew_before_days=params['renew_before_days'])
-            plan = tls_cert.CertificatePlan(
-                request, path, key_path, ca_path=ca_path, ca_key_path=ca_key_path,
-                ca_passphrase=params['ca_passphrase'], force=params['force'],
-                regenerate_key=params['regenerate_key'])
-            reasons = plan.reasons()
-            before = tls_cert.certificate_facts(plan.current_cert)
-            after = before
-            if reasons:
-                check_writable(path, 'path')
-                check_writable(key_path, 'key_path')
-                _key, cert, writes = plan.outcome()
-                after = tls_cert.certificate_facts(cert)
-                if not module.check_mode:
-                    if len(writes) == 1:
-                        write_atomic(*writes[0])
-                    else:
-                        write_pair_atomic(*writes)
-        except tls_cert.CertificateError as exc:
-            module.fail_json(msg=str(exc), path=path, key_path=key_path)
-        except (IOError, OSError) as exc:
-            module.fail_json(msg='Writing %s or %s failed: %s' % (path, key_path, exc), path=path, key_path=key_path)
-
-    changed = bool(reasons)
-    # Modes, owner and group the Ansible way (check mode only reports); keys are staged 0600 and
-    # stay so unless key_mode says otherwise.
-    cert_args = module.load_file_common_arguments(params, path=path)
-    if cert_args.get('mode') is None:
-        cert_args['mode'] = '0644'
-    key_args = module.load_file_common_arguments(params, path=key_path)
-    key_args['mode'] = params['key_mode']
-    for file_args in (key_args, cert_args):
-        if os.path.exists(file_args['path']):
-            changed = module.set_fs_attributes_if_different(file_args, changed)
-    result = dict(changed=changed, reasons=reasons, path=path, key_path=key_path)
-    result.update(after)
-    if module._diff:
-        keys = ('subject', 'issuer', 'subject_alt_names', 'not_after', 'serial')
-        result['diff'] = dict(before=dict((k, before.get(k)) for k in keys),
-                              after=dict((k, after.get(k)) for k in keys))
-    module.exit_json(**result)
+    module.exit_json(**pki.issue_certificate(module))
 
 
 if __name__ == '__main__':

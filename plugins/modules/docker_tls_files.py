@@ -92,7 +92,8 @@ options:
     type: str
   backup:
     description:
-      - Keep a file's previous content as C(NAME.TIMESTAMP.tprov-backup) (same mode and owner) before
+      - Keep a file's previous content as C(NAME.TIMESTAMP.tprov-backup) (C(NAME.TIMESTAMP-N.tprov-backup) for the
+        Nth in the same second; same mode and owner) before
         replacing it. The backup is created 0600, or narrower when the file is, before a byte is written.
         RV(backups) lists them for M(tprov.docker.docker_daemon_config)'s O(tprov.docker.docker_daemon_config#module:restore).
     type: bool
@@ -151,7 +152,7 @@ dir_changed:
 '''
 
 from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
-from ansible_collections.tprov.docker.plugins.module_utils.tls_files import FileEntry, FileInstaller, FilesError, parse_mode
+from ansible_collections.tprov.docker.plugins.module_utils import tls_files
 
 
 def main():
@@ -171,27 +172,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    p = module.params
-    try:
-        for index, spec in enumerate(p['files']):
-            if spec.get('src') is not None:
-                # The action plugin turns src into content; src reaching here means it did not run.
-                raise FilesError('files[%d].src: read on the controller by the action plugin, which did not run; '
-                                 'give content instead.' % index)
-        entries = [FileEntry(index, spec['name'], spec['content'], spec['mode'])
-                   for index, spec in enumerate(p['files'])]
-        installer = FileInstaller(p['dest'], entries, dir_mode=parse_mode(p['dir_mode'], 'dir_mode'),
-                                  owner=p['owner'], group=p['group'], backup=p['backup'],
-                                  check_mode=module.check_mode)
-        result = installer.run()
-    except FilesError as exc:
-        module.fail_json(msg=str(exc))
-    except (IOError, OSError) as exc:
-        module.fail_json(msg='dest %s: %s' % (p['dest'], exc))
-    diff = result.pop('diff')
-    if module._diff:
-        result['diff'] = diff
-    module.exit_json(**result)
+    module.exit_json(**tls_files.run(module))
 
 
 if __name__ == '__main__':

@@ -13,8 +13,9 @@ module: docker_tls_pki
 short_description: A Docker PKI in one run - the CA, a server certificate per host, client bundles
 version_added: 0.1.0
 description:
-  - Issues and keeps up to date everything the chapter's openssl steps make, for any number of Docker hosts and
-    clients, in one module run (the CA key is loaded once; one process signs everything). The pki role uses it.
+  - Issues and keeps up to date everything Docker's documented openssl steps make (a CA, server and client
+    certificates), for any number of Docker hosts and clients, in one module run (the CA key is loaded once;
+    one process signs everything). The pki role uses it.
   - Each certificate follows the rules of M(tprov.docker.docker_tls_cert) - kept while it is right, re-issued
     with RV(servers) / RV(clients) C(reasons) saying why, the key kept across re-issues, atomic writes, keys 0600.
   - "Layout under O(dir): C(ca.pem), C(ca-key.pem); C(hosts/NAME/server-cert.pem), C(hosts/NAME/server-key.pem);
@@ -99,8 +100,9 @@ options:
   ca_replace:
     description:
       - Replace the CA when its key is not of the O(ca_key_type) asked (or is missing beside its certificate).
-        The old C(ca.pem) and C(ca-key.pem) are first kept as C(NAME.TIMESTAMP.tprov-backup) (listed in RV(ca)
-        C(backups)), created 0600 before a byte is written; every certificate is then re-issued by the new CA.
+        The old C(ca.pem) and C(ca-key.pem) are first kept as C(NAME.TIMESTAMP.tprov-backup)
+        (C(NAME.TIMESTAMP-N.tprov-backup) for the Nth in the same second; listed in RV(ca) C(backups)), created
+        0600 before a byte is written; every certificate is then re-issued by the new CA.
     type: bool
     default: false
   force:
@@ -151,8 +153,7 @@ clients:
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.tprov.docker.plugins.module_utils import tls_cert
-from ansible_collections.tprov.docker.plugins.module_utils.pki import PKI
+from ansible_collections.tprov.docker.plugins.module_utils import pki, tls_cert
 from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
 
 
@@ -182,26 +183,7 @@ def main():
     )
     if tls_cert.CRYPTOGRAPHY_IMPORT_ERROR:
         module.fail_json(msg=missing_required_lib('cryptography'), exception=tls_cert.CRYPTOGRAPHY_IMPORT_ERROR)
-    p = module.params
-    pki = PKI(p['dir'], key_type=p['key_type'], key_size=p['key_size'], curve=p['curve'],
-              valid_days=p['valid_days'], renew_before_days=p['renew_before_days'], ca_valid_days=p['ca_valid_days'],
-              ca_common_name=p['ca_common_name'], ca_passphrase=p['ca_passphrase'], force=p['force'],
-              check_mode=module.check_mode, ca_key_type=p['ca_key_type'], ca_key_size=p['ca_key_size'],
-              ca_curve=p['ca_curve'], ca_replace=p['ca_replace'])
-    try:
-        result = pki.converge(p['servers'], p['clients'])
-    except tls_cert.CertificateError as exc:
-        module.fail_json(msg=str(exc))
-    except (IOError, OSError) as exc:
-        module.fail_json(msg='Writing under dir %s failed: %s' % (p['dir'], exc))
-    removed = ['%s (%s)' % (name, ', '.join(server['removed_sans']))
-               for name, server in sorted(result['servers'].items()) if server.get('removed_sans')]
-    if removed:
-        module.warn('Server certificates %s without names or addresses the previous ones had: %s. Clients that '
-                    'dial those get a certificate error once the daemon loads the new certificate; to keep them, '
-                    'list them in the server\'s subject_alt_names (pki role: docker_tls_extra_sans).'
-                    % ('would be re-issued' if module.check_mode else 're-issued', '; '.join(removed)))
-    module.exit_json(**result)
+    module.exit_json(**pki.run_pki(module))
 
 
 if __name__ == '__main__':

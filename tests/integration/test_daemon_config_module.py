@@ -6,6 +6,7 @@ rendered files, since no Red Hat host can be built here.
 """
 
 import os
+import re
 
 import pytest
 import yaml
@@ -94,6 +95,21 @@ def test_each_mode_on_each_family(tmp_path, family, mode):
     now = snapshot(args)
     for path in (args['unit_path'], args['envfile_path'], args['dropin_path']):
         assert now[path] == before[path], path
+
+
+def test_backups_in_backup_dir_follow_the_one_naming_scheme(tmp_path):
+    # backup_dir holds NAME.STAMP.tprov-backup (NAME the file's path, flattened) like every other backup,
+    # and a second backup of the same file in the same second is NAME.STAMP-1.tprov-backup.
+    args = dict(family_layout(tmp_path, 'Debian'), mode='unit')
+    backups = run_module('docker_daemon_config', args)['backups']
+    backups += run_module('docker_daemon_config', dict(args, mode='dropin'))['backups']
+    made = [entry for entry in backups if entry['backup']]
+    assert [entry['path'] for entry in made].count(args['unit_path']) == 2, backups
+    flat = args['unit_path'].strip('/').replace('/', '_')
+    pattern = re.compile(r'^%s\.\d{8}T\d{6}(-\d+)?\.tprov-backup$' % re.escape(flat))
+    names = sorted(os.path.basename(entry['backup']) for entry in made if entry['path'] == args['unit_path'])
+    assert all(pattern.match(name) for name in names), names
+    assert all(os.path.dirname(entry['backup']) == args['backup_dir'] for entry in made)
 
 
 def test_switching_modes_leaves_one_source_of_flags(tmp_path):

@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from ansible_collections.tprov.docker.plugins.module_utils import atomic_files
+from ansible_collections.tprov.docker.plugins.module_utils import file_transaction as atomic_files
 
 
 def test_write_atomic_sets_mode_and_content(tmp_path):
@@ -44,7 +44,7 @@ def test_pair_writes_both(tmp_path):
 def test_directory_lock_serialises_and_leaves_nothing(tmp_path):
     import threading
     import time
-    from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import DirectoryLock
+    from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import DirectoryLock
     order = []
 
     def holder(name, pause):

@@ -12,9 +12,8 @@ import sys
 
 import pytest
 
-from ansible_collections.tprov.docker.plugins.module_utils import atomic_files
+from ansible_collections.tprov.docker.plugins.module_utils import file_transaction as atomic_files
 from ansible_collections.tprov.docker.plugins.module_utils.tls_files import FileEntry, FileInstaller
-from ansible_collections.tprov.docker.plugins.modules import docker_daemon_config
 
 KEY = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n'
 
@@ -76,7 +75,7 @@ def test_restore_staging_file_is_never_wider_than_the_key(tmp_path, open_umask):
     atomic_files.write_atomic(key, b'new', 0o400)
     atomic_files.write_atomic(backup, KEY.encode(), 0o400)
     with Watch(key + '.tprov-restore') as watch:
-        assert docker_daemon_config.restore_files([dict(path=key, backup=backup)]) == ([key], [])
+        assert atomic_files.restore_files([dict(path=key, backup=backup)]) == ([key], [])
     assert open(key).read() == KEY and stat.S_IMODE(os.stat(key).st_mode) == 0o400
     assert_never_wider(watch, 0o400)
 
@@ -84,7 +83,7 @@ def test_restore_staging_file_is_never_wider_than_the_key(tmp_path, open_umask):
 def test_daemon_config_backups_are_never_wider_than_the_original(tmp_path, open_umask):
     path = str(tmp_path / 'daemon.json')
     atomic_files.write_atomic(path, b'{"secret": 1}', 0o600)
-    writer = docker_daemon_config.Writer(None, str(tmp_path / 'backup'))
+    writer = atomic_files.Transaction(str(tmp_path / 'backup'))
     writer.want(path, '{}')
     with Watch(str(tmp_path / 'backup' / '*')) as watch:
         backups = writer.commit()

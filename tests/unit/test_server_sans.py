@@ -25,13 +25,10 @@ def test_extras_must_be_a_list():
     assert 'docker_tls_extra_sans' in str(info.value)
 
 
-def test_copy_result_as_restore_entry():
-    from ansible_collections.tprov.docker.plugins.filter.docker_tls import docker_copy_backup
-    assert docker_copy_backup({'dest': '/etc/docker/tls/ca.pem', 'backup_file': '/b'}) == {
-        'path': '/etc/docker/tls/ca.pem', 'backup': '/b'}
-    assert docker_copy_backup({'dest': '/x', 'changed': True}) == {'path': '/x', 'backup': None}
-    with pytest.raises(AnsibleFilterError):
-        docker_copy_backup({'changed': True})
+def test_the_unused_copy_backup_filter_is_gone():
+    # docker_daemon_config's restore takes copy results (dest, backup_file) as they are.
+    from ansible_collections.tprov.docker.plugins.filter.docker_tls import FilterModule
+    assert 'docker_copy_backup' not in FilterModule().filters()
 
 
 def test_pki_servers_from_hostvars():

@@ -196,7 +196,7 @@ def test_a_dest_everyone_may_write_to_is_refused_naming_the_fix(tmp_path):
 
 def test_a_held_lock_ends_in_a_message_naming_the_directory(tmp_path):
     import time
-    from ansible_collections.tprov.docker.plugins.module_utils.atomic_files import DirectoryLock, LockTimeout
+    from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import DirectoryLock, LockTimeout
     with DirectoryLock(str(tmp_path)):
         started = time.monotonic()
         with pytest.raises(LockTimeout, match='%s is locked by another run' % tmp_path):

@@ -1,7 +1,34 @@
 # -*- coding: utf-8 -*-
 # Copyright: tprov.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Write files so that a reader never sees half of one, and a pair of files changes together."""
+"""File transactions: stage new content, back up what it replaces, commit, and restore on failure.
+
+Every file the collection writes on a host or the controller (certificates and keys, the daemon's unit,
+drop-in, environment file and daemon.json) goes through here, so a reader never sees half a file,
+a pair of files (a key and its certificate) changes together, and what was replaced can be put back.
+
+Names, made only here (the modules' documentation refers to this list):
+
+``NAME.YYYYmmddTHHMMSS.tprov-backup`` (``...THHMMSS-N.tprov-backup`` for the Nth in the same second)
+    A backup of NAME, beside it (docker_tls_files, the CA of docker_tls_pki) or, given a backup
+    directory (docker_daemon_config's ``backup_dir``), in it with NAME's path flattened
+    (``/etc/docker/daemon.json`` -> ``etc_docker_daemon.json.STAMP.tprov-backup``). Created O_EXCL and
+    O_NOFOLLOW, 0600 or narrower before a byte is written, then given the original's owner and mode.
+``NAME.tprov-orig``
+    The vendor's unit as it was before docker_daemon_config edited it in place (mode unit). Persistent:
+    admins know the name; it is kept.
+``NAME.tprov-restore``
+    A restore's copy of the backup, renamed over NAME (one per NAME: a copy left by an interrupted
+    restore is recognised and replaced).
+``.NAME.RANDOM.tmp``
+    New content before it is renamed over NAME, and the link that keeps NAME's old content while a
+    pair is replaced.
+
+A restore entry is ``{path, backup}``: put NAME back from backup, or remove it when backup is null (it
+was new). docker_daemon_config returns such entries for what it wrote, docker_tls_files for what it
+installed; the daemon role hands both back to docker_daemon_config (state restored), which restores
+them with :func:`restore_files`. Copy results (``dest``, ``backup_file``) are accepted the same way.
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -9,9 +36,91 @@ __metaclass__ = type
 
 import errno
 import os
+import re
 import stat
 import tempfile
 import time
+
+BACKUP_SUFFIX = '.tprov-backup'
+ORIGINAL_SUFFIX = '.tprov-orig'
+RESTORE_SUFFIX = '.tprov-restore'
+_STAMP_FORMAT = '%Y%m%dT%H%M%S'
+# A backup beside its file: the file's path, the stamp, the optional -N.
+_BACKUP_BESIDE = re.compile(r'^(?P<path>.+)\.(?P<stamp>\d{8}T\d{6})(?:-(?P<n>\d+))?' + re.escape(BACKUP_SUFFIX) + '$')
+# Certificates, keys, units and environment files are a few KiB. A file larger than this is not read:
+# whoever controls its directory could make it 100 GiB (sparse) to exhaust root's memory.
+MAX_FILE_SIZE = 1 << 20
+
+
+def backup_name(path, stamp=None, suffix='', directory=None):
+    """The backup name of path (see the module's docstring): beside it, or in directory, flattened.
+    stamp defaults to now; suffix is '' or '-N' for the Nth backup in the same second."""
+    stamp = stamp or time.strftime(_STAMP_FORMAT)
+    if directory is None:
+        base = path
+    else:
+        base = os.path.join(directory, path.strip('/').replace('/', '_'))
+    return '%s.%s%s%s' % (base, stamp, suffix, BACKUP_SUFFIX)
+
+
+def parse_backup_name(backup):
+    """(path, stamp, N) of a backup beside its file (N 0 for the first in its second), so that sorting
+    them sorts by age; None when backup is not such a name."""
+    match = _BACKUP_BESIDE.match(backup)
+    if not match:
+        return None
+    return match.group('path'), match.group('stamp'), int(match.group('n') or 0)
+
+
+def original_path(path):
+    """Where the vendor's version of path (a unit edited in place) is kept."""
+    return path + ORIGINAL_SUFFIX
+
+
+def read_fd(fd, max_size=MAX_FILE_SIZE):
+    """At most max_size bytes of the open file fd; None when it has more (whatever it grows to while read)."""
+    chunks, left = [], max_size + 1
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 16))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    content = b''.join(chunks)
+    return None if len(content) > max_size else content
+
+
+def read_file(path, max_size=MAX_FILE_SIZE):
+    """The bytes of path; None when it does not exist. A file larger than max_size, or not a regular file
+    (a FIFO would block the run), raises OSError naming it (EFBIG, EINVAL). For the files root reads in
+    directories only root controls; in one another user controls, open O_NOFOLLOW at a directory fd and
+    use read_fd (tls_files does)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, '%s is not a regular file' % path)
+        content = read_fd(fd, max_size)
+        if content is None:
+            raise OSError(errno.EFBIG, '%s is larger than %d bytes; not read' % (path, max_size))
+        return content
+    finally:
+        os.close(fd)
+
+
+def read_text(path, max_size=MAX_FILE_SIZE):
+    """read_file as UTF-8 text; None when path does not exist or cannot be read (a directory). A file
+    larger than max_size raises OSError EFBIG: it is not taken for a missing one."""
+    try:
+        content = read_file(path, max_size)
+    except OSError as exc:
+        if exc.errno == errno.EFBIG:
+            raise
+        return None
+    return None if content is None else content.decode('utf-8')
 
 
 def _stage(path, content, mode, uid=-1, gid=-1):
@@ -87,9 +196,7 @@ def write_pair_atomic(first, second):
             staged.append(_stage(path, content, mode))
         first_path = first[0]
         if os.path.exists(first_path):
-            backup = first_path + '.tprov-rollback'
-            _unlink_quietly(backup)
-            os.link(first_path, backup)
+            backup = _link_beside(first_path)
         os.rename(staged[0], first_path)
         staged[0] = None
         try:
@@ -110,6 +217,24 @@ def write_pair_atomic(first, second):
             _unlink_quietly(backup)
     _fsync_dir(first[0])
     _fsync_dir(second[0])
+
+
+def _link_beside(path):
+    """A new hard link to path under a temporary name beside it (the old content, kept while a pair is
+    replaced); returns its name."""
+    directory, name = os.path.split(os.path.abspath(path))
+    for _attempt in range(100):
+        link = os.path.join(directory, _temp_name(name))
+        try:
+            os.link(path, link)
+            return link
+        except FileExistsError:
+            continue
+    raise OSError(errno.EEXIST, 'no free temporary name for %s' % path)
+
+
+def _temp_name(name):
+    return '.%s.%s.tmp' % (name, os.urandom(6).hex())
 
 
 # A lock is a flock on a lock file in a directory only we can write, named after the locked directory's
@@ -285,17 +410,19 @@ def copy_file(src, dst, src_dir_fd=None, dst_dir_fd=None, max_size=None):
         os.close(in_fd)
 
 
-def copy_to_new_file(src, make_name, src_dir_fd=None, dst_dir_fd=None, max_size=None):
-    """copy_file to the first of make_name(''), make_name('-1'), ... that does not exist yet (two runs in
-    the same second back up the same file twice); returns the name used."""
+def back_up(path, directory=None, dir_fd=None, max_size=None):
+    """Copy path to its backup name (backup_name: beside it, or in directory) with copy_file, taking the
+    next -N when two runs back up the same file in the same second; returns the backup's path. With
+    dir_fd, path is a name in that open directory and so is the backup (directory is not used)."""
+    stamp = time.strftime(_STAMP_FORMAT)
     for attempt in range(100):
-        dst = make_name('-%d' % attempt if attempt else '')
+        dst = backup_name(path, stamp, '-%d' % attempt if attempt else '', None if dir_fd is not None else directory)
         try:
-            copy_file(src, dst, src_dir_fd=src_dir_fd, dst_dir_fd=dst_dir_fd, max_size=max_size)
+            copy_file(path, dst, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, max_size=max_size)
             return dst
         except FileExistsError:
             continue
-    raise OSError(errno.EEXIST, 'no free backup name for %s' % src)
+    raise OSError(errno.EEXIST, 'no free backup name for %s' % path)
 
 
 def write_atomic_at(dir_fd, name, content, mode, uid=-1, gid=-1):
@@ -303,7 +430,7 @@ def write_atomic_at(dir_fd, name, content, mode, uid=-1, gid=-1):
     O_EXCL|O_NOFOLLOW, gets owner and mode before its content, and is renamed over name - which
     replaces a symlink at name instead of following it."""
     for _attempt in range(100):
-        tmp = '.%s.%s.tmp' % (name, os.urandom(6).hex())
+        tmp = _temp_name(name)
         try:
             fd = os.open(tmp, _CREATE_FLAGS, 0o600, dir_fd=dir_fd)
             break
@@ -324,3 +451,110 @@ def write_atomic_at(dir_fd, name, content, mode, uid=-1, gid=-1):
         os.fsync(dir_fd)
     except OSError:
         pass
+
+
+class RollbackIncomplete(Exception):
+    """A commit failed (cause) and putting back what it had already written failed too: restored and
+    not_restored are restore_files' lists."""
+
+    def __init__(self, cause, restored, not_restored):
+        super().__init__(str(cause))
+        self.cause = cause
+        self.restored = restored
+        self.not_restored = not_restored
+
+
+class Transaction(object):
+    """Files that change together. want() stages a file's new text (None: remove it) when it differs from
+    what is there; commit() backs up each file it replaces into backup_dir (made 0700), writes them in
+    order, and returns the restore entries. When a write fails, what was already written is put back
+    before the error is raised again (RollbackIncomplete when that fails too)."""
+
+    def __init__(self, backup_dir):
+        self.backup_dir = backup_dir
+        self.pending = []  # (path, new text or None to remove, mode)
+        self.diff = []
+
+    def want(self, path, text, mode=0o644):
+        current = read_text(path)
+        if current == text:
+            return
+        self.pending.append((path, text, mode))
+        self.diff.append(dict(before_header=path, after_header=path, before=current or '', after=text or ''))
+
+    @property
+    def paths(self):
+        return [path for path, _text, _mode in self.pending]
+
+    def commit(self):
+        entries = []
+        if not self.pending:
+            return entries
+        if not os.path.isdir(self.backup_dir):
+            os.makedirs(self.backup_dir, 0o700)
+        try:
+            for path, text, mode in self.pending:
+                backup = back_up(path, self.backup_dir) if os.path.exists(path) else None
+                entries.append(dict(path=path, backup=backup))
+                if text is None:
+                    os.unlink(path)
+                    continue
+                directory = os.path.dirname(path)
+                if not os.path.isdir(directory):
+                    os.makedirs(directory, 0o755)
+                write_atomic(path, text.encode('utf-8'), mode)
+        except OSError as exc:
+            restored, not_restored = restore_files(entries)
+            if not_restored:
+                raise RollbackIncomplete(exc, restored, not_restored)
+            raise
+        return entries
+
+
+def restore_entry(entry):
+    """(path, backup) of a restore entry: {path, backup}, or a copy result's {dest, backup_file}."""
+    return entry.get('path') or entry.get('dest'), entry.get('backup') or entry.get('backup_file')
+
+
+def restore_files(entries, check_mode=False):
+    """Put each path back from its backup (copied beside it as NAME.tprov-restore, then renamed over it:
+    atomic), or remove it when it had none.
+
+    Every entry is tried, whatever happened to the ones before: a rollback restores all it can.
+    Returns (restored paths, not restored: dicts with path, backup and error)."""
+    restored, not_restored = [], []
+    for entry in entries:
+        path, backup = restore_entry(entry)
+        if not path:
+            not_restored.append(dict(path=None, backup=backup, error='the entry has no path (or dest): %r' % (entry,)))
+            continue
+        if backup and not os.path.exists(backup):
+            not_restored.append(dict(path=path, backup=backup, error='the backup is gone'))
+            continue
+        if not backup and not os.path.lexists(path):
+            continue  # it was new and is already gone
+        try:
+            if not check_mode:
+                _restore_one(path, backup)
+        except OSError as exc:
+            not_restored.append(dict(path=path, backup=backup, error=exc.strerror or str(exc)))
+            continue
+        restored.append(path)
+    return restored, not_restored
+
+
+def _restore_one(path, backup):
+    """Put path back from backup (copied beside it, never wider than 0600 until its content is in, then
+    renamed over it), or remove it."""
+    if not backup:
+        os.unlink(path)
+        return
+    staged = path + RESTORE_SUFFIX
+    if os.path.lexists(staged):
+        os.unlink(staged)  # left by an interrupted restore
+    try:
+        copy_file(backup, staged)
+        os.rename(staged, path)
+    except OSError:
+        _unlink_quietly(staged)
+        raise

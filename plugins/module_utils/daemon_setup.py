@@ -1,0 +1,349 @@
+# -*- coding: utf-8 -*-
+# Copyright: tprov.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""docker_daemon_config's backend: read the unit, drop-ins, environment file and daemon.json, decide
+the daemon's command line (daemon_config, pure), and write the files in one file_transaction.Transaction
+(backed up into backup_dir, put back when a write fails); or restore earlier backups (state restored).
+
+Takes the module object for what only it can do (run_command, get_bin_path, warn, tmpdir); errors are
+DaemonConfigError with a kind, or OSError, which :func:`run` turns into fail_json.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import re
+
+from ansible_collections.tprov.docker.plugins.module_utils import daemon_config as dc
+from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
+    RollbackIncomplete, Transaction, original_path as saved_original_path, read_text, restore_files)
+
+
+def run(module):
+    """The module's result for module.params; failures go to fail_json with an error_kind."""
+    try:
+        if module.params['state'] == 'restored':
+            return restore(module, module.params['restore'])
+        return configure(module, module.params)
+    except dc.DaemonConfigError as exc:
+        module.fail_json(msg=str(exc), error_kind=exc.kind)
+    except RollbackIncomplete as exc:
+        module.fail_json(
+            msg='Writing the daemon configuration failed (%s), nothing was restarted, and putting back '
+                'what was already written failed: ROLLBACK INCOMPLETE: not restored: %s. Restored: %s.' % (
+                    exc.cause, '; '.join('%s (%s)' % (e['path'], e['error']) for e in exc.not_restored),
+                    ', '.join(exc.restored) or 'nothing'),
+            error_kind='restore_incomplete', changed=True, restored=exc.restored, not_restored=exc.not_restored)
+    except OSError as exc:
+        module.fail_json(msg='Writing the daemon configuration failed, nothing was restarted: %s' % exc,
+                         error_kind='write_failed')
+
+
+def read_dropins(dirs, own_path):
+    """(path, text) of every other drop-in systemd would apply, in its order."""
+    dropins = []
+    for path in dc.systemd_dropins(dirs, exclude=own_path):
+        text = read_text(path)
+        if text is not None:
+            dropins.append((path, text))
+    return dropins
+
+
+def carries_our_flags(unit_text):
+    try:
+        return dc.carries_tls_flags(dc.unit_exec_start(unit_text))
+    except dc.DaemonConfigError:
+        return False
+
+
+def check_managed_flags(params, managed_argv, managed_path, new_argv, source):
+    """Refuse to change, unasked, the flags the daemon runs with (all but our host and TLS ones).
+
+    Our drop-in sorts last and replaces ExecStart, so another drop-in written after it never applied:
+    building on it now would start dockerd with flags it never ran with (a --data-root pointing at
+    an empty directory). On the first run there is nothing of ours yet, and the others' flags are the
+    ones the daemon runs with: they are kept."""
+    if not managed_argv or params['adopt_dropin_flags']:
+        return
+    old, new = dc.foreign_flags(managed_argv), dc.foreign_flags(new_argv)
+    if old == new:
+        return
+    added = [w for w in new if w not in old]
+    removed = [w for w in old if w not in new]
+    raise dc.DaemonConfigError(
+        'The daemon runs with the command line of %s, and the one built now from %s differs in flags other '
+        'than the TCP and TLS ones (added: %s; removed: %s%s). Those flags never applied while %s was in '
+        'place; restarting onto them could change the data root or the network. Remove them from %s, or '
+        'set adopt_dropin_flags: true (role: docker_daemon_adopt_dropin_flags: true) to run with them.'
+        % (managed_path, source, ' '.join(added) or 'none', ' '.join(removed) or 'none',
+           '' if added or removed else '; in another order', managed_path, source), kind='dropin_flags_differ')
+
+
+def systemd_unit_path(module):
+    systemctl = module.get_bin_path('systemctl')
+    if not systemctl:
+        raise dc.DaemonConfigError('systemctl is not on this host: the daemon role supports systemd hosts only.')
+    rc, out, err = module.run_command([systemctl, 'show', 'docker.service', '-p', 'FragmentPath', '--value'])
+    path = out.strip()
+    if rc != 0 or not path:
+        raise dc.DaemonConfigError('systemd knows no docker.service here (%s); install the engine first '
+                                   '(docker_daemon_install: true installs the distro package).' % (err.strip() or 'no unit file'))
+    return path
+
+
+def validate_daemon_json(module, text):
+    dockerd = module.get_bin_path('dockerd')
+    if not dockerd:
+        return 'dockerd is not on PATH; not validated'
+    rc, out, err = module.run_command([dockerd, '--help'])
+    if '--validate' not in out + err:
+        return 'dockerd --validate is not available (before Docker 23); the restart and the TLS check verify instead'
+    if text is None:
+        return 'no daemon.json to validate'
+    tmp = os.path.join(module.tmpdir, 'daemon.json')
+    with open(tmp, 'w') as handle:
+        handle.write(text)
+    rc, out, err = module.run_command([dockerd, '--validate', '--config-file', tmp])
+    if rc != 0:
+        raise dc.DaemonConfigError('daemon.json would not be accepted: %s' % (err or out).strip())
+    return 'daemon.json validated by dockerd --validate'
+
+
+class UnitFiles(object):
+    """The vendor unit (path and text) and the copy saved before mode unit edited it (.tprov-orig),
+    with what the saved copy still is: stale (a package upgrade replaced the unit since: not written
+    back) or rebased (an admin edited our edit: the saved copy takes those lines)."""
+
+    def __init__(self, module, params):
+        self.path = find_unit(module, params)
+        self.text = read_text(self.path)
+        if self.text is None:
+            raise dc.DaemonConfigError('unit_path: %s cannot be read.' % self.path)
+        self.original_path = saved_original_path(self.path)
+        self.original = read_text(self.original_path)
+        self.stale_original = self.rebased_original = False
+        if self.original is not None and not dc.unit_is_our_edit(self.text, self.original):
+            self.stale_original = not carries_our_flags(self.text)
+            self.rebased_original = not self.stale_original
+        if self.rebased_original:
+            # Our edit is still there with other lines changed: an admin edited the unit (LimitNOFILE=...),
+            # not a package upgrade. The saved original takes those lines, with the vendor's ExecStart.
+            module.warn('%s was edited since %s was saved; the edit is kept there, with the vendor command line.'
+                        % (self.path, self.original_path))
+            self.original = dc.with_exec_start_of(self.text, self.original)
+        if self.stale_original:
+            # The unit is not the saved original with our ExecStart: a package upgrade (or an admin)
+            # replaced it since. It is the vendor's unit now; the old copy must not be written back.
+            module.warn('%s changed since %s was saved (a package upgrade?); the configuration is rebuilt from '
+                        'the current unit and the old copy is replaced.' % (self.path, self.original_path))
+            self.original = None
+        self.vendor_text = self.original if self.original is not None else self.text
+
+
+def find_unit(module, params):
+    """unit_path, else what systemd reports, else unit_path_fallback when it exists."""
+    if params['unit_path']:
+        return params['unit_path']
+    try:
+        return systemd_unit_path(module)
+    except dc.DaemonConfigError:
+        if not (params['unit_path_fallback'] and os.path.exists(params['unit_path_fallback'])):
+            raise
+        return params['unit_path_fallback']
+
+
+def daemon_json_change(params):
+    """(path, text now, text wanted, hosts carried over to the command line) for daemon.json: keys that
+    clash with our flags are refused, or moved with daemon_json_conflicts: move."""
+    json_path = params['daemon_json_path']
+    json_text = read_text(json_path)
+    conflicts = dc.daemon_json_conflicts(json_text, json_path)
+    if not conflicts:
+        return json_path, json_text, json_text, []
+    if params['daemon_json_conflicts'] == 'fail':
+        raise dc.DaemonConfigError(
+            '%s sets %s, which this role passes as flags; dockerd refuses to start with a setting in both '
+            'places. Remove the key(s) from %s, or set daemon_json_conflicts: move (role: '
+            'docker_daemon_json_conflicts: move) to have them moved.'
+            % (json_path, ', '.join('"%s": %s' % (k, json.dumps(v)) for k, v in sorted(conflicts.items())),
+               json_path), kind='daemon_json_conflict')
+    return json_path, json_text, dc.without_conflicts(json_text, conflicts), dc.carried_hosts(conflicts)
+
+
+def check_certificates(params):
+    if params['tls_verify'] and params['tcp_hosts']:
+        for option in ('tls_ca_cert', 'tls_cert', 'tls_key'):
+            if not os.path.isfile(params[option]):
+                raise dc.DaemonConfigError('%s: %s does not exist on the host; install the certificates first '
+                                           '(role tprov.docker.pki, tag pki).' % (option, params[option]),
+                                           kind='certificates_missing')
+
+
+def managed_command_line(params, unit):
+    """(argv, path) of the command line our managed configuration runs now (our drop-in, or our edit of
+    the unit); (None, None) when there is none yet."""
+    own_text = read_text(params['dropin_path'])
+    if own_text is not None and dc.sets_exec_start(own_text):
+        return dc.unit_exec_start(own_text), params['dropin_path']
+    if unit.original is not None and not unit.stale_original:
+        return dc.unit_exec_start(unit.text), unit.path
+    return None, None
+
+
+def check_dropin_order(params, unit, dropins):
+    """Refuse a drop-in that sets ExecStart and would apply after ours (or after the edited unit)."""
+    mode = params['mode']
+    own_name = os.path.basename(params['dropin_path'])
+    for path, text in dropins:
+        overrides = dc.sets_exec_start(text)
+        if overrides and (mode == 'unit' or (mode == 'dropin' and os.path.basename(path) > own_name)):
+            raise dc.DaemonConfigError(
+                'The drop-in %s sets ExecStart and is applied after %s, so systemd would run its command line '
+                'and drop the TCP and TLS flags. Rename it to sort before %s (its flags are kept), or move its '
+                'flags into daemon.json.' % (path, params['dropin_path'] if mode == 'dropin' else unit.path,
+                                             own_name), kind='dropin_overrides')
+
+
+def configure(module, params):
+    """state present: decide every file, write them in one Transaction; the module's result."""
+    dc.check_tcp_hosts(params['tcp_hosts'], params['tls_verify'], params['allow_plaintext_tcp'])
+    unit = UnitFiles(module, params)
+    json_path, json_text, new_json, carried = daemon_json_change(params)
+    check_certificates(params)
+    dropins = read_dropins(params['dropin_dirs'], params['dropin_path'])
+    # What systemd will run: the unit's ExecStart as replaced by other drop-ins. Flags an admin set
+    # there (--data-root, --iptables=false) are the base of ours, never dropped.
+    vendor_argv, argv_source = dc.effective_exec_start(unit.vendor_text, dropins)
+    managed = managed_command_line(params, unit)
+    if managed[0]:
+        # A listener moved there from daemon.json on an earlier run (daemon_json_conflicts: move) is
+        # in no other file any more: it stays.
+        known = set(dc.argv_hosts(vendor_argv)) | set(carried)
+        carried += [h for h in dc.argv_hosts(managed[0]) if not h.startswith('tcp://') and h not in known]
+    check_dropin_order(params, unit, dropins)
+    writer = Transaction(params['backup_dir'])
+    if unit.stale_original and params['mode'] != 'unit':
+        writer.want(unit.original_path, None)
+    build = want_envfile if params['mode'] == 'envfile' else want_exec_start
+    exec_start = build(module, params, writer, unit, dropins, vendor_argv, argv_source or unit.path, carried,
+                       managed)
+    if new_json != json_text:
+        writer.want(json_path, new_json)
+    validated = validate_daemon_json(module, new_json) if new_json is not None else 'no daemon.json'
+    backups = [] if module.check_mode else writer.commit()
+    changed_files = writer.paths
+    result = dict(changed=bool(changed_files), changed_files=changed_files, backups=backups, exec_start=exec_start,
+                  unit_path=unit.path, validated=validated, dropins=[p for p, _t in dropins],
+                  # The saved original is read by nobody but this module: no reason to restart.
+                  daemon_changed=any(p != unit.original_path for p in changed_files))
+    if params['tls_verify'] and params['tcp_hosts']:
+        result['served_certificate'] = served_certificate(module, params['tcp_hosts'][0], params['tls_cert'])
+    if module._diff:
+        result['diff'] = writer.diff
+    return result
+
+
+def _tls_args(params):
+    return dict(tls_verify=params['tls_verify'], ca_cert=params['tls_ca_cert'], cert=params['tls_cert'],
+                key=params['tls_key'])
+
+
+def _local_host(unit, dropins):
+    """The local listener a command line without -H keeps: fd:// for a socket-activated unit."""
+    return 'fd://' if dc.socket_activated([unit.vendor_text] + [t for _p, t in dropins]) else dc.DEFAULT_LOCAL_HOST
+
+
+def want_envfile(module, params, writer, unit, dropins, vendor_argv, argv_source, carried, managed):
+    """mode envfile: our flags in the environment file's variable; the unit as the vendor's, no drop-in."""
+    variable, envfile_path = params['envfile_variable'], params['envfile_path']
+    envfile_text = read_text(envfile_path)
+    all_text = '\n'.join([unit.vendor_text] + [t for _p, t in dropins])
+    passes = any(re.search(r'\$\{?%s\}?(\W|$)' % re.escape(variable), w) for w in vendor_argv)
+    if not (passes and dc.unit_reads_envfile(all_text, envfile_path, variable)):
+        raise dc.DaemonConfigError(
+            'mode envfile: the unit %s%s does not read %s or pass $%s to dockerd; use mode dropin '
+            '(docker_daemon_config_mode: dropin).' % (
+                unit.path, ' (with %s)' % argv_source if argv_source != unit.path else '', envfile_path, variable))
+    # The operator's words of the variable (--dns, --data-root, ...) are kept, ours replaced; the
+    # local listener only when the unit has none of its own (its -H fd:// stays in the unit).
+    flags = dc.envfile_flags(dc.envfile_value(envfile_text, variable), params['tcp_hosts'], extra_hosts=carried,
+                             local_host=None if dc.has_local_host(vendor_argv) else _local_host(unit, dropins),
+                             **_tls_args(params))
+    exec_start = dc.daemon_argv(vendor_argv, [], tls_verify=False) + flags
+    # The variable's words were there before and after: the unit's and drop-ins' flags are compared.
+    check_managed_flags(params, managed[0], managed[1], exec_start[:len(exec_start) - len(flags)], argv_source)
+    writer.want(envfile_path, dc.render_envfile(envfile_text, variable, flags))
+    if unit.original is not None:
+        writer.want(unit.path, unit.original)
+    writer.want(params['dropin_path'], None)
+    return exec_start
+
+
+def want_exec_start(module, params, writer, unit, dropins, vendor_argv, argv_source, carried, managed):
+    """modes dropin and unit: our flags on the command line, in our drop-in or in the edited unit."""
+    variable, envfile_path = params['envfile_variable'], params['envfile_path']
+    envfile_text = read_text(envfile_path)
+    env_value = dc.envfile_value(envfile_text, variable)
+    if env_value and any(w.startswith(('-H', '--host', '--tls')) for w in env_value.split()):
+        if dc.ENVFILE_MARKER in (envfile_text or ''):
+            # Leaving mode envfile: its host and TLS flags go, the operator's other words stay.
+            kept = dc.foreign_flags(['dockerd'] + env_value.split())[1:]
+            writer.want(envfile_path, dc.render_envfile(envfile_text, variable, kept))
+        else:
+            raise dc.DaemonConfigError(
+                '%s sets %s="%s" with host or TLS flags, which would clash with the ones this role sets. '
+                'Remove them there, or use mode envfile.' % (envfile_path, variable, env_value),
+                kind='invalid_configuration')
+    exec_start = dc.daemon_argv(vendor_argv + ['--host=%s' % h for h in carried], params['tcp_hosts'],
+                                local_host=_local_host(unit, dropins), **_tls_args(params))
+    check_managed_flags(params, managed[0], managed[1], exec_start, argv_source)
+    if params['mode'] == 'dropin':
+        writer.want(params['dropin_path'], dc.render_dropin(exec_start))
+        if unit.original is not None:
+            writer.want(unit.path, unit.original)
+        return exec_start
+    module.warn('mode unit edits %s in place; a package upgrade of docker replaces it and drops TLS. '
+                'The mode dropin survives upgrades.' % unit.path)
+    if unit.original is None:
+        writer.want(unit.original_path, unit.text, 0o644)  # a stale copy is replaced too
+    elif unit.rebased_original:
+        writer.want(unit.original_path, unit.original, 0o644)
+    writer.want(unit.path, dc.render_unit(unit.vendor_text, exec_start))
+    writer.want(params['dropin_path'], None)
+    return exec_start
+
+
+def served_certificate(module, tcp_host, cert_path):
+    """What the daemon serves on tcp_host against the certificate file (see RETURN)."""
+    address, port = dc.probe_address(tcp_host)
+    served, answered = dc.served_certificate(address, port)
+    on_disk = dc.pem_certificate_der(read_text(cert_path))
+    served_fp = dc.fingerprint_sha256(served) if served else None
+    file_fp = dc.fingerprint_sha256(on_disk) if on_disk else None
+    shown = '[%s]:%d' % (address, port) if ':' in address else '%s:%d' % (address, port)
+    unknown = served is None and answered
+    if unknown:
+        # Neither "matches" nor "stale" can be told: the role restarts when the certificate changed
+        # in this run, and otherwise keeps the certificate backups and says so here.
+        module.warn('Something listens on %s but its certificate could not be read (a server limited to TLS 1.2 '
+                    'refuses a client without a certificate first); whether it serves %s is unknown. Restart '
+                    'docker if that certificate changed since it started.' % (shown, cert_path))
+    return dict(address=shown, fingerprint_sha256=served_fp, file_fingerprint_sha256=file_fp,
+                matches=bool(served_fp and served_fp == file_fp), stale=bool(served_fp and served_fp != file_fp),
+                unknown=unknown)
+
+
+def restore(module, entries):
+    restored, not_restored = restore_files(entries, module.check_mode)
+    result = dict(changed=bool(restored), changed_files=restored, restored=restored, not_restored=not_restored,
+                  backups=[])
+    if not_restored:
+        module.fail_json(
+            msg='ROLLBACK INCOMPLETE: not restored: %s. Restored: %s.' % (
+                '; '.join('%s (%s)' % (e['path'], e['error']) for e in not_restored),
+                ', '.join(restored) or 'nothing'),
+            error_kind='restore_incomplete', **result)
+    return result

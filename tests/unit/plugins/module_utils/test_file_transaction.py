@@ -1,0 +1,78 @@
+"""file_transaction: one naming scheme, one bounded reader, one backup and restore path."""
+
+import errno
+import os
+import stat
+import threading
+
+import pytest
+
+from ansible_collections.tprov.docker.plugins.module_utils import file_transaction
+from ansible_collections.tprov.docker.plugins.module_utils.tls_files import FileEntry, FileInstaller
+
+KEY = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n'
+
+
+def test_backup_names_beside_and_in_a_directory_are_one_scheme():
+    stamp = '20261130T120000'
+    beside = file_transaction.backup_name('/etc/docker/tls/key.pem', stamp)
+    assert beside == '/etc/docker/tls/key.pem.20261130T120000.tprov-backup'
+    assert file_transaction.backup_name('/etc/docker/daemon.json', stamp, '-2', directory='/var/b') == \
+        '/var/b/etc_docker_daemon.json.20261130T120000-2.tprov-backup'
+    assert file_transaction.parse_backup_name(beside) == ('/etc/docker/tls/key.pem', stamp, 0)
+    assert file_transaction.parse_backup_name(beside.replace('00.tprov', '00-3.tprov')) == (
+        '/etc/docker/tls/key.pem', stamp, 3)
+    assert file_transaction.parse_backup_name('/etc/docker/tls/key.pem') is None
+
+
+def test_pair_replacement_leaves_a_file_named_like_a_rollback_link_alone(tmp_path):
+    # The old content is kept under a fresh temporary name while the pair changes; a file that merely
+    # has the name a fixed scheme would pick (NAME.tprov-rollback) is not the run's to delete.
+    key, cert = str(tmp_path / 'k'), str(tmp_path / 'c')
+    file_transaction.write_pair_atomic((key, b'old-key', 0o600), (cert, b'old-cert', 0o644))
+    bystander = tmp_path / 'k.tprov-rollback'
+    bystander.write_text('not ours\n')
+    file_transaction.write_pair_atomic((key, b'new-key', 0o600), (cert, b'new-cert', 0o644))
+    assert bystander.read_text() == 'not ours\n'
+    assert sorted(os.listdir(str(tmp_path))) == ['c', 'k', 'k.tprov-rollback']
+
+
+def test_a_fifo_where_a_file_is_read_is_refused_not_waited_on(tmp_path):
+    # A certificate path that is a FIFO made the run wait for ever for a writer.
+    from ansible_collections.tprov.docker.plugins.module_utils import tls_cert
+    fifo = str(tmp_path / 'cert.pem')
+    os.mkfifo(fifo)
+    outcome = []
+
+    def plan():
+        try:
+            tls_cert.CertificatePlan(tls_cert.CertificateRequest('ca'), fifo, str(tmp_path / 'key.pem'))
+        except OSError as exc:
+            outcome.append(exc.errno)
+    worker = threading.Thread(target=plan, daemon=True)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive(), 'reading the FIFO blocked'
+    assert outcome == [errno.EINVAL]
+
+
+def test_a_file_larger_than_the_limit_is_not_read(tmp_path):
+    big = tmp_path / 'daemon.json'
+    with open(str(big), 'wb') as handle:
+        handle.truncate(file_transaction.MAX_FILE_SIZE + 1)  # sparse: no disk used
+    with pytest.raises(OSError) as info:
+        file_transaction.read_file(str(big))
+    assert info.value.errno == errno.EFBIG
+    assert file_transaction.read_file(str(tmp_path / 'missing')) is None
+
+
+def test_docker_tls_files_backups_restore_through_restore_files(tmp_path):
+    # The contract between docker_tls_files (its backups) and docker_daemon_config state=restored.
+    dest = str(tmp_path / 'tls')
+    FileInstaller(dest, [FileEntry(0, 'server-key.pem', KEY, '0400')], backup=True).run()
+    result = FileInstaller(dest, [FileEntry(0, 'server-key.pem', KEY.replace('MIGH', 'XXXX'), '0400')],
+                           backup=True).run()
+    assert file_transaction.parse_backup_name(result['backups'][0]['backup'])[0] == result['backups'][0]['path']
+    assert file_transaction.restore_files(result['backups']) == ([result['backups'][0]['path']], [])
+    restored = result['backups'][0]['path']
+    assert open(restored).read() == KEY and stat.S_IMODE(os.stat(restored).st_mode) == 0o400
