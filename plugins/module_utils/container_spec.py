@@ -21,7 +21,7 @@ import os
 import re
 import shlex
 
-from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineError
+from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
 
 
 MAX_CPUS = 1024

@@ -34,7 +34,7 @@ from ansible_collections.tprov.docker.plugins.module_utils.container_spec import
     normalise_params,
     resolve_comparisons,
 )
-from ansible_collections.tprov.docker.plugins.module_utils.engine_client import Conflict, EngineError, NotFound
+from ansible_collections.tprov.docker.plugins.module_utils.errors import Conflict, EngineError, NotFound
 from ansible_collections.tprov.docker.plugins.module_utils.images import ImageService, parse_image_reference
 
 
@@ -420,11 +420,8 @@ class ContainerService(object):
             self.client.post('/containers/%s/kill' % cid)
             return
         query = {'t': str(params['stop_timeout'])} if params.get('stop_timeout') is not None else None
-        try:
-            self.client.post('/containers/%s/stop' % cid, params=query, timeout=self._stop_wait(params))
-        except EngineError as exc:
-            if getattr(exc, 'status', None) != 304:
-                raise
+        # A container already stopped answers 304, which EngineClient returns as a success.
+        self.client.post('/containers/%s/stop' % cid, params=query, timeout=self._stop_wait(params))
 
     def _remove(self, container, params):
         if is_running(container):
