@@ -9,6 +9,13 @@ import sys
 from tprov_testlib import COLLECTIONS_DIR
 
 INVENTORY = 'docker_hosts:\n  hosts:\n    localhost:\n      ansible_connection: local\n'
+# A PKI where docker_pki_dir points by default ({{ inventory_dir }}/pki), with the one client named.
+PKI_TASK = '''
+    - name: A PKI where docker_pki_dir points by default
+      tprov.docker.docker_tls_pki:
+        dir: "{{ inventory_dir }}/pki"
+        servers: [{name: localhost, subject_alt_names: ["DNS:localhost"]}]
+        clients: [{name: %s}]'''
 
 
 def _play(tmp_path, tasks):
@@ -24,13 +31,7 @@ def _play(tmp_path, tasks):
 
 
 def test_client_role_alone_finds_the_bundle_in_the_default_pki_dir(tmp_path):
-    # The PKI docker_tls_pki makes in {{ inventory_dir }}/pki, the documented default of docker_pki_dir.
-    rc, out = _play(tmp_path, '''
-    - name: A PKI where docker_pki_dir points by default
-      tprov.docker.docker_tls_pki:
-        dir: "{{ inventory_dir }}/pki"
-        servers: [{name: localhost, subject_alt_names: ["DNS:localhost"]}]
-        clients: [{name: admin}]
+    rc, out = _play(tmp_path, PKI_TASK % 'admin' + '''
     - name: The client role, alone
       ansible.builtin.import_role:
         name: tprov.docker.client
@@ -48,12 +49,7 @@ def test_client_role_alone_finds_the_bundle_in_the_default_pki_dir(tmp_path):
 def test_containers_role_alone_uses_the_first_clients_bundle(tmp_path):
     # Nothing declared: the module resolves its connection (the bundle's files must exist) and has
     # nothing to ask the daemon. Only ci's bundle exists, the first of docker_tls_clients.
-    rc, out = _play(tmp_path, '''
-    - name: A PKI where docker_pki_dir points by default, with the ci client only
-      tprov.docker.docker_tls_pki:
-        dir: "{{ inventory_dir }}/pki"
-        servers: [{name: localhost, subject_alt_names: ["DNS:localhost"]}]
-        clients: [{name: ci}]
+    rc, out = _play(tmp_path, PKI_TASK % 'ci' + '''
     - name: The containers role, alone
       ansible.builtin.import_role:
         name: tprov.docker.containers
