@@ -1,20 +1,22 @@
 # -*- coding: utf-8 -*-
 # Copyright: tprov.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters for the roles: a Docker host's server certificate names, certificate backups as restore entries,
-and a note on clock skew."""
+"""Filters for the roles: where the PKI's files are, a Docker host's server certificate names,
+certificate backups as restore entries, and a note on clock skew."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import ipaddress
+import os
 import time
 
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import parse_backup_name
-from ansible_collections.tprov.docker.plugins.module_utils.tls_cert import BACKDATE
+from ansible_collections.tprov.docker.plugins.module_utils.pki import PKI, check_name
+from ansible_collections.tprov.docker.plugins.module_utils.tls_cert import BACKDATE, DOCKER_FILE_NAMES, CertificateError
 
 
 def _entry(value):
@@ -76,6 +78,38 @@ def docker_pki_servers(hosts, hostvars):
     return servers
 
 
+def docker_pki_paths(pki_dir, host=None, client=None, remote_dir=None):
+    """The files of the PKI docker_tls_pki keeps in ``pki_dir`` on the controller, and of the copy the
+    pki role installs in ``remote_dir`` on a Docker host, from the layout docker_tls_pki writes (the
+    roles never spell a file name of their own).
+
+    Always ``dir`` and ``ca`` (the CA certificate); with ``host``, ``host`` (that host's ``dir``,
+    ``cert``, ``key``); with ``client``, ``client`` (the bundle's ``dir``, ``ca``, ``cert``, ``key``);
+    with ``remote_dir``, ``remote`` (``dir``, ``ca``, ``cert``, ``key`` on the Docker host)."""
+    if not pki_dir or not isinstance(pki_dir, str):
+        raise AnsibleFilterError('docker_pki_dir must be a directory path on the controller, not %r.' % (pki_dir,))
+    layout = PKI(pki_dir)
+    paths = {'dir': pki_dir, 'ca': layout.files('ca')[0]}
+    for role, kind, value, option in (('host', 'server', host, 'inventory_hostname'),
+                                      ('client', 'client', client, 'the client name (docker_tls_clients)')):
+        if value is None:
+            continue
+        try:
+            name = check_name(value, option)
+        except CertificateError as exc:
+            raise AnsibleFilterError(str(exc))
+        cert, key = layout.files(kind, name)
+        paths[role] = {'dir': os.path.dirname(cert), 'cert': cert, 'key': key}
+    if 'client' in paths:
+        # A client bundle carries the CA certificate beside its own, as ~/.docker wants it.
+        paths['client']['ca'] = os.path.join(paths['client']['dir'], DOCKER_FILE_NAMES['ca'][0])
+    if remote_dir:
+        cert_name, key_name = DOCKER_FILE_NAMES['server']
+        paths['remote'] = {'dir': remote_dir, 'ca': os.path.join(remote_dir, DOCKER_FILE_NAMES['ca'][0]),
+                           'cert': os.path.join(remote_dir, cert_name), 'key': os.path.join(remote_dir, key_name)}
+    return paths
+
+
 def docker_backup_restore_entries(backup_paths):
     """docker_tls_files backups found on the host (file_transaction's backup names) as restore entries: for
     each file, its oldest backup. Backups are deleted once the daemon is proven to serve the files
@@ -115,5 +149,6 @@ class FilterModule(object):
 
     def filters(self):
         return {'docker_server_sans': docker_server_sans, 'docker_pki_servers': docker_pki_servers,
+                'docker_pki_paths': docker_pki_paths,
                 'docker_backup_restore_entries': docker_backup_restore_entries,
                 'docker_clock_skew_note': docker_clock_skew_note}

@@ -123,9 +123,13 @@ def test_playbooks_run_by_fqcn_from_installed_collection(installed, playbook, tm
 
 def test_roles_and_playbooks_are_in_the_tarball(installed):
     root = installed[0] / 'ansible_collections' / 'tprov' / 'docker'
-    for role in ('pki', 'daemon', 'client', 'containers'):
+    for role in ('common', 'pki', 'daemon', 'client', 'containers'):
         assert (root / 'roles' / role / 'meta' / 'argument_specs.yml').exists()
-    assert (root / 'playbooks' / 'secure-docker.yml').exists()
+    # One file per job: the hyphenated name a checkout's users run is a relative link to it.
+    for job in ('secure_docker', 'deploy_containers', 'rotate_certs'):
+        assert (root / 'playbooks' / (job + '.yml')).is_file()
+        alias = root / 'playbooks' / (job.replace('_', '-') + '.yml')
+        assert alias.is_symlink() and os.readlink(str(alias)) == job + '.yml'
     assert not (root / 'inventory').exists()
 
 

@@ -1,7 +1,7 @@
 """Molecule scenarios as tests, so the README's test command runs them and counts them.
 
 Each scenario starts a throwaway Debian host (systemd + docker.io, built once per run by
-tests/testbed/build-host-image.sh) and runs playbooks/secure-docker.yml against it over SSH.
+tests/testbed/build-host-image.sh) and runs playbooks/secure_docker.yml against it over SSH.
 Molecule's own output goes to a log file; a failure shows its tail.
 """
 

@@ -1,6 +1,58 @@
-"""docker_tls filters: backup names are parsed with file_transaction's one scheme."""
+"""docker_tls filters: docker_pki_paths gives the files docker_tls_pki writes; backup names are parsed with
+file_transaction's one scheme."""
 
-from ansible_collections.tprov.docker.plugins.filter.docker_tls import docker_backup_restore_entries
+import os
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.tprov.docker.plugins.filter.docker_tls import FilterModule, docker_backup_restore_entries, docker_pki_paths
+from ansible_collections.tprov.docker.plugins.module_utils.pki import PKI
+
+
+def test_every_path_the_roles_read_is_a_file_docker_tls_pki_wrote(tmp_path):
+    pki_dir = str(tmp_path / 'pki')
+    os.makedirs(pki_dir, 0o700)
+    PKI(pki_dir).converge([{'name': 'docker1', 'subject_alt_names': ['DNS:docker1']}], [{'name': 'admin'}])
+    paths = docker_pki_paths(pki_dir, host='docker1', client='admin')
+    for path in (paths['ca'], paths['host']['cert'], paths['host']['key'],
+                 paths['client']['ca'], paths['client']['cert'], paths['client']['key']):
+        assert os.path.isfile(path), path
+    assert paths['dir'] == pki_dir
+    assert os.path.dirname(paths['host']['cert']) == paths['host']['dir']
+    assert os.path.dirname(paths['client']['cert']) == paths['client']['dir']
+    # The directory the daemon role points DOCKER_CERT_PATH at holds no client bundle.
+    assert not os.path.exists(os.path.join(paths['dir'], 'cert.pem'))
+    # The bundle carries the CA certificate (the same bytes), as ~/.docker wants it.
+    assert open(paths['client']['ca'], 'rb').read() == open(paths['ca'], 'rb').read()
+
+
+def test_remote_files_are_dockers_names_in_remote_dir():
+    assert docker_pki_paths('/srv/pki', remote_dir='/etc/docker/tls')['remote'] == {
+        'dir': '/etc/docker/tls', 'ca': '/etc/docker/tls/ca.pem', 'cert': '/etc/docker/tls/server-cert.pem',
+        'key': '/etc/docker/tls/server-key.pem'}
+
+
+def test_only_the_parts_asked_for():
+    assert sorted(docker_pki_paths('/srv/pki')) == ['ca', 'dir']
+    assert sorted(docker_pki_paths('/srv/pki', client='ci')) == ['ca', 'client', 'dir']
+
+
+@pytest.mark.parametrize('name', ['../admin', 'a/b', '..', ''])
+def test_a_name_that_is_not_a_directory_name_is_refused_naming_it(name):
+    with pytest.raises(AnsibleFilterError, match='docker_tls_clients'):
+        docker_pki_paths('/srv/pki', client=name)
+
+
+@pytest.mark.parametrize('value', [None, '', ['/srv/pki']])
+def test_a_pki_dir_that_is_not_a_path_names_docker_pki_dir(value):
+    with pytest.raises(AnsibleFilterError, match='docker_pki_dir'):
+        docker_pki_paths(value)
+
+
+def test_offered_to_ansible():
+    assert FilterModule().filters()['docker_pki_paths'] is docker_pki_paths
 
 
 def test_backups_made_in_the_same_second_are_restore_entries_too():

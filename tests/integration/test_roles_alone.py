@@ -1,0 +1,105 @@
+"""A role used alone, without the pki role before it in the play: the variables it shares with the
+other roles (docker_pki_dir, docker_tls_clients, the daemon's port and connect host) still have
+their documented defaults, through its dependency on tprov.docker.common."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+from tprov_testlib import COLLECTIONS_DIR, REPO_ROOT
+
+INVENTORY = 'docker_hosts:\n  hosts:\n    localhost:\n      ansible_connection: local\n'
+# A PKI where docker_pki_dir points by default ({{ inventory_dir }}/pki), with the one client named.
+PKI_TASK = '''
+    - name: A PKI where docker_pki_dir points by default
+      tprov.docker.docker_tls_pki:
+        dir: "{{ inventory_dir }}/pki"
+        servers: [{name: localhost, subject_alt_names: ["DNS:localhost"]}]
+        clients: [{name: %s}]'''
+
+
+def _play(tmp_path, tasks, collections=COLLECTIONS_DIR, extra=()):
+    (tmp_path / 'hosts.yml').write_text(INVENTORY)
+    play = tmp_path / 'play.yml'
+    play.write_text('- hosts: docker_hosts\n  gather_facts: false\n  tasks:\n' + tasks)
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections, ANSIBLE_NOCOLOR='1',
+               ANSIBLE_RETRY_FILES_ENABLED='0', ANSIBLE_PYTHON_INTERPRETER=sys.executable)
+    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-v',
+                           '-i', str(tmp_path / 'hosts.yml'), str(play)] + list(extra),
+                          capture_output=True, text=True, env=env, check=False)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def test_client_role_alone_finds_the_bundle_in_the_default_pki_dir(tmp_path):
+    rc, out = _play(tmp_path, PKI_TASK % 'admin' + '''
+    - name: The client role, alone
+      ansible.builtin.import_role:
+        name: tprov.docker.client
+      vars:
+        docker_client_bundles: [{name: admin, user: root, dir: "{{ inventory_dir }}/bundle"}]
+''')
+    assert rc == 0, out[-4000:]
+    bundle = tmp_path / 'bundle'
+    for name in ('ca.pem', 'cert.pem', 'key.pem'):
+        assert (bundle / name).read_bytes() == (tmp_path / 'pki' / 'clients' / 'admin' / name).read_bytes()
+    env_file = (bundle / 'tprov-localhost.env').read_text()
+    assert 'export DOCKER_HOST=tcp://localhost:2376\n' in env_file
+
+
+def test_containers_role_alone_uses_the_first_clients_bundle(tmp_path):
+    # Nothing declared: the module resolves its connection (the bundle's files must exist) and has
+    # nothing to ask the daemon. Only ci's bundle exists, the first of docker_tls_clients.
+    rc, out = _play(tmp_path, PKI_TASK % 'ci' + '''
+    - name: The containers role, alone
+      ansible.builtin.import_role:
+        name: tprov.docker.containers
+      vars:
+        docker_tls_clients: [{name: ci}, {name: admin}]
+''')
+    assert rc == 0, out[-4000:]
+    # With admin first, the bundle it names is the one looked for (and missing).
+    rc, out = _play(tmp_path, '''
+    - name: The containers role, alone, with the default clients (admin)
+      ansible.builtin.import_role:
+        name: tprov.docker.containers
+''')
+    assert rc != 0
+    assert 'no file at %s' % (tmp_path / 'pki' / 'clients' / 'admin' / 'ca.pem') in out, out[-4000:]
+
+
+def test_daemon_role_refuses_a_distro_family_without_its_vars_file(tmp_path):
+    # Known families are the vars/FAMILY.yml files; any other is refused before anything changes,
+    # naming the file to add.
+    rc, out = _play(tmp_path, '''
+    - name: The daemon role, on a family it has no vars file for
+      ansible.builtin.import_role:
+        name: tprov.docker.daemon
+      vars:
+        ansible_facts: {os_family: Plan9}
+''')
+    assert rc != 0
+    assert 'Add roles/daemon/vars/Plan9.yml with docker_daemon_unit_path' in out, out[-4000:]
+    assert 'changed=0' in out, out[-4000:]
+
+
+def test_a_distro_family_is_added_by_its_vars_file_alone(tmp_path):
+    # A copy of the collection with roles/daemon/vars/Plan9.yml and no other change: the role loads it
+    # (its package list reaches the install step, which fails in check mode on a package no
+    # distribution has, before the daemon is touched).
+    copy = tmp_path / 'collections' / 'ansible_collections' / 'tprov' / 'docker'
+    for part in ('roles', 'plugins', 'meta'):
+        shutil.copytree(os.path.join(REPO_ROOT, part), str(copy / part))
+    (copy / 'roles' / 'daemon' / 'vars' / 'Plan9.yml').write_text(
+        (copy / 'roles' / 'daemon' / 'vars' / 'Debian.yml').read_text().replace(
+            '[docker.io]', '[tprov-plan9-no-such-package]') + 'docker_daemon_install: true\n')
+    rc, out = _play(tmp_path, '''
+    - name: The daemon role, on a family added by its vars file
+      ansible.builtin.import_role:
+        name: tprov.docker.daemon
+      vars:
+        ansible_facts: {os_family: Plan9}
+''', collections=str(tmp_path / 'collections'), extra=['--check'])
+    assert rc != 0
+    assert 'Add roles/daemon/vars' not in out, out[-4000:]
+    assert 'tprov-plan9-no-such-package' in out, out[-4000:]
