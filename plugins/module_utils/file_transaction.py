@@ -226,7 +226,10 @@ def _link_beside(path):
     for _attempt in range(100):
         link = os.path.join(directory, _temp_name(name))
         try:
-            os.link(path, link)
+            # follow_symlinks=False: a symlink planted at path is kept as the link itself (and put back on
+            # rollback), never turned into a root-made hard link to its target (Python 3.14's os.link
+            # follows symlinks by default).
+            os.link(path, link, follow_symlinks=False)
             return link
         except FileExistsError:
             continue

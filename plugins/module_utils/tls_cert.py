@@ -453,29 +453,35 @@ class CertificatePlan(object):
 
     @staticmethod
     def _load_ca(ca_path, ca_key_path, passphrase):
+        # Read once, not tested first: a file removed between a test and the read would otherwise reach the
+        # parser as None.
+        pems = {}
         for option, value in (('ca_path', ca_path), ('ca_key_path', ca_key_path)):
-            if not os.path.isfile(value):
+            pems[option] = None if os.path.isdir(value) else read_file(value)
+            if pems[option] is None:
                 raise CertificateError('%s: no file at %s. Issue the CA first (kind: ca).' % (option, value))
-        ca_cert = load_certificate(read_file(ca_path), 'ca_path %s' % ca_path)
+        ca_cert = load_certificate(pems['ca_path'], 'ca_path %s' % ca_path)
         if not is_ca_certificate(ca_cert):
             raise CertificateError('ca_path %s is not a CA certificate (it lacks basicConstraints CA:TRUE '
                                    'with keyCertSign). Point ca_path at the CA, not at a leaf certificate.' % ca_path)
-        ca_key = load_key(read_file(ca_key_path), 'ca_key_path %s' % ca_key_path, passphrase)
+        ca_key = load_key(pems['ca_key_path'], 'ca_key_path %s' % ca_key_path, passphrase)
         if not same_public_key(ca_key.public_key(), ca_cert.public_key()):
             raise CertificateError('ca_key_path %s is not the key of the CA certificate %s: they belong to '
                                    'different CAs.' % (ca_key_path, ca_path))
         return ca_cert, ca_key
 
     def _load_current(self):
-        if os.path.exists(self.path):
+        # Each file is read once and judged by what was read: removed in between, it is simply missing.
+        cert_pem = read_file(self.path)
+        if cert_pem is not None:
             try:
-                self.current_cert = load_certificate(read_file(self.path), 'path')
+                self.current_cert = load_certificate(cert_pem, 'path')
             except CertificateError:
                 self.current_cert = None  # unreadable or not PEM: re-issued, reason 'invalid'
                 self._invalid_cert = True
-        if os.path.exists(self.key_path):
+        pem = read_file(self.key_path)
+        if pem is not None:
             is_ca = self.request.kind == 'ca'
-            pem = read_file(self.key_path)
             self.current_key = load_key(pem, 'key_path %s' % self.key_path,
                                         self.ca_passphrase if is_ca else None, may_be_encrypted=is_ca)
             self._weak_key_encryption = bool(is_ca and self.ca_passphrase and weak_key_encryption(pem))

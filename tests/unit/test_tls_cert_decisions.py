@@ -212,3 +212,22 @@ def test_key_pool_hands_out_distinct_keys_of_its_spec_then_makes_more():
     idle = tc.KeyPool(3, 'ecdsa', None, 'secp256r1')  # fast keys: nothing is made ahead
     assert idle._executor is None and idle.take('ecdsa', None, 'secp256r1').curve.name == 'secp256r1'
     idle.close()
+
+
+def test_a_file_removed_between_test_and_read_is_missing_not_a_traceback(tmp_path, ca, monkeypatch):
+    # The files are read once and judged by what was read: a certificate or key that disappears while the
+    # plan looks at it is 'missing', never None handed to the PEM parser.
+    req = tc.CertificateRequest('server', common_name='h', subject_alt_names=['DNS:h'])
+    plan = tc.CertificatePlan(req, str(tmp_path / 'cert.pem'), str(tmp_path / 'key.pem'), ca_path=ca[0],
+                              ca_key_path=ca[1])
+    write_issue(plan)
+    real_read = tc.read_file
+    monkeypatch.setattr(tc, 'read_file', lambda path, *a: None if path.endswith(('/cert.pem', '/key.pem'))
+                        else real_read(path, *a))
+    again = tc.CertificatePlan(req, str(tmp_path / 'cert.pem'), str(tmp_path / 'key.pem'), ca_path=ca[0],
+                               ca_key_path=ca[1])
+    assert 'missing' in again.reasons()
+    monkeypatch.setattr(tc, 'read_file', lambda path, *a: None)
+    with pytest.raises(tc.CertificateError, match='ca_path: no file at'):
+        tc.CertificatePlan(req, str(tmp_path / 'cert.pem'), str(tmp_path / 'key.pem'), ca_path=ca[0],
+                           ca_key_path=ca[1])

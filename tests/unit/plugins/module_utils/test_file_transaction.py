@@ -76,3 +76,28 @@ def test_docker_tls_files_backups_restore_through_restore_files(tmp_path):
     assert file_transaction.restore_files(result['backups']) == ([result['backups'][0]['path']], [])
     restored = result['backups'][0]['path']
     assert open(restored).read() == KEY and stat.S_IMODE(os.stat(restored).st_mode) == 0o400
+
+
+def test_a_symlink_at_the_first_path_is_never_hard_linked_through(tmp_path, monkeypatch):
+    # Python 3.14 makes os.link follow symlinks by default. A symlink a user plants where the key goes
+    # must then neither become a root-made hard link to its target nor lose its place: the second rename
+    # fails, and the rollback puts the link itself back.
+    victim = tmp_path / 'victim-key.pem'
+    victim.write_bytes(b'root only')
+    victim.chmod(0o400)
+    key, cert = str(tmp_path / 'key.pem'), str(tmp_path / 'cert.pem')
+    os.symlink(str(victim), key)
+    os.mkdir(cert)
+    (tmp_path / 'cert.pem' / 'x').write_bytes(b'')  # a non-empty directory: the second rename fails
+    real_link = os.link
+
+    def following_link(src, dst, *, src_dir_fd=None, dst_dir_fd=None, follow_symlinks=True):
+        # linkat(AT_SYMLINK_FOLLOW), as 3.14 does; 3.11's plain link(2) would not follow.
+        return real_link(os.path.realpath(src) if follow_symlinks else src, dst, follow_symlinks=False)
+
+    monkeypatch.setattr(os, 'link', following_link)
+    with pytest.raises(OSError):
+        file_transaction.write_pair_atomic((key, b'new-key', 0o600), (cert, b'new-cert', 0o644))
+    assert os.path.islink(key) and os.readlink(key) == str(victim)
+    assert os.stat(str(victim)).st_nlink == 1
+    assert sorted(os.listdir(str(tmp_path))) == ['cert.pem', 'key.pem', 'victim-key.pem']
