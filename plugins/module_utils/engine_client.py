@@ -24,10 +24,7 @@ import ssl
 import time
 import traceback
 
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover - Python 2 is not supported, import sanity only
-    from urllib import quote
+from urllib.parse import quote
 
 REQUESTS_IMPORT_ERROR = None
 try:
@@ -38,7 +35,15 @@ except ImportError:  # handled by check_requirements(): the module fails with mi
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
     HTTPAdapter = object
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible_collections.tprov.docker.plugins.module_utils.errors import (  # noqa: F401 (re-exported for other modules until they import errors)
+    APIVersionError,
+    Conflict,
+    ConnectionSettingsError,
+    EngineAPIError,
+    EngineConnectionError,
+    EngineError,
+    NotFound,
+)
 
 # The oldest Engine API we speak: Debian 12's docker.io 20.10 (and Debian 11's).
 MIN_API_VERSION = '1.41'
@@ -53,63 +58,6 @@ SCRUBBED = '********'
 DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
 DEFAULT_TIMEOUT = 60
 MAX_TIMEOUT = 86400  # a day: beyond it the HTTP stack cannot hold the value, and no call needs it
-
-# The connection options every module accepts (documented in doc_fragments/docker_api.py).
-CONNECTION_ARGUMENT_SPEC = dict(
-    docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST, aliases=['docker_url'],
-                     fallback=(env_fallback, ['DOCKER_HOST'])),
-    # DOCKER_TLS and DOCKER_TLS_VERIFY are read by resolve_connection (the CLI's rules, not a bool's).
-    tls=dict(type='bool'),
-    validate_certs=dict(type='bool', aliases=['tls_verify']),
-    ca_path=dict(type='path', aliases=['ca_cert', 'tls_ca_cert', 'cacert_path']),
-    client_cert=dict(type='path', aliases=['tls_client_cert', 'cert_path']),
-    client_key=dict(type='path', aliases=['tls_client_key', 'key_path'], no_log=False),
-    tls_hostname=dict(type='str', fallback=(env_fallback, ['DOCKER_TLS_HOSTNAME'])),
-    api_version=dict(type='str', default='auto', aliases=['docker_api_version'],
-                     fallback=(env_fallback, ['DOCKER_API_VERSION'])),
-    timeout=dict(type='int', default=DEFAULT_TIMEOUT, fallback=(env_fallback, ['DOCKER_TIMEOUT'])),
-)
-
-
-def connection_argument_spec(**extra):
-    """The connection options merged with a module's own options."""
-    spec = dict((k, dict(v)) for k, v in CONNECTION_ARGUMENT_SPEC.items())
-    spec.update(extra)
-    return spec
-
-
-class EngineError(Exception):
-    """A failure talking to dockerd; ``str()`` is the message for the user."""
-
-
-class ConnectionSettingsError(EngineError):
-    """The connection options contradict each other or name missing files."""
-
-
-class EngineConnectionError(EngineError):
-    """The daemon could not be reached (socket, TCP or TLS)."""
-
-
-class APIVersionError(EngineError):
-    """The daemon's API is older than the collection supports."""
-
-
-class EngineAPIError(EngineError):
-    """The daemon answered with an HTTP error; ``status`` and ``explanation`` hold its words."""
-
-    def __init__(self, message, status=None, explanation=None):
-        super(EngineAPIError, self).__init__(message)
-        self.status = status
-        self.explanation = explanation
-
-
-class NotFound(EngineAPIError):
-    """HTTP 404 from the daemon."""
-
-
-class Conflict(EngineAPIError):
-    """HTTP 409 from the daemon."""
-
 
 def version_tuple(version):
     """'1.41' -> (1, 41); raises ValueError on anything else."""
@@ -415,13 +363,6 @@ class _TLSNameAdapter(HTTPAdapter):
         return super(_TLSNameAdapter, self).init_poolmanager(*args, **kwargs)
 
 
-def check_requirements(module):
-    """Fail the module when requests / requests-unixsocket are missing on the managed node."""
-    if REQUESTS_IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib('requests and requests-unixsocket'),
-                         exception=REQUESTS_IMPORT_ERROR)
-
-
 def header_secret_forms(value):
     """The texts under which a credential header value may come back in an answer.
 
@@ -699,18 +640,6 @@ class EngineClient(object):
 
     def close(self):
         self._session.close()
-
-
-def client_from_module(module):
-    """An EngineClient for an AnsibleModule, failing the module with a clear message on bad options."""
-    check_requirements(module)
-    try:
-        client = EngineClient.from_params(module.params)
-    except EngineError as exc:
-        module.fail_json(msg=str(exc))
-    # The credential headers the client sends become the module's no_log values as they are built.
-    client.secrets = module.no_log_values
-    return client
 
 
 def filters_param(filters):

@@ -20,7 +20,7 @@ try:
 except ImportError:  # pragma: no cover
     from urllib import quote
 
-from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineError
+from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
 
 # distribution/reference's grammar, in the pieces the daemon checks.
 _COMPONENT = r'[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*'

@@ -361,12 +361,8 @@ actions:
 
 from ansible_collections.tprov.docker.plugins.module_utils.container_spec import CONTAINER_ARGUMENT_SPEC, CONTAINER_REQUIRED_BY
 from ansible_collections.tprov.docker.plugins.module_utils.containers import ContainerService, container_diff
-from ansible_collections.tprov.docker.plugins.module_utils.engine_client import (
-    EngineError,
-    client_from_module,
-    connection_argument_spec,
-)
-from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
+from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule, client_from_module, connection_argument_spec
 
 
 def main():

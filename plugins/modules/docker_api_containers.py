@@ -128,13 +128,9 @@ from ansible_collections.tprov.docker.plugins.module_utils.containers import (
     container_diff,
     state_of,
 )
-from ansible_collections.tprov.docker.plugins.module_utils.engine_client import (
-    EngineError,
-    client_from_module,
-    connection_argument_spec,
-)
+from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
 from ansible_collections.tprov.docker.plugins.module_utils.images import IMAGE_ARGUMENT_SPEC, parse_image_reference
-from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule, client_from_module, connection_argument_spec
 
 IMAGE_VALIDATOR = ArgumentSpecValidator(IMAGE_ARGUMENT_SPEC, required_if=[('source', 'load', ['load_path'])],
                                         required_together=[('registry_username', 'registry_password')])

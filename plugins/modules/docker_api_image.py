@@ -121,13 +121,9 @@ actions:
 '''
 
 
-from ansible_collections.tprov.docker.plugins.module_utils.engine_client import (
-    EngineError,
-    client_from_module,
-    connection_argument_spec,
-)
+from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
 from ansible_collections.tprov.docker.plugins.module_utils.images import IMAGE_ARGUMENT_SPEC, ImageService, image_diff
-from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule, client_from_module, connection_argument_spec
 
 
 def main():

@@ -103,13 +103,9 @@ images:
 '''
 
 
-from ansible_collections.tprov.docker.plugins.module_utils.engine_client import (
-    EngineError,
-    client_from_module,
-    connection_argument_spec,
-    list_params,
-)
-from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
+from ansible_collections.tprov.docker.plugins.module_utils.engine_client import list_params
+from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule, client_from_module, connection_argument_spec
 
 
 def main():

@@ -7,6 +7,7 @@ import ssl
 import pytest
 
 from ansible_collections.tprov.docker.plugins.module_utils import engine_client as ec
+from ansible_collections.tprov.docker.plugins.module_utils import safe_module as glue
 
 
 def settings(**params):
@@ -146,9 +147,9 @@ def test_unknown_errors_still_give_one_line():
 
 
 def test_connection_spec_is_a_copy():
-    spec = ec.connection_argument_spec(name=dict(type='str'))
+    spec = glue.connection_argument_spec(name=dict(type='str'))
     spec['docker_host']['default'] = 'changed'
-    assert ec.CONNECTION_ARGUMENT_SPEC['docker_host']['default'] == 'unix:///var/run/docker.sock'
+    assert glue.CONNECTION_ARGUMENT_SPEC['docker_host']['default'] == 'unix:///var/run/docker.sock'
 
 
 @pytest.mark.parametrize('timeout', [0, -1, 86401, 9223372037])
@@ -224,7 +225,7 @@ def test_tls_environment_like_the_docker_cli(tmp_path, monkeypatch, env, options
                       client_key=str(tmp_path / 'client' / 'key.pem'))
     if params.pop('ca', False):
         params['ca_path'] = str(tmp_path / 'client' / 'ca.pem')
-    validated = ArgumentSpecValidator(ec.connection_argument_spec()).validate(params)
+    validated = ArgumentSpecValidator(glue.connection_argument_spec()).validate(params)
     assert not validated.error_messages, validated.error_messages
     if outcome.startswith('error:'):
         with pytest.raises(ec.ConnectionSettingsError) as info:
@@ -273,7 +274,7 @@ def test_sent_credential_headers_become_the_modules_no_log_values():
             raise AssertionError(kwargs)
 
     module = Module()
-    client = ec.client_from_module(module)
+    client = glue.client_from_module(module)
     with pytest.raises(ec.EngineError):  # nothing listens on port 9: the header is registered before sending
         client.post('/images/create', headers={'X-Registry-Auth': 'eyJwYXNzd29yZCI6ICJ4In0='})
     assert {'eyJwYXNzd29yZCI6ICJ4In0=', 'eyJwYXNzd29yZCI6ICJ4In0', '{"password": "x"}'} <= module.no_log_values

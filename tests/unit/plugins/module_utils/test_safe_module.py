@@ -1,0 +1,80 @@
+"""safe_module.py as the glue: run_engine_module builds the module and client, runs a backend, reports kinds."""
+
+import json
+
+import pytest
+
+from ansible.module_utils import basic
+from ansible.module_utils.common.text.converters import to_bytes
+
+from ansible_collections.tprov.docker.plugins.module_utils import safe_module as glue
+from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError, NotFound
+
+
+def run(monkeypatch, capsys, backend, args=None, **kwargs):
+    """Run run_engine_module in this process as Ansible would; the parsed result."""
+    module_args = dict(args or {}, _ansible_remote_tmp='/tmp', _ansible_keep_remote_files=False)
+    monkeypatch.setattr(basic, '_ANSIBLE_ARGS', to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': module_args})))
+    monkeypatch.setattr(basic, '_ANSIBLE_PROFILE', 'legacy', raising=False)
+    with pytest.raises(SystemExit):
+        glue.run_engine_module(backend, **kwargs)
+    return json.loads(capsys.readouterr().out)
+
+
+def test_the_backend_result_is_the_module_result(monkeypatch, capsys):
+    seen = {}
+
+    def backend(module, client):
+        seen['client'] = client
+        seen['closed'] = []
+        client.close = lambda: seen['closed'].append(True)
+        return dict(changed=False, answer=module.params['name'])
+
+    result = run(monkeypatch, capsys, backend, args=dict(name='x'),
+                 argument_spec=dict(name=dict(type='str')), supports_check_mode=True)
+    assert result['answer'] == 'x' and not result.get('failed')
+    assert result['invocation']['module_args']['docker_host'] == 'unix:///var/run/docker.sock'
+    assert seen['closed'] == [True]
+
+
+def test_an_engine_error_fails_with_its_kind_and_details(monkeypatch, capsys):
+    closed = []
+
+    def backend(module, client):
+        client.close = lambda: closed.append(True)
+        raise NotFound('No such image: x', status=404).with_details(actions=['Pulled y'])
+
+    result = run(monkeypatch, capsys, backend)
+    assert result['failed'] and result['msg'] == 'No such image: x'
+    assert result['error_kind'] == 'not_found' and result['actions'] == ['Pulled y']
+    assert closed == [True]
+
+
+def test_bad_connection_settings_fail_with_invalid_settings(monkeypatch, capsys):
+    def backend(module, client):
+        raise AssertionError('the backend must not run')
+
+    result = run(monkeypatch, capsys, backend, args=dict(docker_host='ssh://h'))
+    assert result['failed'] and 'unsupported scheme' in result['msg']
+    assert result['error_kind'] == 'invalid_settings'
+
+
+def test_missing_requests_fails_with_missing_library(monkeypatch, capsys):
+    monkeypatch.setattr(glue, 'REQUESTS_IMPORT_ERROR', 'Traceback: no module named requests')
+
+    def backend(module, client):
+        raise AssertionError('the backend must not run')
+
+    result = run(monkeypatch, capsys, backend)
+    assert result['failed'] and 'requests' in result['msg'] and result['error_kind'] == 'missing_library'
+
+
+def test_fail_with_keeps_msg_and_kind_over_details():
+    class Module(object):
+        def fail_json(self, **kwargs):
+            raise SystemExit(kwargs)
+
+    exc = EngineError('boom', kind='refused').with_details(msg='other', error_kind='x', actions=[])
+    with pytest.raises(SystemExit) as info:
+        glue.fail_with(Module(), exc)
+    assert info.value.args[0] == dict(msg='boom', error_kind='refused', actions=[])
