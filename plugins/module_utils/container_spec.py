@@ -23,13 +23,13 @@ import os
 import re
 import shlex
 
-from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineError
+from ansible_collections.tprov.docker.plugins.module_utils.errors import InvalidOption
 
 
 MAX_CPUS = 1024
 
 
-class SpecError(EngineError):
+class SpecError(InvalidOption):
     """A container option whose value cannot be used; the text names the option."""
 
 

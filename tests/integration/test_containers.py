@@ -221,10 +221,10 @@ def test_name_conflict_on_create(busybox_image, unique_name):
     service = ContainerService(client)
     docker('create', '--name', unique_name, busybox_image, 'sleep', '1')
     image = service.ensure_image(busybox_image, 'never')
-    from ansible_collections.tprov.docker.plugins.module_utils.container_spec import normalise_params
-    params = {'name': unique_name, 'image': busybox_image, 'command': 'sleep 300'}
+    from ansible_collections.tprov.docker.plugins.module_utils.container_spec import ContainerRequest
+    request = ContainerRequest({'name': unique_name, 'image': busybox_image, 'command': 'sleep 300'})
     with pytest.raises(EngineError) as info:
-        service._create(params, normalise_params(params), image)
+        service._create(request, request.values, image)
     assert str(info.value).startswith('name: a container named %s already exists' % unique_name)
 
 
@@ -243,6 +243,7 @@ def test_wait_reports_exit_code_and_log_tail(busybox_image, unique_name):
 
 
 def test_idempotent_check_costs_two_requests_after_negotiation(busybox_image, unique_name):
+    from ansible_collections.tprov.docker.plugins.module_utils.container_spec import ContainerRequest
     from ansible_collections.tprov.docker.plugins.module_utils.containers import ContainerService
     from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineClient
     params = {'name': unique_name, 'image': busybox_image, 'state': 'started', 'command': 'sleep 300',
@@ -253,7 +254,7 @@ def test_idempotent_check_costs_two_requests_after_negotiation(busybox_image, un
     service = ContainerService(client)
     service.parked(unique_name)  # once per module run: the list of containers an interrupted recreate parked
     before = client.request_count
-    plan, _before, _after = service.converge(dict(params, recreate=False, restart=False))
+    plan, _before, _after = service.converge(ContainerRequest(params))
     assert not plan.changed
     assert client.request_count - before == 2  # container inspect + image inspect
 

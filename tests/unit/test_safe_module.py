@@ -13,7 +13,8 @@ PEM = '-----BEGIN PRIVATE KEY-----\nAAAA\nBBBB\n-----END PRIVATE KEY-----\n'
 def test_every_module_is_a_safe_module():
     for path in glob.glob(os.path.join(REPO_ROOT, 'plugins', 'modules', '*.py')):
         text = open(path).read()
-        assert 'SafeModule(' in text and 'AnsibleModule(' not in text, path
+        # run_engine_module builds the SafeModule for the modules that use it.
+        assert ('SafeModule(' in text or 'run_engine_module(' in text) and 'AnsibleModule(' not in text, path
 
 
 def test_secrets_at_any_depth_with_aliases_and_escaped_forms():
