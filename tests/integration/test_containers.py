@@ -228,6 +228,33 @@ def test_name_conflict_on_create(busybox_image, unique_name):
     assert str(info.value).startswith('name: a container named %s already exists' % unique_name)
 
 
+def test_name_taken_between_inspect_and_create_converges_onto_it(busybox_image, unique_name):
+    """Another run creates the container between this run's inspect and its create: the create's
+    409 makes the service converge onto that container, and the create that lost is not reported."""
+    from ansible_collections.tprov.docker.plugins.module_utils.container_spec import ContainerRequest
+    from ansible_collections.tprov.docker.plugins.module_utils.containers import ContainerService
+    from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineClient
+
+    class FirstInspectTooEarly(ContainerService):
+        """Its first inspect of the name answers as before the other run's create."""
+        early = True
+
+        def inspect(self, name_or_id):
+            if self.early and name_or_id == unique_name:
+                self.early = False
+                return None
+            return super(FirstInspectTooEarly, self).inspect(name_or_id)
+
+    docker('create', '--name', unique_name, busybox_image, 'sleep', '300')
+    service = FirstInspectTooEarly(EngineClient.from_params({}))
+    plan, _before, after = service.converge(ContainerRequest(
+        {'name': unique_name, 'image': busybox_image, 'command': ['sleep', '300']}))
+    assert service.actions == ['Container %s appeared while creating it; converging onto it' % unique_name,
+                               'Started container %s' % unique_name]
+    assert plan.start and not plan.create and after['State']['Running']
+    assert docker('ps', '-aq', '--filter', 'name=%s' % unique_name).stdout.split() == [after['Id'][:12]]
+
+
 def test_wait_reports_exit_code_and_log_tail(busybox_image, unique_name):
     result = run_module('docker_api_container', {
         'name': unique_name, 'image': busybox_image, 'command': ['sh', '-c', 'echo boom-from-container; exit 3'],
