@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """The connection options of every Engine API module (plugins/module_utils/engine_client.py)."""
+    """The connection options of every Engine API module (plugins/module_utils/connection.py), and its error codes."""
 
     DOCUMENTATION = r'''
 options:
@@ -87,6 +87,16 @@ notes:
   - Connects to the Engine API directly through C(requests) and C(requests-unixsocket), which must
     be installed where the module runs; the Docker SDK for Python is not used.
   - Membership of the C(docker) group gives access to the socket and is root-equivalent.
+  - "A failed task returns C(error_kind), a stable code to test instead of the wording of C(msg) (the list
+    is in C(plugins/module_utils/errors.py)). Reaching the daemon:
+    V(socket_missing) (no socket file), V(permission) (no access to the socket), V(refused) (nothing listens),
+    V(dns), V(timeout), V(closed) (the daemon hung up on plaintext), V(tls_required) (plaintext sent to a TLS
+    port), V(tls_not_tls) (TLS sent to a plaintext port), V(tls_name_mismatch), V(tls_unknown_ca),
+    V(tls_server_expired), V(tls_no_client_cert) (the daemon requires a client certificate and none was sent),
+    V(tls_client_rejected), V(tls_client_expired), V(tls_key_mismatch), V(tls_handshake) (other TLS failures),
+    V(unreachable) (other transport failures). Otherwise: V(invalid_settings) (connection options),
+    V(invalid_option) (another option), V(missing_library), V(api_version), V(not_found) (HTTP 404),
+    V(conflict) (HTTP 409), V(api_error) (other HTTP errors), V(engine_error)."
 requirements:
   - requests
   - requests-unixsocket

@@ -11,6 +11,7 @@ __metaclass__ = type
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.tprov.docker.plugins.module_utils.api_query import filters_param
 from ansible_collections.tprov.docker.plugins.module_utils.container_spec import (
     CONTAINER_ARGUMENT_SPEC,
     CONTAINER_REQUIRED_BY,
@@ -22,7 +23,6 @@ from ansible_collections.tprov.docker.plugins.module_utils.containers import (
     container_diff,
     state_of,
 )
-from ansible_collections.tprov.docker.plugins.module_utils.engine_client import filters_param
 from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError, InvalidOption
 from ansible_collections.tprov.docker.plugins.module_utils.images import IMAGE_ARGUMENT_SPEC, parse_image_reference
 

@@ -23,6 +23,7 @@ import struct
 import time
 from urllib.parse import quote
 
+from ansible_collections.tprov.docker.plugins.module_utils.api_query import filters_param
 from ansible_collections.tprov.docker.plugins.module_utils.container_spec import (
     OPTIONS_BY_NAME,
     ContainerRequest,
@@ -32,7 +33,6 @@ from ansible_collections.tprov.docker.plugins.module_utils.container_spec import
     endpoint_config,
     network_operations,
 )
-from ansible_collections.tprov.docker.plugins.module_utils.engine_client import filters_param
 from ansible_collections.tprov.docker.plugins.module_utils.errors import Conflict, EngineError, NotFound
 from ansible_collections.tprov.docker.plugins.module_utils.images import ImageService, parse_image_reference
 
@@ -462,11 +462,8 @@ class ContainerService(object):
             self.client.post('/containers/%s/kill' % cid)
             return
         query = {'t': str(request.stop_timeout)} if request.stop_timeout is not None else None
-        try:
-            self.client.post('/containers/%s/stop' % cid, params=query, timeout=self._stop_wait(request))
-        except EngineError as exc:
-            if getattr(exc, 'status', None) != 304:
-                raise
+        # A container already stopped answers 304, which EngineClient returns as a success.
+        self.client.post('/containers/%s/stop' % cid, params=query, timeout=self._stop_wait(request))
 
     def _remove(self, container, request):
         """Remove a container (stopped first, as ``request`` says; its volumes as keep_volumes says)."""

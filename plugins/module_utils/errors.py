@@ -15,8 +15,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-# Why a connection to the daemon failed (EngineConnectionError.kind), from the diagnosis in
-# plugins/module_utils/diagnosis.py.
+# Why a connection to the daemon failed, from the diagnosis in plugins/module_utils/diagnosis.py
+# (EngineConnectionError.kind; tls_required comes with the daemon's HTTP 400). The doc fragment
+# docker_api documents every code; a unit test keeps the two in step.
 CONNECTION_ERROR_KINDS = (
     'socket_missing',       # the unix socket file does not exist (dockerd not running)
     'permission',           # no permission on the unix socket (not root, not in the docker group)
@@ -24,6 +25,7 @@ CONNECTION_ERROR_KINDS = (
     'dns',                  # the host name does not resolve
     'timeout',              # no answer within timeout
     'closed',               # the daemon closed a plaintext connection (it probably speaks TLS)
+    'tls_required',         # plaintext HTTP was sent to a TLS port (the daemon answered 400)
     'tls_not_tls',          # TLS was spoken to a daemon that answers plaintext
     'tls_name_mismatch',    # the daemon's certificate does not carry the name or address connected to
     'tls_unknown_ca',       # the daemon's certificate was not issued by ca_path

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: tprov.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Image references and the image operations shared by docker_api_image and docker_api_container.
+"""Image references, the image operations shared by docker_api_image and docker_api_container,
+and the backends of docker_api_image and docker_api_image_info.
 
 Plain Python over :class:`EngineClient`: parse a reference, decide, then call the API.
 """
@@ -15,12 +16,10 @@ import json
 import re
 import tarfile
 
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover
-    from urllib import quote
+from urllib.parse import quote
 
-from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
+from ansible_collections.tprov.docker.plugins.module_utils.api_query import list_params
+from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError, InvalidOption
 
 # distribution/reference's grammar, in the pieces the daemon checks.
 _COMPONENT = r'[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*'
@@ -32,7 +31,7 @@ _DIGEST_RE = re.compile(r'^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$')
 _IMAGE_ID_RE = re.compile(r'^(?:sha256:)?[a-f0-9]{12,64}$')
 
 
-class ImageReferenceError(EngineError):
+class ImageReferenceError(InvalidOption):
     """An image name, tag or digest that the daemon would refuse."""
 
 
@@ -136,35 +135,35 @@ def read_archive_manifest(path):
                         member = candidate
                         break
             if member is None:
-                raise EngineError('load_path %s is not an image archive made by docker save '
-                                  '(it has no manifest.json). Note: docker export archives are filesystem '
-                                  'snapshots; import them with docker import instead.' % path)
+                raise InvalidOption('load_path %s is not an image archive made by docker save '
+                                    '(it has no manifest.json). Note: docker export archives are filesystem '
+                                    'snapshots; import them with docker import instead.' % path)
             manifest = json.loads(archive.extractfile(member).read().decode('utf-8'))
     except (IOError, OSError) as exc:
-        raise EngineError('load_path %s cannot be read: %s' % (path, getattr(exc, 'strerror', None) or exc))
+        raise InvalidOption('load_path %s cannot be read: %s' % (path, getattr(exc, 'strerror', None) or exc))
     except tarfile.TarError as exc:
-        raise EngineError('load_path %s is not a tar archive: %s' % (path, exc))
+        raise InvalidOption('load_path %s is not a tar archive: %s' % (path, exc))
     except ValueError as exc:
-        raise EngineError('load_path %s has a manifest.json that is not JSON: %s' % (path, exc))
+        raise InvalidOption('load_path %s has a manifest.json that is not JSON: %s' % (path, exc))
     images = []
     if not isinstance(manifest, list):
-        raise EngineError('load_path %s has a manifest.json that is not a list of images (made by docker save?).'
-                          % path)
+        raise InvalidOption('load_path %s has a manifest.json that is not a list of images (made by docker save?).'
+                            % path)
     for index, entry in enumerate(manifest):
         if not isinstance(entry, dict) or not isinstance(entry.get('Config') or '', str) \
                 or not isinstance(entry.get('RepoTags') or [], list):
-            raise EngineError('load_path %s: entry %d of manifest.json is not an image (an object with Config and '
-                              'RepoTags); the archive is damaged or not made by docker save.' % (path, index))
+            raise InvalidOption('load_path %s: entry %d of manifest.json is not an image (an object with Config and '
+                                'RepoTags); the archive is damaged or not made by docker save.' % (path, index))
         config = entry.get('Config') or ''
         hex_id = config.rsplit('/', 1)[-1]
         if hex_id.endswith('.json'):
             hex_id = hex_id[:-len('.json')]
         if not re.match(r'^[a-f0-9]{64}$', hex_id):
-            raise EngineError('load_path %s: manifest.json names config %r, which is not a sha256 blob.'
-                              % (path, config))
+            raise InvalidOption('load_path %s: manifest.json names config %r, which is not a sha256 blob.'
+                                % (path, config))
         images.append(ArchiveImage('sha256:' + hex_id, list(entry.get('RepoTags') or [])))
     if not images:
-        raise EngineError('load_path %s holds no images (its manifest.json is empty).' % path)
+        raise InvalidOption('load_path %s holds no images (its manifest.json is empty).' % path)
     return images
 
 
@@ -215,9 +214,9 @@ class ImageService(object):
         chosen = [img for img in images if wanted in img.repo_tags]
         if not chosen:
             if len(images) != 1:
-                raise EngineError('load_path %s holds %d images, none tagged %s (it has: %s). Set name and tag '
-                                  'to one of them.' % (load_path, len(images), wanted,
-                                                       ', '.join(t for i in images for t in i.repo_tags) or 'untagged images'))
+                raise InvalidOption('load_path %s holds %d images, none tagged %s (it has: %s). Set name and tag '
+                                    'to one of them.' % (load_path, len(images), wanted,
+                                                         ', '.join(t for i in images for t in i.repo_tags) or 'untagged images'))
             chosen = images
         archive_image = chosen[0]
         if current is None:
@@ -277,14 +276,14 @@ class ImageService(object):
         target = parse_image_reference(params['repository'], params['tag'], option='repository') \
             if params.get('repository') else None
         if target is not None and (target.digest or target.image_id):
-            raise EngineError('repository must be a name with an optional tag, not a digest or an image id.')
+            raise InvalidOption('repository must be a name with an optional tag, not a digest or an image id.')
         if params['state'] == 'absent' and target is not None:
-            raise EngineError('repository tags an image, so it goes with state=present only.')
+            raise InvalidOption('repository tags an image, so it goes with state=present only.')
         if ref.image_id and params['state'] == 'present':
-            raise EngineError('name %s is an image id: give a repository name (and tag) to pull or load.'
-                              % params['name'])
+            raise InvalidOption('name %s is an image id: give a repository name (and tag) to pull or load.'
+                                % params['name'])
         if params['state'] == 'present' and params.get('source') == 'load' and not params.get('load_path'):
-            raise EngineError('source is load but load_path is missing: name the docker save archive to load.')
+            raise InvalidOption('source is load but load_path is missing: name the docker save archive to load.')
         before = self.inspect(ref)
         if params['state'] == 'absent':
             changed, after = self.remove(ref, force=params['force'], current=before)
@@ -307,7 +306,8 @@ class ImageService(object):
         return changed, before, after, ref
 
 
-# The options of docker_api_image (and of each docker_images entry of docker_api_containers).
+# The options of docker_api_image (and of each images entry of docker_api_containers), and the rules
+# between them.
 IMAGE_ARGUMENT_SPEC = dict(
     name=dict(type='str', required=True),
     tag=dict(type='str', default='latest'),
@@ -321,6 +321,10 @@ IMAGE_ARGUMENT_SPEC = dict(
     registry_password=dict(type='str', no_log=True),
     registry_server=dict(type='str'),
 )
+IMAGE_MODULE_RULES = dict(
+    required_if=[('source', 'load', ['load_path'])],
+    required_together=[('registry_username', 'registry_password')],
+)
 
 
 def image_diff(params, ref, before, after):
@@ -329,3 +333,51 @@ def image_diff(params, ref, before, after):
         after={'name': str(ref), 'id': (after or {}).get('Id') if params['state'] == 'present' else None,
                'exists': params['state'] == 'present'},
     )
+
+
+def converge_image(module, client):
+    """docker_api_image's backend: converge the image; the module result."""
+    service = ImageService(client, check_mode=module.check_mode)
+    try:
+        changed, before, after, ref = service.converge(module.params)
+    except EngineError as exc:
+        raise exc.with_details(actions=service.actions)
+    result = dict(changed=changed, image=after or {}, actions=service.actions)
+    if module._diff:
+        result['diff'] = image_diff(module.params, ref, before, after)
+    return result
+
+
+IMAGE_INFO_ARGUMENT_SPEC = dict(
+    name=dict(type='list', elements='str'),
+    filters=dict(type='dict'),
+    all=dict(type='bool', default=False),
+    search=dict(type='str'),
+    search_limit=dict(type='int', default=25),
+)
+IMAGE_INFO_MODULE_RULES = dict(mutually_exclusive=[('name', 'filters', 'search')])
+
+
+def image_info(module, client):
+    """docker_api_image_info's backend: inspect named images, search the hub, or list images."""
+    params = module.params
+    # Parse every name before the first request, so a bad one fails without side trips.
+    references = [parse_image_reference(n, tag=None) for n in (params['name'] or [])]
+    if params['search'] is not None:
+        if not params['search'].strip():
+            raise InvalidOption('search must be a non-empty term, e.g. search: busybox.')
+        if params['search_limit'] < 1:
+            raise InvalidOption('search_limit must be 1 or more.')
+        query = {'term': params['search'], 'limit': str(params['search_limit'])}
+        return dict(changed=False, search_results=client.get_json('/images/search', params=query))
+    if params['name']:
+        service = ImageService(client)
+        images, missing = [], []
+        for name, ref in zip(params['name'], references):
+            data = service.inspect(ref)
+            if data is None:
+                missing.append(name)
+            else:
+                images.append(data)
+        return dict(changed=False, images=images, missing=missing)
+    return dict(changed=False, images=client.get_json('/images/json', params=list_params(params['all'], params['filters'])))

@@ -44,12 +44,8 @@ from ansible.module_utils.basic import (
 from ansible.module_utils.common.validation import check_type_dict
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.tprov.docker.plugins.module_utils.engine_client import (
-    DEFAULT_DOCKER_HOST,
-    DEFAULT_TIMEOUT,
-    REQUESTS_IMPORT_ERROR,
-    EngineClient,
-)
+from ansible_collections.tprov.docker.plugins.module_utils.connection import DEFAULT_DOCKER_HOST, DEFAULT_TIMEOUT
+from ansible_collections.tprov.docker.plugins.module_utils.engine_client import REQUESTS_IMPORT_ERROR, EngineClient
 from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
 
 MASKED = 'NOT_LOGGING_PARAMETER'

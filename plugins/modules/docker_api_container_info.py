@@ -69,37 +69,23 @@ containers:
   returned: when O(name) is not set
   type: list
   elements: dict
+error_kind:
+  description:
+    - On failure, a stable code saying what went wrong, to test in C(failed_when) or C(when) instead of the
+      wording of C(msg), for example V(tls_no_client_cert), V(refused) or V(not_found).
+    - The codes are listed in the notes above.
+  returned: failure
+  type: str
+  sample: refused
 '''
 
 
-from ansible_collections.tprov.docker.plugins.module_utils.containers import ContainerService
-from ansible_collections.tprov.docker.plugins.module_utils.engine_client import list_params
-from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
-from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule, client_from_module, connection_argument_spec
+from ansible_collections.tprov.docker.plugins.module_utils.engine_info import CONTAINER_INFO_ARGUMENT_SPEC, CONTAINER_INFO_MODULE_RULES, container_info
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import run_engine_module
 
 
 def main():
-    module = SafeModule(
-        argument_spec=connection_argument_spec(
-            name=dict(type='str'),
-            all=dict(type='bool', default=False),
-            filters=dict(type='dict'),
-        ),
-        mutually_exclusive=[('name', 'filters')],
-        supports_check_mode=True,
-    )
-    params = module.params
-    client = client_from_module(module)
-    try:
-        if params['name'] is not None:
-            if not params['name'].strip():
-                module.fail_json(msg='name must be a container name or id, not empty.')
-            container = ContainerService(client).inspect(params['name'])
-            module.exit_json(changed=False, exists=container is not None, container=container or {})
-        query = list_params(params['all'], params['filters'])
-        module.exit_json(changed=False, containers=client.get_json('/containers/json', params=query))
-    except EngineError as exc:
-        module.fail_json(msg=str(exc))
+    run_engine_module(container_info, CONTAINER_INFO_ARGUMENT_SPEC, supports_check_mode=True, **CONTAINER_INFO_MODULE_RULES)
 
 
 if __name__ == '__main__':

@@ -118,33 +118,23 @@ actions:
   type: list
   elements: str
   sample: ["Loaded image app:1.4 from /srv/images/app-1.4.tar"]
+error_kind:
+  description:
+    - On failure, a stable code saying what went wrong, to test in C(failed_when) or C(when) instead of the
+      wording of C(msg), for example V(tls_no_client_cert), V(refused) or V(not_found).
+    - The codes are listed in the notes above.
+  returned: failure
+  type: str
+  sample: refused
 '''
 
 
-from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
-from ansible_collections.tprov.docker.plugins.module_utils.images import IMAGE_ARGUMENT_SPEC, ImageService, image_diff
-from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule, client_from_module, connection_argument_spec
+from ansible_collections.tprov.docker.plugins.module_utils.images import IMAGE_ARGUMENT_SPEC, IMAGE_MODULE_RULES, converge_image
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import run_engine_module
 
 
 def main():
-    module = SafeModule(
-        argument_spec=connection_argument_spec(**IMAGE_ARGUMENT_SPEC),
-        required_if=[('source', 'load', ['load_path'])],
-        required_together=[('registry_username', 'registry_password')],
-        supports_check_mode=True,
-    )
-    params = module.params
-    service = None
-    try:
-        client = client_from_module(module)
-        service = ImageService(client, check_mode=module.check_mode)
-        changed, before, after, ref = service.converge(params)
-    except EngineError as exc:
-        module.fail_json(msg=str(exc), actions=service.actions if service else [])
-    result = dict(changed=changed, image=after or {}, actions=service.actions)
-    if module._diff:
-        result['diff'] = image_diff(params, ref, before, after)
-    module.exit_json(**result)
+    run_engine_module(converge_image, IMAGE_ARGUMENT_SPEC, supports_check_mode=True, **IMAGE_MODULE_RULES)
 
 
 if __name__ == '__main__':

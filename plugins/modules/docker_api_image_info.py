@@ -64,7 +64,7 @@ EXAMPLES = r'''
     filters:
       dangling: true
 
-- name: Search the hub (the chapter's /images/search?term=)
+- name: Search the hub (GET /images/search?term=)
   tprov.docker.docker_api_image_info:
     search: octobug/
 '''
@@ -89,54 +89,23 @@ search_results:
   returned: when O(search) is set
   type: list
   elements: dict
+error_kind:
+  description:
+    - On failure, a stable code saying what went wrong, to test in C(failed_when) or C(when) instead of the
+      wording of C(msg), for example V(tls_no_client_cert), V(refused) or V(not_found).
+    - The codes are listed in the notes above.
+  returned: failure
+  type: str
+  sample: refused
 '''
 
 
-from ansible_collections.tprov.docker.plugins.module_utils.engine_client import list_params
-from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
-from ansible_collections.tprov.docker.plugins.module_utils.images import ImageService, parse_image_reference
-from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule, client_from_module, connection_argument_spec
+from ansible_collections.tprov.docker.plugins.module_utils.images import IMAGE_INFO_ARGUMENT_SPEC, IMAGE_INFO_MODULE_RULES, image_info
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import run_engine_module
 
 
 def main():
-    module = SafeModule(
-        argument_spec=connection_argument_spec(
-            name=dict(type='list', elements='str'),
-            filters=dict(type='dict'),
-            all=dict(type='bool', default=False),
-            search=dict(type='str'),
-            search_limit=dict(type='int', default=25),
-        ),
-        mutually_exclusive=[('name', 'filters', 'search')],
-        supports_check_mode=True,
-    )
-    params = module.params
-    try:
-        # Parse every name before the first request, so a bad one fails without side trips.
-        references = [parse_image_reference(n, tag=None) for n in (params['name'] or [])]
-        client = client_from_module(module)
-        if params['search'] is not None:
-            if not params['search'].strip():
-                module.fail_json(msg='search must be a non-empty term, e.g. search: busybox.')
-            if params['search_limit'] < 1:
-                module.fail_json(msg='search_limit must be 1 or more.')
-            query = {'term': params['search'], 'limit': str(params['search_limit'])}
-            results = client.get_json('/images/search', params=query)
-            module.exit_json(changed=False, search_results=results)
-        if params['name']:
-            service = ImageService(client)
-            images, missing = [], []
-            for name, ref in zip(params['name'], references):
-                data = service.inspect(ref)
-                if data is None:
-                    missing.append(name)
-                else:
-                    images.append(data)
-            module.exit_json(changed=False, images=images, missing=missing)
-        query = list_params(params['all'], params['filters'])
-        module.exit_json(changed=False, images=client.get_json('/images/json', params=query))
-    except EngineError as exc:
-        module.fail_json(msg=str(exc))
+    run_engine_module(image_info, IMAGE_INFO_ARGUMENT_SPEC, supports_check_mode=True, **IMAGE_INFO_MODULE_RULES)
 
 
 if __name__ == '__main__':

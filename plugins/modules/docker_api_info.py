@@ -100,38 +100,23 @@ images:
   returned: when O(images=true)
   type: list
   elements: dict
+error_kind:
+  description:
+    - On failure, a stable code saying what went wrong, to test in C(failed_when) or C(when) instead of the
+      wording of C(msg), for example V(tls_no_client_cert), V(refused) or V(not_found).
+    - The codes are listed in the notes above.
+  returned: failure
+  type: str
+  sample: refused
 '''
 
 
-from ansible_collections.tprov.docker.plugins.module_utils.engine_client import list_params
-from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
-from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule, client_from_module, connection_argument_spec
+from ansible_collections.tprov.docker.plugins.module_utils.engine_info import INFO_ARGUMENT_SPEC, engine_info
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import run_engine_module
 
 
 def main():
-    module = SafeModule(
-        argument_spec=connection_argument_spec(
-            containers=dict(type='bool', default=False),
-            containers_all=dict(type='bool', default=False),
-            containers_filters=dict(type='dict'),
-            images=dict(type='bool', default=False),
-            images_filters=dict(type='dict'),
-        ),
-        supports_check_mode=True,
-    )
-    client = client_from_module(module)
-    try:
-        result = dict(changed=False, version=client.version(), info=client.get_json('/info'),
-                      api_version=client.api_version)
-        if module.params['containers']:
-            query = list_params(module.params['containers_all'], module.params['containers_filters'])
-            result['containers'] = client.get_json('/containers/json', params=query)
-        if module.params['images']:
-            query = list_params(False, module.params['images_filters'])
-            result['images'] = client.get_json('/images/json', params=query)
-    except EngineError as exc:
-        module.fail_json(msg=str(exc))
-    module.exit_json(**result)
+    run_engine_module(engine_info, INFO_ARGUMENT_SPEC, supports_check_mode=True)
 
 
 if __name__ == '__main__':

@@ -216,7 +216,8 @@ def test_recreate_with_published_port_hands_the_port_over(busybox_image, unique_
 def test_name_conflict_on_create(busybox_image, unique_name):
     """A container created outside Ansible between our inspect and our create: 409, said plainly."""
     from ansible_collections.tprov.docker.plugins.module_utils.containers import ContainerService
-    from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineClient, EngineError
+    from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineClient
+    from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
     client = EngineClient.from_params({})
     service = ContainerService(client)
     docker('create', '--name', unique_name, busybox_image, 'sleep', '1')
@@ -406,3 +407,16 @@ def test_networks_bad_input_leaves_nothing(busybox_image, unique_name, two_netwo
     assert clash.failed and clash['msg'].startswith('networks: could not connect'), clash['msg']
     assert _networks_of(unique_name) == (cid, back, {back: (['db'], '172.31.240.21')})
     assert run_module('docker_api_container', mine)['changed'] is False
+
+
+def test_stopping_a_stopped_container_is_an_answer_not_an_error(busybox_image, unique_name):
+    """The engine answers 304 Not Modified; EngineClient returns it (redirects are never followed, 304 is no redirect)."""
+    from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineClient
+    docker('create', '--name', unique_name, busybox_image, 'sleep', '1')
+    client = EngineClient.from_params({})
+    try:
+        response = client._call('POST', '/containers/%s/stop' % unique_name)
+        assert response.status_code == 304
+        assert client.post('/containers/%s/stop' % unique_name) is None
+    finally:
+        client.close()

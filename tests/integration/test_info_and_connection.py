@@ -43,6 +43,7 @@ def test_docker_host_from_environment(busybox_image):
     assert missing.failed
     assert missing['msg'] == ('Cannot connect to the Docker daemon at unix:///nonexistent/docker.sock: '
                               'the socket does not exist. Is dockerd running?')
+    assert missing['error_kind'] == 'socket_missing'
 
 
 def test_pinned_api_version_is_used():
@@ -52,7 +53,7 @@ def test_pinned_api_version_is_used():
 
 def test_api_version_that_does_not_parse():
     result = run_module('docker_api_info', {'api_version': 'latest'})
-    assert result.failed and 'api_version' in result['msg']
+    assert result.failed and 'api_version' in result['msg'] and result['error_kind'] == 'invalid_settings'
 
 
 def test_socket_that_is_not_a_daemon(tmp_path):
@@ -64,6 +65,7 @@ def test_socket_that_is_not_a_daemon(tmp_path):
     sock.close()
     result = run_module('docker_api_info', {'docker_host': 'unix://' + path})
     assert result.failed and 'connection refused' in result['msg'] and 'Is dockerd running' in result['msg']
+    assert result['error_kind'] == 'refused'
 
 
 def test_permission_denied_on_socket_names_the_docker_group():
@@ -75,7 +77,8 @@ def test_permission_denied_on_socket_names_the_docker_group():
     if os.getuid() != 0:
         pytest.skip('needs root to switch to another user')
     import pwd
-    from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineClient, EngineError
+    from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineClient
+    from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
     mode = os.stat('/var/run/docker.sock').st_mode
     assert not mode & 0o007, 'the docker socket must not be world-accessible'
     nobody = pwd.getpwnam('nobody')
@@ -88,10 +91,10 @@ def test_permission_denied_on_socket_names_the_docker_group():
             os.setgid(nobody.pw_gid)
             os.setuid(nobody.pw_uid)
             try:
-                EngineClient.from_params({'docker_host': 'unix:///var/run/docker.sock'}).ping()
+                EngineClient.from_params({'docker_host': 'unix:///var/run/docker.sock'}).version()
                 message = 'CONNECTED'
             except EngineError as exc:
-                message = str(exc)
+                message = '%s %s' % (exc.kind, exc)
             except BaseException as exc:  # pragma: no cover - reported to the parent as a failure
                 message = 'UNEXPECTED %r' % exc
             os.write(write_end, message.encode())
@@ -100,7 +103,7 @@ def test_permission_denied_on_socket_names_the_docker_group():
     os.close(write_end)
     message = os.read(read_end, 4096).decode()
     os.waitpid(pid, 0)
-    assert message.startswith('Permission denied on the Docker socket /var/run/docker.sock'), message
+    assert message.startswith('permission Permission denied on the Docker socket /var/run/docker.sock'), message
     assert 'root-equivalent' in message
 
 
@@ -137,6 +140,7 @@ def test_tls_refuses_without_client_certificate(tls_daemon):
     result = run_module('docker_api_info', args, env={'HOME': '/nonexistent'})
     assert result.failed
     assert 'requires a client certificate' in result['msg'] and 'none was sent' in result['msg']
+    assert result['error_kind'] == 'tls_no_client_cert'
 
 
 def test_tls_refuses_client_certificate_from_another_ca(tls_daemon, foreign_pki):
@@ -146,6 +150,7 @@ def test_tls_refuses_client_certificate_from_another_ca(tls_daemon, foreign_pki)
     result = run_module('docker_api_info', args)
     assert result.failed
     assert 'rejected the client certificate' in result['msg'] and 'server side' in result['msg']
+    assert result['error_kind'] == 'tls_client_rejected'
 
 
 def test_tls_wrong_ca_is_rejected_by_the_client(tls_daemon, foreign_pki):
@@ -154,6 +159,7 @@ def test_tls_wrong_ca_is_rejected_by_the_client(tls_daemon, foreign_pki):
     result = run_module('docker_api_info', args)
     assert result.failed
     assert 'not issued by the CA in ca_path' in result['msg'] and 'client side' in result['msg']
+    assert result['error_kind'] == 'tls_unknown_ca'
 
 
 def test_tls_hostname_mismatch(tls_daemon):
@@ -161,14 +167,14 @@ def test_tls_hostname_mismatch(tls_daemon):
     args['tls_hostname'] = 'docker.example.com'
     result = run_module('docker_api_info', args)
     assert result.failed
-    assert 'does not list docker.example.com' in result['msg']
+    assert 'does not list docker.example.com' in result['msg'] and result['error_kind'] == 'tls_name_mismatch'
     args['tls_hostname'] = 'localhost'  # in the server certificate's SANs
     assert not run_module('docker_api_info', args).failed
 
 
 def test_plain_http_to_tls_port(tls_daemon):
     result = run_module('docker_api_info', {'docker_host': tls_daemon.host})
-    assert result.failed and 'speaks TLS' in result['msg']
+    assert result.failed and 'speaks TLS' in result['msg'] and result['error_kind'] == 'tls_required'
 
 
 def test_missing_ca_file_names_the_option(tls_daemon, tmp_path):
@@ -176,6 +182,7 @@ def test_missing_ca_file_names_the_option(tls_daemon, tmp_path):
     args['ca_path'] = str(tmp_path / 'nope.pem')
     result = run_module('docker_api_info', args)
     assert result.failed and result['msg'].startswith('ca_path: no file at')
+    assert result['error_kind'] == 'invalid_settings'
 
 
 def test_tls_options_on_unix_socket_are_refused():
@@ -185,7 +192,7 @@ def test_tls_options_on_unix_socket_are_refused():
 
 def test_connection_refused_on_tcp():
     result = run_module('docker_api_info', {'docker_host': 'tcp://127.0.0.1:1'})
-    assert result.failed and 'connection refused' in result['msg']
+    assert result.failed and 'connection refused' in result['msg'] and result['error_kind'] == 'refused'
 
 
 def test_docker_cli_reaches_tls_daemon_with_the_issued_bundle(tls_daemon):
@@ -211,3 +218,22 @@ def test_client_certificate_without_ca_is_refused_unless_validate_certs_false(tl
     assert not found.failed, found
     explicit = run_module('docker_api_info', dict(args, validate_certs=False), env=env)
     assert not explicit.failed, explicit
+
+
+def test_the_daemon_roles_proof_reads_kinds_not_words(tls_daemon, tmp_path):
+    """What roles/daemon/tasks/prove.yml runs: no client certificate against --tlsverify, and a closed
+    plaintext port, each told apart by error_kind."""
+    no_bundle = tmp_path / 'no-bundle'
+    no_bundle.mkdir()
+    anonymous = run_module('docker_api_info', {
+        'docker_host': tls_daemon.host, 'validate_certs': True, 'timeout': 5,
+        'ca_path': os.path.join(tls_daemon.pki, 'ca.pem')}, env={'DOCKER_CERT_PATH': str(no_bundle), 'HOME': str(tmp_path)})
+    assert anonymous.failed and anonymous['error_kind'] == 'tls_no_client_cert', anonymous
+    import socket
+    with socket.socket() as probe:  # a port nothing listens on: bound, never listening
+        probe.bind(('127.0.0.1', 0))
+        port = probe.getsockname()[1]
+        closed = run_module('docker_api_info', {'docker_host': 'tcp://127.0.0.1:%d' % port,
+                                                'validate_certs': False, 'timeout': 2})
+    assert closed.failed and closed['error_kind'] in ('refused', 'timeout'), closed
+    assert closed['error_kind'] == 'refused'  # on loopback the kernel answers at once

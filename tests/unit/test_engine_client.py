@@ -6,12 +6,20 @@ import ssl
 
 import pytest
 
+from ansible_collections.tprov.docker.plugins.module_utils import api_query
+from ansible_collections.tprov.docker.plugins.module_utils import connection
+from ansible_collections.tprov.docker.plugins.module_utils import diagnosis
 from ansible_collections.tprov.docker.plugins.module_utils import engine_client as ec
+from ansible_collections.tprov.docker.plugins.module_utils import errors
 from ansible_collections.tprov.docker.plugins.module_utils import safe_module as glue
 
 
+def message_of(exc, settings):
+    return diagnosis.explain_connection_error(exc, settings)[1]
+
+
 def settings(**params):
-    return ec.resolve_connection(params, environ={}, home='/nonexistent-home')
+    return connection.resolve_connection(params, environ={}, home='/nonexistent-home')
 
 
 def test_default_is_the_local_socket():
@@ -35,8 +43,8 @@ def test_tcp_addresses(host, url):
 def test_tls_defaults_to_port_2376_and_cert_path(tmp_path):
     for name in ('ca.pem', 'cert.pem', 'key.pem'):
         (tmp_path / name).write_text('x')
-    s = ec.resolve_connection({'docker_host': 'tcp://h', 'validate_certs': True},
-                              environ={'DOCKER_CERT_PATH': str(tmp_path)}, home='/nonexistent')
+    s = connection.resolve_connection({'docker_host': 'tcp://h', 'validate_certs': True},
+                                      environ={'DOCKER_CERT_PATH': str(tmp_path)}, home='/nonexistent')
     assert s.base_url == 'https://h:2376' and s.verify
     assert s.ca_path == str(tmp_path / 'ca.pem')
     assert (s.client_cert, s.client_key) == (str(tmp_path / 'cert.pem'), str(tmp_path / 'key.pem'))
@@ -47,8 +55,8 @@ def test_tls_falls_back_to_home_dot_docker(tmp_path):
     dot.mkdir()
     for name in ('ca.pem', 'cert.pem', 'key.pem'):
         (dot / name).write_text('x')
-    s = ec.resolve_connection({'docker_host': 'tcp://h:2376', 'validate_certs': True}, environ={},
-                              home=str(tmp_path))
+    s = connection.resolve_connection({'docker_host': 'tcp://h:2376', 'validate_certs': True}, environ={},
+                                      home=str(tmp_path))
     assert s.ca_path == str(dot / 'ca.pem') and s.client_cert == str(dot / 'cert.pem')
 
 
@@ -76,7 +84,7 @@ def test_tls_without_verification():
     ({'timeout': 0}, 'timeout'),
 ])
 def test_bad_settings_name_the_option(params, needle):
-    with pytest.raises(ec.ConnectionSettingsError) as info:
+    with pytest.raises(errors.ConnectionSettingsError) as info:
         settings(**params)
     assert needle in str(info.value)
 
@@ -87,25 +95,25 @@ def test_bad_settings_name_the_option(params, needle):
     ('1.52', '1.44', '1.47'),   # Docker 29: we talk our newest, which it accepts
 ])
 def test_negotiation(server, server_min, expected):
-    assert ec.negotiate_api_version(server, server_min) == expected
+    assert connection.negotiate_api_version(server, server_min) == expected
 
 
 def test_negotiation_refuses_old_engines():
-    with pytest.raises(ec.APIVersionError) as info:
-        ec.negotiate_api_version('1.40', '1.12')
+    with pytest.raises(errors.APIVersionError) as info:
+        connection.negotiate_api_version('1.40', '1.12')
     assert 'needs 1.41 or newer' in str(info.value)
 
 
 def test_negotiation_when_engine_outgrew_us():
-    with pytest.raises(ec.APIVersionError) as info:
-        ec.negotiate_api_version('1.60', '1.50')
+    with pytest.raises(errors.APIVersionError) as info:
+        connection.negotiate_api_version('1.60', '1.50')
     assert 'at most 1.47' in str(info.value)
 
 
 def test_filters_encoding():
-    encoded = json.loads(ec.filters_param({'label': {'a': 'b', 'c': None}, 'dangling': True, 'name': ['x', 'y']}))
+    encoded = json.loads(api_query.filters_param({'label': {'a': 'b', 'c': None}, 'dangling': True, 'name': ['x', 'y']}))
     assert encoded == {'label': ['a=b', 'c'], 'dangling': ['true'], 'name': ['x', 'y']}
-    assert ec.filters_param({}) is None
+    assert api_query.filters_param({}) is None
 
 
 def _chain(outer, inner):
@@ -120,9 +128,9 @@ def _chain(outer, inner):
 
 def test_explanations_for_unix_socket_errors():
     s = settings()
-    assert 'Is dockerd running?' in ec.explain_connection_error(
+    assert 'Is dockerd running?' in message_of(
         _chain(OSError('boom'), FileNotFoundError(2, 'No such file or directory')), s)
-    assert 'root-equivalent' in ec.explain_connection_error(
+    assert 'root-equivalent' in message_of(
         _chain(OSError('boom'), PermissionError(13, 'Permission denied')), s)
 
 
@@ -131,18 +139,18 @@ def test_explanations_for_tls_errors(tmp_path):
     s = settings(docker_host='tcp://127.0.0.1:2376', ca_path=str(tmp_path / 'ca.pem'))
     unknown_ca = ssl.SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: '
                                                  'self-signed certificate in certificate chain')
-    assert 'not issued by the CA in ca_path' in ec.explain_connection_error(unknown_ca, s)
+    assert 'not issued by the CA in ca_path' in message_of(unknown_ca, s)
     mismatch = ssl.SSLCertVerificationError(1, "certificate verify failed: IP address mismatch, certificate "
                                                "is not valid for '127.0.0.1'")
-    assert 'does not list 127.0.0.1' in ec.explain_connection_error(mismatch, s)
+    assert 'does not list 127.0.0.1' in message_of(mismatch, s)
     no_cert = ssl.SSLError(1, '[SSL: SSLV3_ALERT_BAD_CERTIFICATE] sslv3 alert bad certificate')
-    assert 'none was sent' in ec.explain_connection_error(no_cert, s)
+    assert 'none was sent' in message_of(no_cert, s)
     plain = ssl.SSLError(1, '[SSL: WRONG_VERSION_NUMBER] wrong version number')
-    assert 'did not answer with TLS' in ec.explain_connection_error(plain, s)
+    assert 'did not answer with TLS' in message_of(plain, s)
 
 
 def test_unknown_errors_still_give_one_line():
-    message = ec.explain_connection_error(RuntimeError('first line\nsecond'), settings(docker_host='tcp://h:1'))
+    message = message_of(RuntimeError('first line\nsecond'), settings(docker_host='tcp://h:1'))
     assert message == 'Cannot talk to the Docker daemon at tcp://h:1: first line'
 
 
@@ -154,8 +162,8 @@ def test_connection_spec_is_a_copy():
 
 @pytest.mark.parametrize('timeout', [0, -1, 86401, 9223372037])
 def test_timeout_out_of_range_is_refused_by_name(timeout):
-    with pytest.raises(ec.ConnectionSettingsError) as info:
-        ec.resolve_connection({'timeout': timeout}, environ={}, home='/nonexistent')
+    with pytest.raises(errors.ConnectionSettingsError) as info:
+        connection.resolve_connection({'timeout': timeout}, environ={}, home='/nonexistent')
     assert str(info.value).startswith('timeout must be a number of seconds between 1 and 86400')
 
 
@@ -228,11 +236,11 @@ def test_tls_environment_like_the_docker_cli(tmp_path, monkeypatch, env, options
     validated = ArgumentSpecValidator(glue.connection_argument_spec()).validate(params)
     assert not validated.error_messages, validated.error_messages
     if outcome.startswith('error:'):
-        with pytest.raises(ec.ConnectionSettingsError) as info:
-            ec.resolve_connection(validated.validated_parameters, home=str(home))
+        with pytest.raises(errors.ConnectionSettingsError) as info:
+            connection.resolve_connection(validated.validated_parameters, home=str(home))
         assert outcome[len('error:'):] in str(info.value)
         return
-    s = ec.resolve_connection(validated.validated_parameters, home=str(home))
+    s = connection.resolve_connection(validated.validated_parameters, home=str(home))
     got = 'verify' if s.verify else ('tls' if s.use_tls else 'plain')
     assert got == outcome
     assert s.base_url == {'plain': 'http://h:2375'}.get(outcome, 'https://h:2376')
@@ -243,9 +251,10 @@ def test_tls_environment_like_the_docker_cli(tmp_path, monkeypatch, env, options
 def test_client_certificate_without_ca_names_the_options(tmp_path):
     for name in ('cert.pem', 'key.pem'):
         (tmp_path / name).write_text('x')
-    with pytest.raises(ec.ConnectionSettingsError) as info:
-        ec.resolve_connection({'docker_host': 'tcp://h', 'client_cert': str(tmp_path / 'cert.pem'),
-                               'client_key': str(tmp_path / 'key.pem')}, environ={}, home=str(tmp_path / 'nohome'))
+    with pytest.raises(errors.ConnectionSettingsError) as info:
+        connection.resolve_connection({'docker_host': 'tcp://h', 'client_cert': str(tmp_path / 'cert.pem'),
+                                       'client_key': str(tmp_path / 'key.pem')}, environ={},
+                                      home=str(tmp_path / 'nohome'))
     message = str(info.value)
     for option in ('client_cert', 'client_key', 'ca_path', 'validate_certs: false', 'DOCKER_CERT_PATH'):
         assert option in message
@@ -275,7 +284,7 @@ def test_sent_credential_headers_become_the_modules_no_log_values():
 
     module = Module()
     client = glue.client_from_module(module)
-    with pytest.raises(ec.EngineError):  # nothing listens on port 9: the header is registered before sending
+    with pytest.raises(errors.EngineError):  # nothing listens on port 9: the header is registered before sending
         client.post('/images/create', headers={'X-Registry-Auth': 'eyJwYXNzd29yZCI6ICJ4In0='})
     assert {'eyJwYXNzd29yZCI6ICJ4In0=', 'eyJwYXNzd29yZCI6ICJ4In0', '{"password": "x"}'} <= module.no_log_values
 
@@ -296,7 +305,7 @@ def test_registry_credentials_go_only_to_a_daemon_no_one_else_reads(params, allo
     if allowed:
         client._check_credentials_may_go('POST', '/images/create')
         return
-    with pytest.raises(ec.ConnectionSettingsError) as err:
+    with pytest.raises(errors.ConnectionSettingsError) as err:
         client.post('/images/create', headers={'X-Registry-Auth': 'eyJwYXNzd29yZCI6ICJ4In0='})
     assert 'validate_certs: false' in str(err.value) and '203.0.113.7' in str(err.value)
     assert client.request_count == 0

@@ -7,7 +7,7 @@ import tarfile
 import pytest
 
 from ansible_collections.tprov.docker.plugins.module_utils import images
-from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineError
+from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
 
 
 @pytest.mark.parametrize('name,tag,expected', [

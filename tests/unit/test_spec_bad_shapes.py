@@ -8,7 +8,7 @@ import pytest
 
 from ansible_collections.tprov.docker.plugins.module_utils import container_spec as cs
 from ansible_collections.tprov.docker.plugins.module_utils import images
-from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineError
+from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
 
 
 @pytest.mark.parametrize('healthcheck, option', [
