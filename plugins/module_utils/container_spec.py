@@ -644,6 +644,8 @@ class Option(object):
         self.to_api = to_api or _as_given
         self.update_key = host if updatable is True else None
         self.updatable = updatable
+        if not (config or host or part_of) and not (build and read):
+            raise TypeError('option %s: give its key (config= or host=), or both build= and read=' % name)
         section, key = ('Config', config) if config else ('HostConfig', host)
         self.build = build or self._build_at(config, host)
         self.actual = read or self._read_at(section, key, empty)
