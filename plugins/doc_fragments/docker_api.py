@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """The connection options of every Engine API module (plugins/module_utils/connection.py), and its error codes."""
+    """The connection options of every Engine API module (declared in safe_module.py, resolved in connection.py) and the error codes."""
 
     DOCUMENTATION = r'''
 options:

@@ -98,7 +98,7 @@ def _is_loopback(host):
     if host == 'localhost':
         return True
     try:
-        return ipaddress.ip_address(u'%s' % host).is_loopback
+        return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 

@@ -179,11 +179,20 @@ class SafeModule(AnsibleModule):
 
     ``entry_specs``: {option: argument spec of one entry} for list options the module validates
     entry by entry itself (docker_api_containers' images and containers).
+    ``validation_error_kind``: the ``error_kind`` of a failure while the options are validated (a
+    wrong type, a missing required option), for modules whose every failure carries one.
     """
 
-    def __init__(self, argument_spec, entry_specs=None, **kwargs):
+    def __init__(self, argument_spec, entry_specs=None, validation_error_kind=None, **kwargs):
         self._entry_specs = dict(entry_specs or {})
+        self._validation_error_kind = validation_error_kind
         super(SafeModule, self).__init__(argument_spec=argument_spec, **kwargs)
+        self._validation_error_kind = None  # validated: later failures name their own kind
+
+    def fail_json(self, msg, **kwargs):
+        if self._validation_error_kind and 'error_kind' not in kwargs:
+            kwargs['error_kind'] = self._validation_error_kind
+        super(SafeModule, self).fail_json(msg, **kwargs)
 
     def _load_params(self):
         super(SafeModule, self)._load_params()
@@ -272,7 +281,8 @@ def run_engine_module(backend, argument_spec=None, **module_kwargs):
     ``module_kwargs`` go to SafeModule (supports_check_mode, required_if, entry_specs, ...).
     An EngineError from the backend fails the module with ``msg``, ``error_kind`` and its ``details``.
     """
-    module = SafeModule(argument_spec=connection_argument_spec(**(argument_spec or {})), **module_kwargs)
+    module = SafeModule(argument_spec=connection_argument_spec(**(argument_spec or {})),
+                        validation_error_kind='invalid_option', **module_kwargs)
     client = client_from_module(module)
     try:
         result = backend(module, client)

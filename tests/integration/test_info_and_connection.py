@@ -237,3 +237,24 @@ def test_the_daemon_roles_proof_reads_kinds_not_words(tls_daemon, tmp_path):
                                                 'validate_certs': False, 'timeout': 2})
     assert closed.failed and closed['error_kind'] in ('refused', 'timeout'), closed
     assert closed['error_kind'] == 'refused'  # on loopback the kernel answers at once
+
+
+@pytest.mark.parametrize('module,args,kind', [
+    ('docker_api_info', {'containers': 'maybe'}, 'invalid_option'),
+    ('docker_api_container_info', {'name': ' '}, 'invalid_option'),
+    ('docker_api_container_info', {'name': 'tprov-it-no-such-container-anywhere'}, None),
+    ('docker_api_image_info', {'name': ['Not A Name']}, 'invalid_option'),
+    ('docker_api_image_info', {'search': ' '}, 'invalid_option'),
+    ('docker_api_image', {'name': 'busybox', 'source': 'load'}, 'invalid_option'),
+    ('docker_api_image', {'name': 'tprov-it/never-built:none', 'source': 'load', 'load_path': '/nonexistent.tar'},
+     'invalid_option'),
+    ('docker_api_image', {'name': 'localhost:1/tprov-it/none:1'}, 'api_error'),
+])
+def test_every_failure_of_the_engine_modules_has_a_kind(module, args, kind):
+    result = run_module(module, args)
+    if kind is None:
+        assert not result.failed and result['exists'] is False, result
+        return
+    assert result.failed and result['error_kind'] == kind, result
+    if kind == 'api_error':  # a backend's failure keeps the result keys it had (what was done so far)
+        assert result['actions'] == ['Pulled image localhost:1/tprov-it/none:1'], result

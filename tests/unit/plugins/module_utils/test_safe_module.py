@@ -78,3 +78,26 @@ def test_fail_with_keeps_msg_and_kind_over_details():
     with pytest.raises(SystemExit) as info:
         glue.fail_with(Module(), exc)
     assert info.value.args[0] == dict(msg='boom', error_kind='refused', actions=[])
+
+
+@pytest.mark.parametrize('args', [
+    dict(count='many'),  # a wrong type
+    dict(count=1, first='a', second='b'),  # mutually exclusive
+    dict(count=1, bogus=True),  # an unknown option
+])
+def test_options_that_do_not_validate_fail_with_invalid_option(monkeypatch, capsys, args):
+    def backend(module, client):
+        raise AssertionError('the backend must not run')
+
+    result = run(monkeypatch, capsys, backend, args=args,
+                 argument_spec=dict(count=dict(type='int'), first=dict(type='str'), second=dict(type='str')),
+                 mutually_exclusive=[('first', 'second')])
+    assert result['failed'] and result['error_kind'] == 'invalid_option', result
+
+
+def test_a_later_failure_without_a_kind_is_not_called_invalid_option(monkeypatch, capsys):
+    def backend(module, client):
+        module.fail_json(msg='something else')
+
+    result = run(monkeypatch, capsys, backend)
+    assert result['failed'] and 'error_kind' not in result
