@@ -294,8 +294,8 @@ class ContainerService(object):
                     self.client.delete('/containers/%s' % cid, params={'force': 'true', 'v': 'true'})
                     self.actions.append('Removed container %s again (it failed to start)' % name)
                     raise EngineError('Container %s was created but failed to start, so it was removed again: %s'
-                                      % (name, exc))
-                raise EngineError('Container %s is present but failed to start: %s' % (name, exc))
+                                      % (name, exc), kind=exc.kind)
+                raise EngineError('Container %s is present but failed to start: %s' % (name, exc), kind=exc.kind)
         if (plan.start or plan.restart) and request.wait:
             return self._wait(cid, request)
         if plan.changed:
@@ -318,7 +318,7 @@ class ContainerService(object):
         except EngineError as exc:
             self._put_back(old_id, name, restart=False)
             raise EngineError('Could not create the new container %s, so the previous one (%s) was kept as it was: %s'
-                              % (name, old_id[:12], exc))
+                              % (name, old_id[:12], exc), kind=exc.kind)
         was_running = is_running(container)
         stopped = dict(container, State=dict(container.get('State') or {}, Running=False))
         if was_running and plan.start and (container.get('HostConfig') or {}).get('AutoRemove'):
@@ -344,12 +344,12 @@ class ContainerService(object):
             self._discard(cid)
             kept = self._put_back(old_id, name, restart=was_running)
             raise EngineError('The new container %s failed to start, so it was removed again and %s: %s'
-                              % (name, kept, exc))
+                              % (name, kept, exc), kind=exc.kind)
         try:
             self._remove(stopped, request)
         except EngineError as exc:
             raise EngineError('Recreated container %s, but the previous one (now named %s) could not be removed: %s'
-                              % (name, parked, exc))
+                              % (name, parked, exc), kind=exc.kind)
         return cid
 
     def _discard(self, cid):
@@ -388,7 +388,7 @@ class ContainerService(object):
             raise NameTaken('name: a container named %s already exists (made outside this task, or by a '
                             'parallel run): %s' % (request.name, exc.explanation))
         except NotFound as exc:
-            raise EngineError('image: %s' % exc.explanation)
+            raise EngineError('image: %s' % exc.explanation, kind=exc.kind)
         cid = created['Id']
         primary = body['HostConfig'].get('NetworkMode')
         try:
@@ -427,7 +427,7 @@ class ContainerService(object):
         except EngineError as exc:
             raise EngineError('networks: could not %s container %s %s network %s: %s' % (
                 operation, cid[:12], 'to' if operation == 'connect' else 'from', network,
-                getattr(exc, 'explanation', None) or exc))
+                getattr(exc, 'explanation', None) or exc), kind=exc.kind)
 
     def resolve_networks(self, wanted, container):
         """The listed networks keyed by the name the engine reports, each checked to exist when the

@@ -420,3 +420,21 @@ def test_stopping_a_stopped_container_is_an_answer_not_an_error(busybox_image, u
         assert client.post('/containers/%s/stop' % unique_name) is None
     finally:
         client.close()
+
+
+@pytest.mark.parametrize('module,args,kind', [
+    ('docker_api_container', {'memory': '12X'}, 'invalid_option'),
+    ('docker_api_container', {'state': 'sideways'}, 'invalid_option'),
+    ('docker_api_container', {'image': 'tprov-it/never-built:none', 'pull': 'never'}, 'invalid_option'),
+    ('docker_api_container', {'networks': [{'name': 'tprov-it-no-such-network'}]}, 'invalid_option'),
+    ('docker_api_container', {'command': ['/no/such/binary']}, 'api_error'),
+    ('docker_api_containers', {'containers': [{'memory': '12X'}]}, 'invalid_option'),
+    ('docker_api_containers', {'containers': [{'command': ['/no/such/binary']}]}, 'api_error'),
+])
+def test_container_failures_have_a_kind_and_keep_their_result_keys(busybox_image, unique_name, module, args, kind):
+    entry = dict({'name': unique_name, 'image': busybox_image}, **args.get('containers', [args])[0])
+    result = run_module(module, {'containers': [entry]} if module == 'docker_api_containers' else entry)
+    assert result.failed and result['error_kind'] == kind, result
+    if kind == 'api_error':  # failed at start: what was done so far is still reported
+        assert result['actions'][:1] == ['Created container %s' % unique_name], result
+        assert docker('ps', '-aq', '--filter', 'name=%s' % unique_name).stdout.strip() == ''  # and undone
