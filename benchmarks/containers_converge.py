@@ -45,6 +45,7 @@ def run_play(path):
 
 
 def requests_per_check(prefix):
+    from ansible_collections.tprov.docker.plugins.module_utils.container_spec import ContainerRequest
     from ansible_collections.tprov.docker.plugins.module_utils.containers import ContainerService
     from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineClient
     client = EngineClient.from_params({})
@@ -53,7 +54,7 @@ def requests_per_check(prefix):
     params = {'name': '%s-0' % prefix, 'image': IMAGE, 'command': 'sleep 3600', 'env': {'INDEX': '0'},
               'labels': {'tprov.bench': prefix}, 'memory': '32m', 'restart_policy': 'unless-stopped',
               'state': 'started', 'pull': 'missing'}
-    plan = ContainerService(client).converge(params)[0]
+    plan = ContainerService(client).converge(ContainerRequest(params))[0]
     assert not plan.changed
     return client.request_count - negotiated, negotiated
 

@@ -1,12 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright: tprov.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Container options as data: how each maps to the create body and how it compares.
+"""Container options as data: each declared once, in :data:`OPTIONS`, by keyword.
 
-Each :class:`Option` knows how to turn the user's value into (a) its part of the
-``POST /containers/create`` body and (b) a normalised value, and how to read the same normalised
-value back from ``GET /containers/{id}/json`` (with the image's defaults at hand, because the
-engine fills in what the user left out).  Adding an option touches this table only.
+An :class:`Option` says what the module accepts (the argument spec is derived from it), how the
+user's value is parsed and normalised, where it goes in the ``POST /containers/create`` body and
+where the same value is read back from ``GET /containers/{id}/json`` (with the image's defaults at
+hand, because the engine fills in what the user left out), how it is compared, and whether it
+changes in place. Adding an option is one ``Option(...)`` line here plus its DOCUMENTATION entry in
+docker_api_container.py (a unit test checks the two agree).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,13 +23,13 @@ import os
 import re
 import shlex
 
-from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
+from ansible_collections.tprov.docker.plugins.module_utils.errors import InvalidOption
 
 
 MAX_CPUS = 1024
 
 
-class SpecError(EngineError):
+class SpecError(InvalidOption):
     """A container option whose value cannot be used; the text names the option."""
 
 
@@ -319,75 +321,35 @@ def _count(value, option):
 
 
 # ---------------------------------------------------------------------------------------------
-# The option table
+# How values are read back from inspect data and written into the create body
 
-class Option(object):
-    """One user-facing option.
-
-    ``build(value, body)`` writes it into the create body (``Config`` keys at the top level,
-    ``HostConfig`` below); ``desired(value)`` and ``actual(container, image)`` give comparable
-    values; ``default_comparison`` is ``strict`` or ``allow_more_present``; ``updatable`` names the
-    ``POST /containers/{id}/update`` key when it can change without a recreate.
-    """
-
-    def __init__(self, name, build, desired, actual, default_comparison='strict', updatable=None, same=None):
-        self.name = name
-        self.build = build
-        self.desired = desired
-        self.actual = actual
-        self.default_comparison = default_comparison
-        self.updatable = updatable
-        # same(wanted, current, mode) -> bool, for options whose comparison is not plain equality.
-        self.same = same
-
-
-def _config(key):
-    return lambda c, i: (c.get('Config') or {}).get(key)
-
-
-def _host(key):
-    return lambda c, i: (c.get('HostConfig') or {}).get(key)
-
-
-def _set_config(key, convert=None):
-    def build(value, body):
-        body[key] = convert(value) if convert else value
-    return build
-
-
-def _set_host(key, convert=None):
-    def build(value, body):
-        body.setdefault('HostConfig', {})[key] = convert(value) if convert else value
-    return build
-
-
-def _same(value):
+def _as_given(value, *_context):
     return value
 
 
-def _plain(name, key, where='config', default_comparison='strict', updatable=None, read=None, empty=None):
-    """An option stored as it is under one Config (or HostConfig) key.
-
-    ``empty`` is what the engine's null or missing key means (0 for limits, [] for lists, False for
-    flags), so an unset value compares equal to the user asking for that default.
-    """
-    if where == 'config':
-        build, stored = _set_config(key), _config(key)
-    else:
-        build, stored = _set_host(key), _host(key)
-
-    def actual(container, image):
-        value = stored(container, image)
-        return empty if value is None or (empty is not None and not value) else value
-    return Option(name, build, _same, read or actual, default_comparison, updatable)
+def _by_name(parse):
+    """A parser that needs only the value and the option's name (for its error messages)."""
+    return lambda value, name, params: parse(value, name)
 
 
-def _env_actual(container, image):
-    return dict(e.split('=', 1) if '=' in e else (e, '') for e in ((container.get('Config') or {}).get('Env') or []))
+def _strings(value, name):
+    return [str(v) for v in value]
+
+
+def _env_pairs(entries):
+    return dict(e.split('=', 1) if '=' in e else (e, '') for e in entries or [])
 
 
 def _image_env(image):
-    return dict(e.split('=', 1) if '=' in e else (e, '') for e in ((image or {}).get('Config') or {}).get('Env') or [])
+    return _env_pairs(((image or {}).get('Config') or {}).get('Env'))
+
+
+def _image_labels(image):
+    return dict(((image or {}).get('Config') or {}).get('Labels') or {})
+
+
+def _env_actual(container, image):
+    return _env_pairs((container.get('Config') or {}).get('Env'))
 
 
 def _labels_actual(container, image):
@@ -404,12 +366,9 @@ def _ports_actual(container, image):
 
 
 def _ports_build(value, body):
-    body['HostConfig'] = body.get('HostConfig', {})
-    body['HostConfig']['PortBindings'] = dict(
+    body.setdefault('HostConfig', {})['PortBindings'] = dict(
         (key, [{'HostIp': ip, 'HostPort': port} for ip, port in entries]) for key, entries in value.items())
-    exposed = body.setdefault('ExposedPorts', {})
-    for key in value:
-        exposed[key] = {}
+    _exposed_build(value, body)  # a published port is exposed too, as docker run -p does
 
 
 def _exposed_build(value, body):
@@ -433,8 +392,11 @@ def _volumes_actual(container, image):
     return binds, anonymous
 
 
-def _restart_build(value, body):
-    body.setdefault('HostConfig', {})['RestartPolicy'] = {'Name': value[0], 'MaximumRetryCount': value[1]}
+def _restart_parse(value, name, params):
+    retries = params.get('restart_retries') or 0
+    if value != 'on-failure' and retries:
+        raise SpecError('restart_retries goes with restart_policy: on-failure only.')
+    return value, retries
 
 
 def _restart_actual(container, image):
@@ -520,20 +482,26 @@ def network_operations(wanted, current, mode):
     return operations
 
 
-def _networks_same(wanted, current, mode):
+def _networks_same(wanted, current, mode, image=None):
     for name, settings in wanted.items():
         if name not in current or network_settings_differ(settings, current[name]):
             return False
     return mode != 'strict' or set(current) <= set(wanted)
 
 
-def _log_build(value, body):
-    body.setdefault('HostConfig', {})['LogConfig'] = {'Type': value[0], 'Config': value[1]}
+def _log_parse(value, name, params):
+    return value, stringify_mapping(params.get('log_options') or {}, 'log_options')
 
 
 def _log_actual(container, image):
     log = (container.get('HostConfig') or {}).get('LogConfig') or {}
     return log.get('Type'), dict(log.get('Config') or {})
+
+
+def _etc_hosts_parse(value, name, params):
+    if not isinstance(value, dict):
+        raise SpecError('etc_hosts must be a dictionary of host names to IP addresses.')
+    return sorted('%s:%s' % (k, v) for k, v in value.items())
 
 
 def _etc_hosts_actual(container, image):
@@ -544,11 +512,7 @@ def _mounts_actual(container, image):
     return sorted(mount_key(m) for m in ((container.get('HostConfig') or {}).get('Mounts') or []))
 
 
-def _healthcheck_actual(container, image):
-    return (container.get('Config') or {}).get('Healthcheck')
-
-
-def _caps(values):
+def _caps(values, name=None):
     """CAP_NET_ADMIN and net_admin are one capability; the engine stores what it was given."""
     return sorted(set(v.upper() if v.upper().startswith('CAP_') else 'CAP_' + v.upper() for v in values))
 
@@ -557,65 +521,244 @@ def _caps_actual(key):
     return lambda c, i: _caps((c.get('HostConfig') or {}).get(key) or [])
 
 
-def _signal(value):
+def _signal(value, name=None):
     text = str(value).upper()
     if text.isdigit():
         return text
     return text if text.startswith('SIG') else 'SIG' + text
 
 
+def _stop_signal_actual(container, image):
+    # Without one of its own the container stops with its image's signal, else SIGTERM.
+    return _signal((container.get('Config') or {}).get('StopSignal') or
+                   ((image or {}).get('Config') or {}).get('StopSignal') or 'SIGTERM')
+
+
+def _working_dir_parse(value, name, params):
+    if not str(value).startswith('/'):
+        raise SpecError('working_dir must be an absolute path, not %r.' % value)
+    return value
+
+
+def _cpus_parse(value, name, params):
+    # NaN and infinity pass a plain "> 0" test one way or the other; the engine takes nano-CPUs.
+    if not math.isfinite(value) or value <= 0 or value > MAX_CPUS:
+        raise SpecError('cpus must be a number of CPUs above 0 and at most %d, e.g. 0.5 or 2, not %r.'
+                        % (MAX_CPUS, value))
+    return int(round(value * 10 ** 9))
+
+
+def _plain_value(value):
+    """Tuples to lists (JSON-shaped) so results and comparisons agree."""
+    if isinstance(value, tuple):
+        return [_plain_value(v) for v in value]
+    if isinstance(value, list):
+        return [_plain_value(v) for v in value]
+    if isinstance(value, dict):
+        return dict((k, _plain_value(v)) for k, v in value.items())
+    return value
+
+
+def _covers(desired, actual):
+    """allow_more_present: every desired entry is in actual (dicts by key and value, lists as sets)."""
+    if isinstance(desired, dict) and isinstance(actual, dict):
+        return all(k in actual and _covers(v, actual[k]) if isinstance(v, (dict, list)) else
+                   actual.get(k) == v for k, v in desired.items())
+    if isinstance(desired, (list, tuple)) and isinstance(actual, (list, tuple)):
+        return all(d in actual for d in desired)
+    return desired == actual
+
+
+def _equal_or_covered(wanted, current, mode, image=None):
+    """The comparison every option gets unless it declares its own: equal, or with allow_more_present
+    every wanted entry present."""
+    if mode == 'allow_more_present':
+        return _covers(_plain_value(wanted), _plain_value(current))
+    return _plain_value(wanted) == _plain_value(current)
+
+
+def _with_image_defaults(image_values):
+    """env and labels: strict means exactly what was asked for plus what the image itself sets (the
+    engine merges the image's entries into the container's)."""
+    def same(wanted, current, mode, image=None):
+        if mode != 'strict':
+            return _equal_or_covered(wanted, current, mode)
+        expected = image_values(image)
+        expected.update(wanted)
+        return current == expected
+    return same
+
+
+# Per run: equal values show the same digest within one result, and no digest can be matched
+# against guesses or against another run's output.
+_ENV_DIGEST_KEY = os.urandom(16)
+
+
+def hidden_env(env):
+    """env with each value replaced by a short keyed digest (for changes and diffs)."""
+    return dict((key, 'hidden (%s)' % hmac.new(_ENV_DIGEST_KEY, ('%s' % value).encode('utf-8'),
+                                               hashlib.sha256).hexdigest()[:8])
+                for key, value in (env or {}).items())
+
+
+# ---------------------------------------------------------------------------------------------
+# The option table
+
+class Option(object):
+    """One container option, declared once, by keyword; the argument spec is derived from it.
+
+    Argument spec: ``type``, ``elements``, ``choices``, ``aliases``, ``suboptions``.
+
+    ``parse(value, name, params)`` turns the user's value into the normalised one (``SpecError``
+    naming the option when it cannot; ``params`` for a companion such as ``restart_retries``).
+
+    Where it lives: ``config='Key'`` (under ``Config`` in inspect data, top level of the create body)
+    or ``host='Key'`` (under ``HostConfig`` in both); ``to_api`` converts the normalised value for
+    that key and ``empty`` is what the engine's null or missing key means (0 for limits, [] for lists,
+    False for flags), so an unset key compares equal to the user asking for that default. ``build``
+    and ``read`` replace the key for options spread over several places.
+
+    Comparison: ``compare`` is the default mode (``strict`` or ``allow_more_present``); ``desired``
+    makes the normalised value comparable with what ``read`` returns; ``same(wanted, current, mode,
+    image)`` replaces plain equality; ``show`` is how values appear in changes and diffs.
+
+    ``updatable``: True when ``POST /containers/{id}/update`` changes it in place (under its
+    ``host`` key), ``'connect'`` when network connects and disconnects do; else a change recreates.
+    ``part_of`` names the option a companion (``restart_retries``) is read by: it is not compared
+    on its own and is refused without that option.
+    """
+
+    def __init__(self, name, *, type, elements=None, choices=None, aliases=None, suboptions=None,
+                 parse=None, config=None, host=None, to_api=None, empty=None, build=None, read=None,
+                 desired=None, compare='strict', same=None, show=None, updatable=False, part_of=None):
+        self.name = name
+        self.argument_spec = dict((key, value) for key, value in (
+            ('type', type), ('elements', elements), ('choices', choices), ('aliases', aliases),
+            ('options', suboptions)) if value is not None)
+        self.parse = parse or _as_given
+        self.part_of = part_of
+        self.default_comparison = compare
+        self.desired = desired or _as_given
+        self.same = same or _equal_or_covered
+        self.show = show or _as_given
+        self.to_api = to_api or _as_given
+        self.update_key = host if updatable is True else None
+        self.updatable = updatable
+        if not (config or host or part_of) and not (build and read):
+            raise TypeError('option %s: give its key (config= or host=), or both build= and read=' % name)
+        section, key = ('Config', config) if config else ('HostConfig', host)
+        self.build = build or self._build_at(config, host)
+        self.actual = read or self._read_at(section, key, empty)
+
+    def _build_at(self, config, host):
+        def build(value, body):
+            (body if config else body.setdefault('HostConfig', {}))[config or host] = self.to_api(value)
+        return build
+
+    @staticmethod
+    def _read_at(section, key, empty):
+        def read(container, image):
+            value = (container.get(section) or {}).get(key)
+            return empty if value is None or (empty is not None and not value) else value
+        return read
+
+
 OPTIONS = [
-    _plain('command', 'Cmd'),
-    _plain('entrypoint', 'Entrypoint'),
-    Option('env', _set_config('Env', lambda v: ['%s=%s' % kv for kv in sorted(v.items())]),
-           _same, _env_actual, 'allow_more_present'),
-    Option('labels', _set_config('Labels'), _same, _labels_actual, 'allow_more_present'),
-    _plain('hostname', 'Hostname'),
-    _plain('domainname', 'Domainname'),
-    _plain('user', 'User'),
-    _plain('working_dir', 'WorkingDir'),
-    Option('published_ports', _ports_build, _same, _ports_actual),
-    Option('exposed_ports', _exposed_build, _same,
-           lambda c, i: sorted((c.get('Config') or {}).get('ExposedPorts') or {}), 'allow_more_present'),
-    Option('volumes', _volumes_build, _same, _volumes_actual),
-    Option('mounts', _set_host('Mounts'), lambda v: sorted(mount_key(m) for m in v), _mounts_actual),
-    _plain('tmpfs', 'Tmpfs', where='host', empty={}),
-    _plain('read_only', 'ReadonlyRootfs', where='host', empty=False),
-    Option('restart_policy', _restart_build, _same, _restart_actual, updatable='RestartPolicy'),
-    Option('network_mode', _set_host('NetworkMode'), lambda v: 'bridge' if v == 'default' else v,
-           _network_mode_actual),
-    # Connected and disconnected in place (ContainerService), never a reason to recreate.
-    Option('networks', _networks_build, _same, _networks_actual, 'allow_more_present', same=_networks_same),
-    _plain('dns_servers', 'Dns', where='host', empty=[]),
-    _plain('dns_search_domains', 'DnsSearch', where='host', empty=[]),
-    Option('etc_hosts', _set_host('ExtraHosts'), sorted, _etc_hosts_actual),
-    _plain('memory', 'Memory', where='host', updatable='Memory', empty=0),
-    _plain('memory_reservation', 'MemoryReservation', where='host', updatable='MemoryReservation', empty=0),
-    _plain('cpus', 'NanoCpus', where='host', updatable='NanoCpus', empty=0),
-    _plain('cpu_shares', 'CpuShares', where='host', updatable='CpuShares', empty=0),
-    _plain('pids_limit', 'PidsLimit', where='host', updatable='PidsLimit', empty=0),
-    _plain('ulimits', 'Ulimits', where='host',
+    Option('command', type='raw', parse=_by_name(parse_command), config='Cmd'),
+    Option('entrypoint', type='list', elements='str', parse=_by_name(parse_command), config='Entrypoint'),
+    Option('env', type='dict', parse=_by_name(stringify_mapping), config='Env',
+           to_api=lambda v: ['%s=%s' % kv for kv in sorted(v.items())], read=_env_actual,
+           compare='allow_more_present', same=_with_image_defaults(_image_env),
+           show=hidden_env),  # values are often secrets (DB_PASSWORD): changes show which keys differ, not what
+    Option('labels', type='dict', parse=_by_name(stringify_mapping), config='Labels', read=_labels_actual,
+           compare='allow_more_present', same=_with_image_defaults(_image_labels)),
+    Option('hostname', type='str', config='Hostname'),
+    Option('domainname', type='str', config='Domainname'),
+    Option('user', type='str', config='User'),
+    Option('working_dir', type='str', parse=_working_dir_parse, config='WorkingDir'),
+    Option('published_ports', type='list', elements='str', aliases=['ports'], parse=_by_name(parse_published_ports),
+           build=_ports_build, read=_ports_actual),
+    Option('exposed_ports', type='list', elements='str', aliases=['exposed', 'expose'],
+           parse=_by_name(parse_exposed_ports), build=_exposed_build,
+           read=lambda c, i: sorted((c.get('Config') or {}).get('ExposedPorts') or {}), compare='allow_more_present'),
+    Option('volumes', type='list', elements='str', parse=_by_name(parse_binds), build=_volumes_build,
+           read=_volumes_actual),
+    Option('mounts', type='list', elements='dict', suboptions=dict(
+        target=dict(type='str', required=True),
+        source=dict(type='str'),
+        type=dict(type='str', default='volume', choices=['volume', 'bind', 'tmpfs']),
+        read_only=dict(type='bool', default=False),
+        tmpfs_size=dict(type='str'),
+    ), parse=_by_name(parse_mounts), host='Mounts', desired=lambda v: sorted(mount_key(m) for m in v),
+        read=_mounts_actual),
+    Option('tmpfs', type='list', elements='str', parse=_by_name(parse_tmpfs), host='Tmpfs', empty={}),
+    Option('read_only', type='bool', host='ReadonlyRootfs', empty=False),
+    Option('restart_policy', type='str', choices=['no', 'always', 'on-failure', 'unless-stopped'],
+           parse=_restart_parse, host='RestartPolicy', to_api=lambda v: {'Name': v[0], 'MaximumRetryCount': v[1]},
+           read=_restart_actual, updatable=True),
+    Option('restart_retries', type='int', part_of='restart_policy'),
+    Option('network_mode', type='str', host='NetworkMode', desired=lambda v: 'bridge' if v == 'default' else v,
+           read=_network_mode_actual),
+    Option('networks', type='list', elements='dict', suboptions=dict(
+        name=dict(type='str', required=True),
+        aliases=dict(type='list', elements='str'),
+        ipv4_address=dict(type='str'),
+        ipv6_address=dict(type='str'),
+    ), parse=lambda value, name, params: parse_networks(value, params.get('network_mode'), name),
+        build=_networks_build, read=_networks_actual, compare='allow_more_present', same=_networks_same,
+        updatable='connect'),
+    Option('dns_servers', type='list', elements='str', parse=_by_name(_strings), host='Dns', empty=[]),
+    Option('dns_search_domains', type='list', elements='str', parse=_by_name(_strings), host='DnsSearch', empty=[]),
+    Option('etc_hosts', type='dict', parse=_etc_hosts_parse, host='ExtraHosts', read=_etc_hosts_actual),
+    Option('memory', type='str', parse=_by_name(parse_size), host='Memory', empty=0, updatable=True),
+    Option('memory_reservation', type='str', parse=_by_name(parse_size), host='MemoryReservation', empty=0,
+           updatable=True),
+    Option('cpus', type='float', parse=_cpus_parse, host='NanoCpus', empty=0, updatable=True),
+    Option('cpu_shares', type='int', host='CpuShares', empty=0, updatable=True),
+    Option('pids_limit', type='int', host='PidsLimit', empty=0, updatable=True),
+    Option('ulimits', type='list', elements='str', parse=_by_name(parse_ulimits), host='Ulimits',
            read=lambda c, i: sorted((c.get('HostConfig') or {}).get('Ulimits') or [], key=lambda u: u['Name'])),
-    Option('capabilities', _set_host('CapAdd'), _caps, _caps_actual('CapAdd')),
-    Option('cap_drop', _set_host('CapDrop'), _caps, _caps_actual('CapDrop')),
-    _plain('privileged', 'Privileged', where='host', empty=False),
-    _plain('security_opts', 'SecurityOpt', where='host', empty=[]),
-    _plain('init', 'Init', where='host', empty=False),
-    _plain('tty', 'Tty', empty=False),
-    Option('interactive', lambda v, b: b.update(OpenStdin=v, AttachStdin=v), _same,
-           lambda c, i: bool((c.get('Config') or {}).get('OpenStdin'))),
-    Option('healthcheck', _set_config('Healthcheck'), _same, _healthcheck_actual),
-    Option('log_driver', _log_build, _same, _log_actual),
-    _plain('stop_signal', 'StopSignal', read=lambda c, i: _signal((c.get('Config') or {}).get('StopSignal') or
-                                                                  ((i or {}).get('Config') or {}).get('StopSignal')
-                                                                  or 'SIGTERM')),
-    _plain('stop_timeout', 'StopTimeout'),
-    _plain('auto_remove', 'AutoRemove', where='host', empty=False),
+    Option('capabilities', type='list', elements='str', parse=_by_name(_caps), host='CapAdd',
+           read=_caps_actual('CapAdd')),
+    Option('cap_drop', type='list', elements='str', parse=_by_name(_caps), host='CapDrop', read=_caps_actual('CapDrop')),
+    Option('privileged', type='bool', host='Privileged', empty=False),
+    Option('security_opts', type='list', elements='str', parse=_by_name(_strings), host='SecurityOpt', empty=[]),
+    Option('init', type='bool', host='Init', empty=False),
+    Option('tty', type='bool', config='Tty', empty=False),
+    Option('interactive', type='bool', build=lambda v, b: b.update(OpenStdin=v, AttachStdin=v),
+           read=lambda c, i: bool((c.get('Config') or {}).get('OpenStdin'))),
+    Option('healthcheck', type='dict', parse=_by_name(parse_healthcheck), config='Healthcheck'),
+    Option('log_driver', type='str', parse=_log_parse, host='LogConfig',
+           to_api=lambda v: {'Type': v[0], 'Config': v[1]}, read=_log_actual),
+    Option('log_options', type='dict', part_of='log_driver'),
+    Option('stop_signal', type='str', parse=_by_name(_signal), config='StopSignal', read=_stop_signal_actual),
+    Option('stop_timeout', type='int', config='StopTimeout'),
+    Option('auto_remove', type='bool', host='AutoRemove', empty=False),
     # The engine reports the mode it chose when none was asked for; compared only when set.
-    _plain('cgroupns_mode', 'CgroupnsMode', where='host'),
+    Option('cgroupns_mode', type='str', choices=['private', 'host'], host='CgroupnsMode'),
 ]
 OPTIONS_BY_NAME = dict((o.name, o) for o in OPTIONS)
 COMPARISON_MODES = ('strict', 'ignore', 'allow_more_present')
+
+# The parameters of docker_api_container that are not container options: what to converge to, and how.
+PARAMETERS = dict(
+    name=dict(type='str', required=True),
+    image=dict(type='str'),
+    pull=dict(type='str', default='missing', choices=['missing', 'always', 'never']),
+    state=dict(type='str', default='started', choices=['present', 'started', 'stopped', 'restarted', 'absent']),
+    recreate=dict(type='bool', default=False),
+    restart=dict(type='bool', default=False),
+    force_kill=dict(type='bool', default=False),
+    keep_volumes=dict(type='bool', default=True),
+    comparisons=dict(type='dict'),
+    wait=dict(type='bool', default=False),
+    wait_timeout=dict(type='int', default=60),
+)
+
+# The argument spec of docker_api_container (and of each containers entry of docker_api_containers).
+CONTAINER_ARGUMENT_SPEC = dict(PARAMETERS, **dict((o.name, o.argument_spec) for o in OPTIONS))
+# Options that only make sense with another one.
+CONTAINER_REQUIRED_BY = dict((o.name, o.part_of) for o in OPTIONS if o.part_of)
 
 
 def normalise_params(params):
@@ -623,68 +766,17 @@ def normalise_params(params):
 
     Raises SpecError naming the option for anything the engine would refuse or misread.
     """
-    p = params
     values = {}
-    if p.get('command') is not None:
-        values['command'] = parse_command(p['command'], 'command')
-    if p.get('entrypoint') is not None:
-        values['entrypoint'] = parse_command(p['entrypoint'], 'entrypoint')
-    for name in ('env', 'labels'):
-        if p.get(name) is not None:
-            values[name] = stringify_mapping(p[name], name)
-    for name in ('hostname', 'domainname', 'user', 'working_dir', 'network_mode', 'read_only', 'privileged',
-                 'init', 'tty', 'interactive', 'auto_remove', 'stop_timeout', 'cpu_shares', 'pids_limit',
-                 'cgroupns_mode'):
-        if p.get(name) is not None:
-            values[name] = p[name]
-    if p.get('working_dir') is not None and not str(p['working_dir']).startswith('/'):
-        raise SpecError('working_dir must be an absolute path, not %r.' % p['working_dir'])
-    if p.get('networks') is not None:
-        values['networks'] = parse_networks(p['networks'], p.get('network_mode'))
-    if p.get('published_ports') is not None:
-        values['published_ports'] = parse_published_ports(p['published_ports'])
-    if p.get('exposed_ports') is not None:
-        values['exposed_ports'] = parse_exposed_ports(p['exposed_ports'])
-    if p.get('volumes') is not None:
-        values['volumes'] = parse_binds(p['volumes'])
-    if p.get('mounts') is not None:
-        values['mounts'] = parse_mounts(p['mounts'])
-    if p.get('tmpfs') is not None:
-        values['tmpfs'] = parse_tmpfs(p['tmpfs'])
-    if p.get('restart_policy') is not None:
-        retries = p.get('restart_retries') or 0
-        if p['restart_policy'] != 'on-failure' and p.get('restart_retries'):
-            raise SpecError('restart_retries goes with restart_policy: on-failure only.')
-        values['restart_policy'] = (p['restart_policy'], retries)
-    for name in ('dns_servers', 'dns_search_domains', 'security_opts'):
-        if p.get(name) is not None:
-            values[name] = [str(v) for v in p[name]]
-    if p.get('etc_hosts') is not None:
-        if not isinstance(p['etc_hosts'], dict):
-            raise SpecError('etc_hosts must be a dictionary of host names to IP addresses.')
-        values['etc_hosts'] = sorted('%s:%s' % (k, v) for k, v in p['etc_hosts'].items())
-    for name in ('memory', 'memory_reservation'):
-        if p.get(name) is not None:
-            values[name] = parse_size(p[name], name)
-    if p.get('cpus') is not None:
-        # NaN and infinity pass a plain "> 0" test one way or the other; the engine takes nano-CPUs.
-        if not math.isfinite(p['cpus']) or p['cpus'] <= 0 or p['cpus'] > MAX_CPUS:
-            raise SpecError('cpus must be a number of CPUs above 0 and at most %d, e.g. 0.5 or 2, not %r.'
-                            % (MAX_CPUS, p['cpus']))
-        values['cpus'] = int(round(p['cpus'] * 10 ** 9))
-    if p.get('ulimits') is not None:
-        values['ulimits'] = parse_ulimits(p['ulimits'])
-    for name in ('capabilities', 'cap_drop'):
-        if p.get(name) is not None:
-            values[name] = _caps(p[name])
-    if p.get('healthcheck') is not None:
-        values['healthcheck'] = parse_healthcheck(p['healthcheck'])
-    if p.get('log_driver') is not None:
-        values['log_driver'] = (p['log_driver'], stringify_mapping(p.get('log_options') or {}, 'log_options'))
-    elif p.get('log_options'):
-        raise SpecError('log_options needs log_driver (e.g. log_driver: json-file).')
-    if p.get('stop_signal') is not None:
-        values['stop_signal'] = _signal(p['stop_signal'])
+    for option in OPTIONS:
+        value = params.get(option.name)
+        if value is None:
+            continue
+        if option.part_of:
+            if value and params.get(option.part_of) is None:
+                raise SpecError('%s needs %s; set %s too, or leave %s out.'
+                                % (option.name, option.part_of, option.part_of, option.name))
+            continue
+        values[option.name] = option.parse(value, option.name, params)
     return values
 
 
@@ -700,27 +792,18 @@ def resolve_comparisons(comparisons):
     """{'*': mode, option: mode} -> {option: mode} for every option; unknown names are errors."""
     comparisons = comparisons or {}
     default = comparisons.get('*')
+    compared = [o for o in OPTIONS if not o.part_of]
     for name, mode in comparisons.items():
-        if name != '*' and name not in OPTIONS_BY_NAME and name != 'image':
+        if name != '*' and name != 'image' and name not in [o.name for o in compared]:
             raise SpecError('comparisons: %r is not a compared option (known: image, %s, or *).'
-                            % (name, ', '.join(sorted(OPTIONS_BY_NAME))))
+                            % (name, ', '.join(sorted(o.name for o in compared))))
         if mode not in COMPARISON_MODES:
             raise SpecError('comparisons: %s is %r; use strict, ignore or allow_more_present.' % (name, mode))
     resolved = {}
-    for option in OPTIONS:
+    for option in compared:
         resolved[option.name] = comparisons.get(option.name, default or option.default_comparison)
     resolved['image'] = comparisons.get('image', default if default == 'ignore' else 'strict')
     return resolved
-
-
-def _covers(desired, actual):
-    """allow_more_present: every desired entry is in actual (dicts by key and value, lists as sets)."""
-    if isinstance(desired, dict) and isinstance(actual, dict):
-        return all(k in actual and _covers(v, actual[k]) if isinstance(v, (dict, list)) else
-                   actual.get(k) == v for k, v in desired.items())
-    if isinstance(desired, (list, tuple)) and isinstance(actual, (list, tuple)):
-        return all(d in actual for d in desired)
-    return desired == actual
 
 
 def differences(values, container, image, comparisons):
@@ -733,115 +816,41 @@ def differences(values, container, image, comparisons):
         option = OPTIONS_BY_NAME[name]
         wanted = option.desired(wanted)
         current = option.actual(container, image)
-        if option.same is not None:
-            same = option.same(wanted, current, mode)
-        elif name == 'env' and mode == 'strict':
-            expected = _image_env(image)
-            expected.update(wanted)
-            same = current == expected
-        elif name == 'labels' and mode == 'strict':
-            expected = dict(((image or {}).get('Config') or {}).get('Labels') or {})
-            expected.update(wanted)
-            same = current == expected
-        elif mode == 'allow_more_present':
-            same = _covers(_plain_value(wanted), _plain_value(current))
-        else:
-            same = _plain_value(wanted) == _plain_value(current)
-        if not same:
-            if name == 'env':  # values are often secrets (DB_PASSWORD): show which keys differ, not what
-                current, wanted = hidden_env(current), hidden_env(wanted)
-            found.append({'option': name, 'before': _plain_value(current), 'after': _plain_value(wanted)})
+        if not option.same(wanted, current, mode, image):
+            found.append({'option': name, 'before': _plain_value(option.show(current)),
+                          'after': _plain_value(option.show(wanted))})
     return found
 
 
-# Per run: equal values show the same digest within one result, and no digest can be matched
-# against guesses or against another run's output.
-_ENV_DIGEST_KEY = os.urandom(16)
+class ContainerRequest(object):
+    """What one container should be, validated and parsed once, before any request.
 
+    The service reads these attributes and nothing else: the parameters of :data:`PARAMETERS`
+    (defaults applied), ``stop_timeout``, ``values`` (the normalised options that were set) and
+    ``comparisons`` (a mode for every option). Raises SpecError naming the option for bad input.
+    """
 
-def hidden_env(env):
-    """env with each value replaced by a short keyed digest (for changes and diffs)."""
-    return dict((key, 'hidden (%s)' % hmac.new(_ENV_DIGEST_KEY, ('%s' % value).encode('utf-8'),
-                                               hashlib.sha256).hexdigest()[:8])
-                for key, value in (env or {}).items())
+    def __init__(self, params):
+        def get(key):
+            value = params.get(key)
+            return PARAMETERS[key].get('default') if value is None else value
+        self.name = params['name']
+        self.image = get('image')
+        self.pull = get('pull')
+        self.state = get('state')
+        self.recreate = get('recreate')
+        self.restart = get('restart')
+        self.force_kill = get('force_kill')
+        self.keep_volumes = get('keep_volumes')
+        self.wait = get('wait')
+        self.wait_timeout = get('wait_timeout')
+        self.stop_timeout = params.get('stop_timeout')
+        self.values, self.comparisons = {}, {}
+        if self.state != 'absent':
+            self.values = normalise_params(params)
+            self.comparisons = resolve_comparisons(params.get('comparisons'))
 
-
-def _plain_value(value):
-    """Tuples to lists (JSON-shaped) so results and comparisons agree."""
-    if isinstance(value, tuple):
-        return [_plain_value(v) for v in value]
-    if isinstance(value, list):
-        return [_plain_value(v) for v in value]
-    if isinstance(value, dict):
-        return dict((k, _plain_value(v)) for k, v in value.items())
-    return value
-
-
-# The options of docker_api_container (and of each docker_containers entry of docker_api_containers).
-CONTAINER_ARGUMENT_SPEC = dict(
-    name=dict(type='str', required=True),
-    image=dict(type='str'),
-    pull=dict(type='str', default='missing', choices=['missing', 'always', 'never']),
-    state=dict(type='str', default='started', choices=['present', 'started', 'stopped', 'restarted', 'absent']),
-    recreate=dict(type='bool', default=False),
-    restart=dict(type='bool', default=False),
-    force_kill=dict(type='bool', default=False),
-    keep_volumes=dict(type='bool', default=True),
-    comparisons=dict(type='dict'),
-    wait=dict(type='bool', default=False),
-    wait_timeout=dict(type='int', default=60),
-    command=dict(type='raw'),
-    entrypoint=dict(type='list', elements='str'),
-    env=dict(type='dict'),
-    labels=dict(type='dict'),
-    hostname=dict(type='str'),
-    domainname=dict(type='str'),
-    user=dict(type='str'),
-    working_dir=dict(type='str'),
-    published_ports=dict(type='list', elements='str', aliases=['ports']),
-    exposed_ports=dict(type='list', elements='str', aliases=['exposed', 'expose']),
-    volumes=dict(type='list', elements='str'),
-    mounts=dict(type='list', elements='dict', options=dict(
-        target=dict(type='str', required=True),
-        source=dict(type='str'),
-        type=dict(type='str', default='volume', choices=['volume', 'bind', 'tmpfs']),
-        read_only=dict(type='bool', default=False),
-        tmpfs_size=dict(type='str'),
-    )),
-    tmpfs=dict(type='list', elements='str'),
-    read_only=dict(type='bool'),
-    restart_policy=dict(type='str', choices=['no', 'always', 'on-failure', 'unless-stopped']),
-    restart_retries=dict(type='int'),
-    network_mode=dict(type='str'),
-    networks=dict(type='list', elements='dict', options=dict(
-        name=dict(type='str', required=True),
-        aliases=dict(type='list', elements='str'),
-        ipv4_address=dict(type='str'),
-        ipv6_address=dict(type='str'),
-    )),
-    dns_servers=dict(type='list', elements='str'),
-    dns_search_domains=dict(type='list', elements='str'),
-    etc_hosts=dict(type='dict'),
-    memory=dict(type='str'),
-    memory_reservation=dict(type='str'),
-    cpus=dict(type='float'),
-    cpu_shares=dict(type='int'),
-    pids_limit=dict(type='int'),
-    ulimits=dict(type='list', elements='str'),
-    capabilities=dict(type='list', elements='str'),
-    cap_drop=dict(type='list', elements='str'),
-    privileged=dict(type='bool'),
-    security_opts=dict(type='list', elements='str'),
-    init=dict(type='bool'),
-    tty=dict(type='bool'),
-    interactive=dict(type='bool'),
-    healthcheck=dict(type='dict'),
-    log_driver=dict(type='str'),
-    log_options=dict(type='dict'),
-    stop_signal=dict(type='str'),
-    stop_timeout=dict(type='int'),
-    auto_remove=dict(type='bool'),
-    cgroupns_mode=dict(type='str', choices=['private', 'host']),
-)
-# Options that only make sense with another one.
-CONTAINER_REQUIRED_BY = {'restart_retries': 'restart_policy', 'log_options': 'log_driver'}
+    @classmethod
+    def absent(cls, name):
+        """Remove ``name`` with the defaults: stopped gracefully, its volumes kept."""
+        return cls({'name': name, 'state': 'absent'})

@@ -1,12 +1,16 @@
 # -*- coding: utf-8 -*-
 # Copyright: tprov.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Converge one container: desired spec -> normalised actual -> differences -> plan -> API calls.
+"""Converge one container: a validated request in, what the engine has read, a plan made without
+I/O, then the plan applied.
 
-An idempotent check costs two requests after version negotiation: the container's inspect and the
-image's inspect, plus one list per module run for containers an interrupted recreate left parked.
-Everything that changes the host goes through :meth:`ContainerService.apply`,
-which check mode skips.
+:class:`ContainerRequest` (container_spec) is built once from the module's parameters.
+:meth:`ContainerService.observe` reads what planning needs (the container, its image, the listed
+networks; pulling the image is the one change made before planning, because the image's id decides
+the plan). :func:`make_plan` is pure. :meth:`ContainerService.apply` carries the plan out, and is
+the only step that changes the host (check mode skips it). An idempotent check costs two requests
+after version negotiation: the container's inspect and the image's inspect, plus one list per
+module run for containers an interrupted recreate left parked.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,25 +18,20 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
-import json
 import re
 import struct
 import time
+from urllib.parse import quote
 
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover
-    from urllib import quote
-
+from ansible_collections.tprov.docker.plugins.module_utils.api_query import filters_param
 from ansible_collections.tprov.docker.plugins.module_utils.container_spec import (
     OPTIONS_BY_NAME,
+    ContainerRequest,
     SpecError,
     build_create_body,
     differences,
     endpoint_config,
     network_operations,
-    normalise_params,
-    resolve_comparisons,
 )
 from ansible_collections.tprov.docker.plugins.module_utils.errors import Conflict, EngineError, NotFound
 from ansible_collections.tprov.docker.plugins.module_utils.images import ImageService, parse_image_reference
@@ -45,11 +44,34 @@ PARKED_MARK = '-tprov-replaced-'
 class NameTaken(EngineError):
     """The create found the name taken (a container made since our inspect)."""
 
+    default_kind = 'conflict'
+
+
+class Observed(object):
+    """What the engine has, read before planning.
+
+    ``container``: its inspect data or None. ``image``: the image to run (None without ``image``).
+    ``reference_image``: the image whose defaults the engine filled in (``image``, else the
+    container's own). ``values``: the request's values with each listed network keyed by the name
+    the engine reports.
+    """
+
+    def __init__(self, container, image=None, reference_image=None, values=None):
+        self.container = container
+        self.image = image
+        self.reference_image = reference_image
+        self.values = values or {}
+
 
 class Plan(object):
-    """What converging will do, decided before any change is made."""
+    """What converging will do, decided before any change is made; :meth:`ContainerService.apply`
+    carries it out."""
 
-    def __init__(self):
+    def __init__(self, request, observed):
+        self.request = request
+        self.container = observed.container
+        self.image = observed.image
+        self.values = observed.values
         self.create = False
         self.recreate = False
         self.update = {}
@@ -102,15 +124,15 @@ def state_of(container):
     return (container.get('State') or {}).get('Status') or 'unknown'
 
 
-def container_diff(params, plan, before, after, check_mode):
+def container_diff(plan, after, check_mode):
     """Diff mode's before/after: the compared options that differ, and the state."""
     before_view = dict((c['option'], c['before']) for c in plan.changes)
     after_view = dict((c['option'], c['after']) for c in plan.changes)
-    before_view['state'] = state_of(before)
+    before_view['state'] = state_of(plan.container)
     if plan.remove:
         after_view['state'] = 'absent'
     else:
-        after_view['state'] = params['state'] if check_mode else state_of(after)
+        after_view['state'] = plan.request.state if check_mode else state_of(after)
     return dict(before=before_view, after=after_view)
 
 
@@ -118,19 +140,71 @@ def is_running(container):
     return bool(container and (container.get('State') or {}).get('Running'))
 
 
+def make_plan(request, observed):
+    """The plan for ``request`` given what the engine has; pure (no request is sent)."""
+    plan = Plan(request, observed)
+    container, image, values = observed.container, observed.image, observed.values
+    if request.state == 'absent':
+        plan.remove = container is not None
+        return plan
+    if container is None:
+        plan.create = True
+    else:
+        comparisons = request.comparisons
+        if image is not None and comparisons['image'] != 'ignore' and container.get('Image') != image.get('Id'):
+            plan.changes.append({'option': 'image', 'before': container.get('Image'), 'after': image.get('Id')})
+        plan.changes.extend(differences(values, container, observed.reference_image, comparisons))
+        # 'image' (and 'recreate') are not options: a new image id always recreates.
+        how = [getattr(OPTIONS_BY_NAME.get(change['option']), 'updatable', False) for change in plan.changes]
+        if request.recreate or not all(how):
+            plan.recreate = True
+            if request.recreate and not plan.changes:
+                plan.changes.append({'option': 'recreate', 'before': None, 'after': True})
+        else:
+            in_place = [OPTIONS_BY_NAME[c['option']] for c in plan.changes if OPTIONS_BY_NAME[c['option']].update_key]
+            plan.update = dict((o.update_key, o.to_api(values[o.name])) for o in in_place)
+            if 'connect' in how:
+                plan.networks = network_operations(values['networks'], OPTIONS_BY_NAME['networks'].actual(
+                    container, None), comparisons['networks'])
+    fresh = plan.create or plan.recreate
+    running = is_running(container) and not fresh
+    if request.state == 'started':
+        plan.start = not running
+        plan.restart = request.restart and running and not plan.start
+    elif request.state == 'stopped':
+        plan.stop = is_running(container) and not fresh
+    elif request.state == 'restarted':
+        plan.restart = running
+        plan.start = not running
+    elif request.state == 'present' and plan.recreate and is_running(container):
+        plan.start = True  # a recreated container keeps running if it was
+    return plan
+
+
 class ContainerService(object):
+    """Converges containers over one client. ``actions`` lists what was (or in check mode would be)
+    done, in order, including the image pulls the containers needed."""
 
     def __init__(self, client, check_mode=False):
         self.client = client
         self.check_mode = check_mode
         self._parked = None  # containers left parked by an interrupted recreate (listed on first use)
         self.images = ImageService(client, check_mode=check_mode)
-        self.actions = self.images.actions  # one list: pulls and container actions, in order
+        self.actions = []
 
     def inspect(self, name_or_id):
         return self.client.get_json_or_none('/containers/%s/json' % quote(name_or_id, safe=''))
 
     # -- image ---------------------------------------------------------------------------------
+    def image_step(self, step, *args, **kwargs):
+        """Run an ImageService method; what it did joins this service's actions, in order, also when
+        it fails (the image service keeps a list of its own)."""
+        try:
+            return step(*args, **kwargs)
+        finally:
+            self.actions.extend(self.images.actions)
+            del self.images.actions[:]
+
     def ensure_image(self, image, pull):
         """The image's inspect data, pulled according to ``pull`` (missing, always, never)."""
         ref = parse_image_reference(image, tag=None, option='image')
@@ -144,59 +218,26 @@ class ContainerService(object):
             if current is None:
                 raise SpecError('image %s (an image id) is not on the engine; ids cannot be pulled.' % image)
             return current
-        return self.images.pull(ref, force=(pull == 'always'), current=current)[1]
+        return self.image_step(self.images.pull, ref, force=(pull == 'always'), current=current)[1]
 
-    # -- deciding ------------------------------------------------------------------------------
-    def plan(self, params, values, comparisons, container, image):
-        plan = Plan()
-        state = params['state']
-        if state == 'absent':
-            plan.remove = container is not None
-            return plan
-        if container is None:
-            plan.create = True
-        else:
-            if image is not None and comparisons['image'] != 'ignore' and container.get('Image') != image.get('Id'):
-                plan.changes.append({'option': 'image', 'before': container.get('Image'), 'after': image.get('Id')})
-            reference_image = image if image is not None else self._image_of(container)
-            plan.changes.extend(differences(values, container, reference_image, comparisons))
-            needs_recreate = params.get('recreate') or any(
-                change['option'] == 'image' or not self._updatable(change['option']) for change in plan.changes)
-            if needs_recreate:
-                plan.recreate = True
-                if params.get('recreate') and not plan.changes:
-                    plan.changes.append({'option': 'recreate', 'before': None, 'after': True})
-            elif plan.changes:
-                # Every updatable option lives in HostConfig under its update key: build it there.
-                scratch = {}
-                limits = [c['option'] for c in plan.changes if c['option'] != 'networks']
-                for name in limits:
-                    OPTIONS_BY_NAME[name].build(values[name], scratch)
-                plan.update = dict((OPTIONS_BY_NAME[name].updatable,
-                                    scratch['HostConfig'][OPTIONS_BY_NAME[name].updatable]) for name in limits)
-                if len(limits) < len(plan.changes):
-                    plan.networks = network_operations(values['networks'], OPTIONS_BY_NAME['networks'].actual(
-                        container, None), comparisons['networks'])
-        fresh = plan.create or plan.recreate
-        running = is_running(container) and not fresh
-        if state == 'started':
-            plan.start = not running
-            plan.restart = bool(params.get('restart')) and running and not plan.start
-        elif state == 'stopped':
-            plan.stop = is_running(container) and not fresh
-        elif state == 'restarted':
-            plan.restart = running
-            plan.start = not running
-        elif state == 'present' and plan.recreate and is_running(container):
-            plan.start = True  # a recreated container keeps running if it was
-        return plan
-
-    @staticmethod
-    def _updatable(option_name):
-        if option_name == 'networks':
-            return True  # connect / disconnect while the container lives
-        option = OPTIONS_BY_NAME.get(option_name)
-        return bool(option and option.updatable)
+    # -- reading what planning needs ------------------------------------------------------------
+    def observe(self, request, container):
+        """What :func:`make_plan` needs besides the request: the image (pulled as ``request.pull``
+        says), the image whose defaults to compare against, and the listed networks resolved."""
+        if request.state == 'absent':
+            return Observed(container)
+        values = dict(request.values)
+        if values.get('networks'):
+            values['networks'] = self.resolve_networks(values['networks'], container)
+        image = None
+        if request.image:
+            image = self.ensure_image(request.image, request.pull)
+            if image is None:  # check mode, would pull
+                image = {'Id': 'sha256:(would be pulled)'}
+        elif container is None:
+            raise SpecError('image is required to create container %s.' % request.name)
+        reference = image if image is not None or container is None else self._image_of(container)
+        return Observed(container, image, reference, values)
 
     def _image_of(self, container):
         """The container's own image, for the defaults it filled in (one request, only without image)."""
@@ -204,27 +245,29 @@ class ContainerService(object):
         return self.client.get_json_or_none('/images/%s/json' % quote(image_id, safe='')) if image_id else None
 
     # -- acting --------------------------------------------------------------------------------
-    def apply(self, params, values, plan, container, image):
+    def apply(self, plan):
         """Carry out the plan; return the container's inspect data afterwards (predicted in check mode)."""
-        name = params['name']
+        request, container, values, image = plan.request, plan.container, plan.values, plan.image
+        name = request.name
         cid = container['Id'] if container else None
-        if params['state'] == 'absent':
+        if request.state == 'absent':
             if plan.remove:
                 self.actions.append('Removed container %s' % name)
                 if not self.check_mode:
-                    self._remove(container, params)
+                    self._remove(container, request)
             return {}
         started = False
         if plan.recreate:
             self.actions.append('Recreated container %s (%s)' % (
                 name, ', '.join(c['option'] for c in plan.changes) or 'recreate'))
             if not self.check_mode:
-                cid = self._recreate(params, values, plan, container, image)
+                cid = self._recreate(request, values, plan, container, image)
                 started = plan.start
         elif plan.create:
-            self.actions.append('Created container %s' % name)
             if not self.check_mode:
-                cid = self._create(params, values, image)
+                cid = self._create(request, values, image)
+            # Said once the name is ours: a create that found it taken is retried, and said nothing.
+            self.actions.append('Created container %s' % name)
         else:
             if plan.update:
                 self.actions.append('Updated container %s in place (%s)' % (name, ', '.join(sorted(plan.update))))
@@ -235,11 +278,11 @@ class ContainerService(object):
             return container or {}
         if plan.stop:
             self.actions.append('Stopped container %s' % name)
-            self._stop(cid, params)
+            self._stop(cid, request)
         if plan.restart:
             self.actions.append('Restarted container %s' % name)
-            query = {'t': str(params['stop_timeout'])} if params.get('stop_timeout') is not None else None
-            self.client.post('/containers/%s/restart' % cid, params=query, timeout=self._stop_wait(params))
+            query = {'t': str(request.stop_timeout)} if request.stop_timeout is not None else None
+            self.client.post('/containers/%s/restart' % cid, params=query, timeout=self._stop_wait(request))
         if plan.start:
             self.actions.append('Started container %s' % name)
         if plan.start and not started:
@@ -251,15 +294,15 @@ class ContainerService(object):
                     self.client.delete('/containers/%s' % cid, params={'force': 'true', 'v': 'true'})
                     self.actions.append('Removed container %s again (it failed to start)' % name)
                     raise EngineError('Container %s was created but failed to start, so it was removed again: %s'
-                                      % (name, exc))
-                raise EngineError('Container %s is present but failed to start: %s' % (name, exc))
-        if (plan.start or plan.restart) and params.get('wait'):
-            return self._wait(cid, params)
+                                      % (name, exc), kind=exc.kind)
+                raise EngineError('Container %s is present but failed to start: %s' % (name, exc), kind=exc.kind)
+        if (plan.start or plan.restart) and request.wait:
+            return self._wait(cid, request)
         if plan.changed:
             return self.inspect(cid) or {}
         return container
 
-    def _recreate(self, params, values, plan, container, image):
+    def _recreate(self, request, values, plan, container, image):
         """Replace ``container`` by a new one, keeping the old one until the new one is made and started.
 
         The old container is renamed aside, the new one created under the name; only when that
@@ -267,15 +310,15 @@ class ContainerService(object):
         one goes and the old one gets its name back - running again if it was - so a recreate that
         the engine refuses changes nothing. Returns the new container's id.
         """
-        name, old_id = params['name'], container['Id']
+        name, old_id = request.name, container['Id']
         parked = '%s%s%s' % (name, PARKED_MARK, old_id[:12])
         self.client.post('/containers/%s/rename' % old_id, params={'name': parked})
         try:
-            cid = self._create(params, values, image)
+            cid = self._create(request, values, image)
         except EngineError as exc:
             self._put_back(old_id, name, restart=False)
             raise EngineError('Could not create the new container %s, so the previous one (%s) was kept as it was: %s'
-                              % (name, old_id[:12], exc))
+                              % (name, old_id[:12], exc), kind=exc.kind)
         was_running = is_running(container)
         stopped = dict(container, State=dict(container.get('State') or {}, Running=False))
         if was_running and plan.start and (container.get('HostConfig') or {}).get('AutoRemove'):
@@ -287,26 +330,26 @@ class ContainerService(object):
                 self._give_way_to_the_old_one(cid, old_id, name, 'its start failed (the engine said: %s)' % exc)
             # A started process may still exit moments later (a port or lock the old one holds), and
             # being auto_remove it then deletes itself: the old one goes only once the new one has settled.
-            current, problem = self._settle(cid, params.get('wait_timeout') or 60 if params.get('wait') else None)
+            current, problem = self._settle(cid, (request.wait_timeout or 60) if request.wait else None)
             if problem:
                 self._give_way_to_the_old_one(cid, old_id, name, self._describe_problem(cid, current, problem))
-            self._remove(container, params)  # stops it; it deletes itself
+            self._remove(container, request)  # stops it; it deletes itself
             return cid
         try:
             if was_running:
-                self._stop(old_id, params)  # frees its published ports for the new one
+                self._stop(old_id, request)  # frees its published ports for the new one
             if plan.start:
                 self.client.post('/containers/%s/start' % cid)
         except EngineError as exc:
             self._discard(cid)
             kept = self._put_back(old_id, name, restart=was_running)
             raise EngineError('The new container %s failed to start, so it was removed again and %s: %s'
-                              % (name, kept, exc))
+                              % (name, kept, exc), kind=exc.kind)
         try:
-            self._remove(stopped, params)
+            self._remove(stopped, request)
         except EngineError as exc:
             raise EngineError('Recreated container %s, but the previous one (now named %s) could not be removed: %s'
-                              % (name, parked, exc))
+                              % (name, parked, exc), kind=exc.kind)
         return cid
 
     def _discard(self, cid):
@@ -332,20 +375,20 @@ class ContainerService(object):
             return 'the previous one is gone (auto_remove removed it when it stopped)'
         return 'the previous one (%s) was put back%s' % (old_id[:12], ' and started again' if restart else '')
 
-    def _create(self, params, values, image):
+    def _create(self, request, values, image):
         """POST /containers/create, then connect the networks beyond the first; the new id.
 
         A container whose extra networks cannot be connected is removed again, so a failure leaves
         nothing half-made. (apply inspects once, after starting.)
         """
-        body = build_create_body(params['image'] or image.get('Id'), values)
+        body = build_create_body(request.image or image.get('Id'), values)
         try:
-            created = self.client.post('/containers/create', params={'name': params['name']}, json_body=body)
+            created = self.client.post('/containers/create', params={'name': request.name}, json_body=body)
         except Conflict as exc:
             raise NameTaken('name: a container named %s already exists (made outside this task, or by a '
-                            'parallel run): %s' % (params['name'], exc.explanation))
+                            'parallel run): %s' % (request.name, exc.explanation))
         except NotFound as exc:
-            raise EngineError('image: %s' % exc.explanation)
+            raise EngineError('image: %s' % exc.explanation, kind=exc.kind)
         cid = created['Id']
         primary = body['HostConfig'].get('NetworkMode')
         try:
@@ -384,17 +427,15 @@ class ContainerService(object):
         except EngineError as exc:
             raise EngineError('networks: could not %s container %s %s network %s: %s' % (
                 operation, cid[:12], 'to' if operation == 'connect' else 'from', network,
-                getattr(exc, 'explanation', None) or exc))
+                getattr(exc, 'explanation', None) or exc), kind=exc.kind)
 
-    def resolve_networks(self, values, container):
-        """Check that every listed network the container is not on exists, and key it by its name.
+    def resolve_networks(self, wanted, container):
+        """The listed networks keyed by the name the engine reports, each checked to exist when the
+        container is not on it (or is to get a new address there).
 
         Costs one request per such network, none when the container is already on all of them; a
         network given by id then compares equal to the name the engine reports.
         """
-        wanted = values.get('networks')
-        if not wanted:
-            return
         connected = OPTIONS_BY_NAME['networks'].actual(container or {}, None)
         resolved = {}
         for name, settings in wanted.items():
@@ -410,25 +451,27 @@ class ContainerService(object):
                 check_addresses_fit(network, settings)
                 name = network.get('Name') or name
             resolved[name] = settings
-        values['networks'] = resolved
+        return resolved
 
-    def _stop_wait(self, params):
-        return max(self.client.settings.timeout, (params.get('stop_timeout') or 10) + 30)
+    def _stop_wait(self, request):
+        return max(self.client.settings.timeout, (request.stop_timeout or 10) + 30)
 
-    def _stop(self, cid, params):
-        if params.get('force_kill'):
+    def _stop(self, cid, request):
+        """Stop (or with force_kill kill) a container, as ``request`` says."""
+        if request.force_kill:
             self.client.post('/containers/%s/kill' % cid)
             return
-        query = {'t': str(params['stop_timeout'])} if params.get('stop_timeout') is not None else None
+        query = {'t': str(request.stop_timeout)} if request.stop_timeout is not None else None
         # A container already stopped answers 304, which EngineClient returns as a success.
-        self.client.post('/containers/%s/stop' % cid, params=query, timeout=self._stop_wait(params))
+        self.client.post('/containers/%s/stop' % cid, params=query, timeout=self._stop_wait(request))
 
-    def _remove(self, container, params):
+    def _remove(self, container, request):
+        """Remove a container (stopped first, as ``request`` says; its volumes as keep_volumes says)."""
         if is_running(container):
-            self._stop(container['Id'], params)
+            self._stop(container['Id'], request)
         try:
             self.client.delete('/containers/%s' % container['Id'],
-                               params={'force': 'true', 'v': 'false' if params.get('keep_volumes', True) else 'true'})
+                               params={'force': 'true', 'v': 'false' if request.keep_volumes else 'true'})
         except NotFound:
             pass  # auto_remove containers delete themselves when stopped
         except Conflict as exc:
@@ -519,21 +562,21 @@ class ContainerService(object):
             pass
         return None
 
-    def _wait(self, cid, params):
-        current, problem = self._settle(cid, params.get('wait_timeout', 60))
+    def _wait(self, cid, request):
+        current, problem = self._settle(cid, request.wait_timeout)
         if problem == 'exited':
             raise EngineError('Container %s exited with code %s right after starting. Last log lines:\n%s'
-                              % (params['name'], (current.get('State') or {}).get('ExitCode'), self.log_tail(current)))
+                              % (request.name, (current.get('State') or {}).get('ExitCode'), self.log_tail(current)))
         if problem == 'gone':
             raise EngineError('Container %s did not keep running: %s.' % (
-                params['name'], self._describe_problem(cid, current, problem)))
+                request.name, self._describe_problem(cid, current, problem)))
         if problem == 'unhealthy':
             raise EngineError('Container %s is unhealthy. Last log lines:\n%s'
-                              % (params['name'], self.log_tail(current)))
+                              % (request.name, self.log_tail(current)))
         if problem == 'timeout':
             health = ((current.get('State') or {}).get('Health') or {}).get('Status')
             raise EngineError('Container %s did not become %s within wait_timeout (%ss).'
-                              % (params['name'], 'healthy' if health else 'running', params.get('wait_timeout')))
+                              % (request.name, 'healthy' if health else 'running', request.wait_timeout))
         return current
 
     def log_tail(self, container, lines=20):
@@ -548,7 +591,7 @@ class ContainerService(object):
         per service, shared by every container it converges)."""
         if self._parked is None:
             listed = self.client.get_json('/containers/json', params={
-                'all': '1', 'filters': json.dumps({'name': [PARKED_MARK]})})
+                'all': '1', 'filters': filters_param({'name': [PARKED_MARK]})})
             self._parked = [dict(id=c['Id'], name=(c.get('Names') or ['/'])[0].lstrip('/'),
                                  running=c.get('State') == 'running', created=c.get('Created') or 0)
                             for c in listed or []]
@@ -566,13 +609,13 @@ class ContainerService(object):
                 self.actions.append('Removed container %s (left by an interrupted recreate; %s is %s)' % (
                     parked['name'], name, 'running' if serving else 'there'))
                 if not self.check_mode:
-                    self._remove(self.inspect(parked['id']) or {'Id': parked['id']}, {'keep_volumes': True})
+                    self._remove(self.inspect(parked['id']) or {'Id': parked['id']}, ContainerRequest.absent(parked['name']))
                 continue
             if container is not None:
                 self.actions.append('Removed container %s (created by an interrupted recreate, never started)'
                                     % name)
                 if not self.check_mode:
-                    self._remove(container, {'keep_volumes': True})
+                    self._remove(container, ContainerRequest.absent(name))
             self.actions.append('Restored container %s from %s (left by an interrupted recreate)'
                                 % (name, parked['name']))
             if not self.check_mode:
@@ -581,38 +624,24 @@ class ContainerService(object):
         return container
 
     # -- the whole job -------------------------------------------------------------------------
-    def converge(self, params, retry=False):
-        values = comparisons = None
-        if params['state'] != 'absent':
-            # Parsed once, before any request, so bad input fails with nothing done.
-            values = normalise_params(params)
-            comparisons = resolve_comparisons(params.get('comparisons'))
+    def converge(self, request, retry=False):
+        """Converge one container to ``request`` (a ContainerRequest): ``(plan, inspect data before,
+        inspect data after)``."""
         actions = len(self.actions)
-        container = self.reconcile_parked(params['name'], self.inspect(params['name']))
+        container = self.reconcile_parked(request.name, self.inspect(request.name))
         reconciled = len(self.actions) > actions
-        image = None
-        if params['state'] != 'absent':
-            self.resolve_networks(values, container)
-            if params.get('image'):
-                image = self.ensure_image(params['image'], params.get('pull') or 'missing')
-                if image is None:  # check mode, would pull
-                    image = {'Id': 'sha256:(would be pulled)'}
-            elif container is None:
-                raise SpecError('image is required to create container %s.' % params['name'])
-        plan = self.plan(params, values, comparisons, container, image)
+        plan = make_plan(request, self.observe(request, container))
         plan.reconciled = reconciled
         try:
-            return plan, container, self.apply(params, values, plan, container, image)
+            return plan, container, self.apply(plan)
         except NameTaken:
             if not plan.create or retry:
                 raise
-            if self.actions and self.actions[-1].startswith('Created container'):
-                self.actions.pop()
             # Another run (a parallel playbook, a second fork) created it between our inspect and our
             # create: converge onto that container instead of failing. The engine reserves the name
             # before the container can be inspected, so give it a moment to appear.
             deadline = time.time() + 10
-            while self.inspect(params['name']) is None and time.time() < deadline:
+            while self.inspect(request.name) is None and time.time() < deadline:
                 time.sleep(0.1)
-            self.actions.append('Container %s appeared while creating it; converging onto it' % params['name'])
-            return self.converge(params, retry=True)
+            self.actions.append('Container %s appeared while creating it; converging onto it' % request.name)
+            return self.converge(request, retry=True)

@@ -301,7 +301,7 @@ author:
 '''
 
 EXAMPLES = r'''
-- name: The chapter's redis container, converged
+- name: A redis container, converged
   tprov.docker.docker_api_container:
     name: redis
     image: redis:7
@@ -359,28 +359,14 @@ actions:
 '''
 
 
+from ansible_collections.tprov.docker.plugins.module_utils.container_backends import converge_container
 from ansible_collections.tprov.docker.plugins.module_utils.container_spec import CONTAINER_ARGUMENT_SPEC, CONTAINER_REQUIRED_BY
-from ansible_collections.tprov.docker.plugins.module_utils.containers import ContainerService, container_diff
-from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
-from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule, client_from_module, connection_argument_spec
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import run_engine_module
 
 
 def main():
-    module = SafeModule(
-        argument_spec=connection_argument_spec(**CONTAINER_ARGUMENT_SPEC),
-        required_by=CONTAINER_REQUIRED_BY,
-        supports_check_mode=True,
-    )
-    client = client_from_module(module)
-    service = ContainerService(client, check_mode=module.check_mode)
-    try:
-        plan, before, after = service.converge(module.params)
-    except EngineError as exc:
-        module.fail_json(msg=str(exc), actions=service.actions)
-    result = dict(changed=plan.changed, container=after or {}, changes=plan.changes, actions=service.actions)
-    if module._diff:
-        result['diff'] = container_diff(module.params, plan, before, after, module.check_mode)
-    module.exit_json(**result)
+    run_engine_module(converge_container, CONTAINER_ARGUMENT_SPEC, required_by=CONTAINER_REQUIRED_BY,
+                      supports_check_mode=True)
 
 
 if __name__ == '__main__':

@@ -112,142 +112,18 @@ actions:
   elements: str
 '''
 
-import json
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
-from ansible_collections.tprov.docker.plugins.module_utils.container_spec import (
-    CONTAINER_ARGUMENT_SPEC,
-    CONTAINER_REQUIRED_BY,
-    normalise_params,
-    resolve_comparisons,
+from ansible_collections.tprov.docker.plugins.module_utils.container_backends import (
+    CONTAINERS_ARGUMENT_SPEC,
+    CONTAINERS_ENTRY_SPECS,
+    converge_containers,
 )
-from ansible_collections.tprov.docker.plugins.module_utils.containers import (
-    PARKED_MARK,
-    ContainerService,
-    container_diff,
-    state_of,
-)
-from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
-from ansible_collections.tprov.docker.plugins.module_utils.images import IMAGE_ARGUMENT_SPEC, parse_image_reference
-from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule, client_from_module, connection_argument_spec
-
-IMAGE_VALIDATOR = ArgumentSpecValidator(IMAGE_ARGUMENT_SPEC, required_if=[('source', 'load', ['load_path'])],
-                                        required_together=[('registry_username', 'registry_password')])
-CONTAINER_VALIDATOR = ArgumentSpecValidator(CONTAINER_ARGUMENT_SPEC, required_by=CONTAINER_REQUIRED_BY)
-
-
-def validate_entries(module, option, entries, validator, check):
-    """Each entry through the same argument spec as the single module; errors name the entry."""
-    validated = []
-    names = set()
-    for index, entry in enumerate(entries):
-        label = '%s[%d]' % (option, index)
-        if isinstance(entry, dict) and entry.get('name'):
-            label += ' (%s)' % entry['name']
-        if not isinstance(entry, dict):
-            module.fail_json(msg='%s must be a dictionary of options, not %r.' % (label, entry))
-        result = validator.validate(entry)
-        module.no_log_values.update(result._no_log_values)
-        if result.error_messages:
-            module.fail_json(msg='%s: %s' % (label, '; '.join(result.error_messages)))
-        params = result.validated_parameters
-        key = (params['name'], params.get('tag')) if option == 'images' else params['name']
-        if key in names:
-            module.fail_json(msg='%s is declared twice; give each %s once.' % (label, option[:-1]))
-        names.add(key)
-        try:
-            check(params)
-        except EngineError as exc:
-            module.fail_json(msg='%s: %s' % (label, exc))
-        validated.append(params)
-    return validated
-
-
-def check_container(params):
-    if params['state'] != 'absent':
-        normalise_params(params)
-        resolve_comparisons(params.get('comparisons'))
-
-
-def check_image(params):
-    parse_image_reference(params['name'], params['tag'])
-
-
-def with_managed_label(params, key, value):
-    labels = dict(params.get('labels') or {})
-    labels[key] = value
-    return dict(params, labels=labels)
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import run_engine_module
 
 
 def main():
-    module = SafeModule(
-        argument_spec=connection_argument_spec(
-            images=dict(type='list', elements='dict', default=[]),
-            containers=dict(type='list', elements='dict', default=[]),
-            managed_label=dict(type='str', default='tprov.docker.managed'),
-            managed_label_value=dict(type='str', default='true'),
-            prune=dict(type='bool', default=False),
-            return_container_data=dict(type='bool', default=False),
-        ),
-        # Each entry is validated below; their no_log options (registry_password) are masked from the start.
-        entry_specs=dict(images=IMAGE_ARGUMENT_SPEC, containers=CONTAINER_ARGUMENT_SPEC),
-        supports_check_mode=True,
-    )
-    p = module.params
-    images = validate_entries(module, 'images', p['images'], IMAGE_VALIDATOR, check_image)
-    containers = validate_entries(module, 'containers', p['containers'], CONTAINER_VALIDATOR, check_container)
-
-    client = client_from_module(module)
-    service = ContainerService(client, check_mode=module.check_mode)
-    image_results, container_results, pruned, diffs = [], [], [], []
-    current = None
-    try:
-        for index, params in enumerate(images):
-            current = 'images[%d] (%s)' % (index, params['name'])
-            changed, _before, after, ref = service.images.converge(params)
-            image_results.append(dict(name=str(ref), changed=changed, id=(after or {}).get('Id')))
-        for index, params in enumerate(containers):
-            current = 'containers[%d] (%s)' % (index, params['name'])
-            params = with_managed_label(params, p['managed_label'], p['managed_label_value'])
-            plan, before, after = service.converge(params)
-            entry = dict(name=params['name'], changed=plan.changed, changes=plan.changes, state=state_of(after),
-                         id=(after or {}).get('Id'))
-            if p['return_container_data']:
-                entry['container'] = after or {}
-            container_results.append(entry)
-            if module._diff and plan.changed:
-                diff = container_diff(params, plan, before, after, module.check_mode)
-                diff.update(before_header=params['name'], after_header=params['name'])
-                diffs.append(diff)
-        if p['prune']:
-            current = 'prune'
-            declared = set(c['name'] for c in containers)
-            label = '%s=%s' % (p['managed_label'], p['managed_label_value'])
-            listed = client.get_json('/containers/json', params={
-                'all': '1', 'filters': json.dumps({'label': [label]})})
-            for summary in listed:
-                name = (summary.get('Names') or ['/'])[0].lstrip('/')
-                if name in declared:
-                    continue
-                if PARKED_MARK in name and summary.get('State') == 'running':
-                    # Parked by an interrupted recreate and still serving: never pruned while it runs.
-                    service.actions.append('Kept container %s: parked by an interrupted recreate and still running'
-                                           % name)
-                    continue
-                plan, _before, _after = service.converge(dict(name=name, state='absent', force_kill=False,
-                                                              keep_volumes=True, stop_timeout=None))
-                if plan.remove:
-                    pruned.append(name)
-    except EngineError as exc:
-        module.fail_json(msg='%s: %s' % (current, exc), actions=service.actions, images=image_results,
-                         containers=container_results, pruned=pruned)
-    changed = any(r['changed'] for r in image_results + container_results) or bool(pruned)
-    result = dict(changed=changed, images=image_results, containers=container_results, pruned=pruned,
-                  actions=service.actions)
-    if module._diff:
-        result['diff'] = diffs
-    module.exit_json(**result)
+    run_engine_module(converge_containers, CONTAINERS_ARGUMENT_SPEC, entry_specs=CONTAINERS_ENTRY_SPECS,
+                      supports_check_mode=True)
 
 
 if __name__ == '__main__':

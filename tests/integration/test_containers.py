@@ -222,11 +222,38 @@ def test_name_conflict_on_create(busybox_image, unique_name):
     service = ContainerService(client)
     docker('create', '--name', unique_name, busybox_image, 'sleep', '1')
     image = service.ensure_image(busybox_image, 'never')
-    from ansible_collections.tprov.docker.plugins.module_utils.container_spec import normalise_params
-    params = {'name': unique_name, 'image': busybox_image, 'command': 'sleep 300'}
+    from ansible_collections.tprov.docker.plugins.module_utils.container_spec import ContainerRequest
+    request = ContainerRequest({'name': unique_name, 'image': busybox_image, 'command': 'sleep 300'})
     with pytest.raises(EngineError) as info:
-        service._create(params, normalise_params(params), image)
+        service._create(request, request.values, image)
     assert str(info.value).startswith('name: a container named %s already exists' % unique_name)
+
+
+def test_name_taken_between_inspect_and_create_converges_onto_it(busybox_image, unique_name):
+    """Another run creates the container between this run's inspect and its create: the create's
+    409 makes the service converge onto that container, and the create that lost is not reported."""
+    from ansible_collections.tprov.docker.plugins.module_utils.container_spec import ContainerRequest
+    from ansible_collections.tprov.docker.plugins.module_utils.containers import ContainerService
+    from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineClient
+
+    class FirstInspectTooEarly(ContainerService):
+        """Its first inspect of the name answers as before the other run's create."""
+        early = True
+
+        def inspect(self, name_or_id):
+            if self.early and name_or_id == unique_name:
+                self.early = False
+                return None
+            return super(FirstInspectTooEarly, self).inspect(name_or_id)
+
+    docker('create', '--name', unique_name, busybox_image, 'sleep', '300')
+    service = FirstInspectTooEarly(EngineClient.from_params({}))
+    plan, _before, after = service.converge(ContainerRequest(
+        {'name': unique_name, 'image': busybox_image, 'command': ['sleep', '300']}))
+    assert service.actions == ['Container %s appeared while creating it; converging onto it' % unique_name,
+                               'Started container %s' % unique_name]
+    assert plan.start and not plan.create and after['State']['Running']
+    assert docker('ps', '-aq', '--filter', 'name=%s' % unique_name).stdout.split() == [after['Id'][:12]]
 
 
 def test_wait_reports_exit_code_and_log_tail(busybox_image, unique_name):
@@ -244,6 +271,7 @@ def test_wait_reports_exit_code_and_log_tail(busybox_image, unique_name):
 
 
 def test_idempotent_check_costs_two_requests_after_negotiation(busybox_image, unique_name):
+    from ansible_collections.tprov.docker.plugins.module_utils.container_spec import ContainerRequest
     from ansible_collections.tprov.docker.plugins.module_utils.containers import ContainerService
     from ansible_collections.tprov.docker.plugins.module_utils.engine_client import EngineClient
     params = {'name': unique_name, 'image': busybox_image, 'state': 'started', 'command': 'sleep 300',
@@ -254,7 +282,7 @@ def test_idempotent_check_costs_two_requests_after_negotiation(busybox_image, un
     service = ContainerService(client)
     service.parked(unique_name)  # once per module run: the list of containers an interrupted recreate parked
     before = client.request_count
-    plan, _before, _after = service.converge(dict(params, recreate=False, restart=False))
+    plan, _before, _after = service.converge(ContainerRequest(params))
     assert not plan.changed
     assert client.request_count - before == 2  # container inspect + image inspect
 
@@ -392,3 +420,21 @@ def test_stopping_a_stopped_container_is_an_answer_not_an_error(busybox_image, u
         assert client.post('/containers/%s/stop' % unique_name) is None
     finally:
         client.close()
+
+
+@pytest.mark.parametrize('module,args,kind', [
+    ('docker_api_container', {'memory': '12X'}, 'invalid_option'),
+    ('docker_api_container', {'state': 'sideways'}, 'invalid_option'),
+    ('docker_api_container', {'image': 'tprov-it/never-built:none', 'pull': 'never'}, 'invalid_option'),
+    ('docker_api_container', {'networks': [{'name': 'tprov-it-no-such-network'}]}, 'invalid_option'),
+    ('docker_api_container', {'command': ['/no/such/binary']}, 'api_error'),
+    ('docker_api_containers', {'containers': [{'memory': '12X'}]}, 'invalid_option'),
+    ('docker_api_containers', {'containers': [{'command': ['/no/such/binary']}]}, 'api_error'),
+])
+def test_container_failures_have_a_kind_and_keep_their_result_keys(busybox_image, unique_name, module, args, kind):
+    entry = dict({'name': unique_name, 'image': busybox_image}, **args.get('containers', [args])[0])
+    result = run_module(module, {'containers': [entry]} if module == 'docker_api_containers' else entry)
+    assert result.failed and result['error_kind'] == kind, result
+    if kind == 'api_error':  # failed at start: what was done so far is still reported
+        assert result['actions'][:1] == ['Created container %s' % unique_name], result
+        assert docker('ps', '-aq', '--filter', 'name=%s' % unique_name).stdout.strip() == ''  # and undone

@@ -25,6 +25,9 @@ def test_batch_converges_once_prunes_only_its_own(busybox_image, busybox_archive
 
     first = run_module('docker_api_containers', args)
     assert first['changed'] and first['images'][0]['changed'] and first['images'][0]['id'] == image_id
+    # The image service's actions are reported with the containers', in order.
+    assert 'image' in first['actions'][0] and 'tprov-it/%s:loaded' % unique_name in first['actions'][0], first['actions']
+    assert first['actions'][1] == 'Created container %s-a' % unique_name, first['actions']
     assert [(c['name'], c['changed'], c['state']) for c in first['containers']] == [
         (unique_name + '-a', True, 'running'), (unique_name + '-b', True, 'created')]
     labels = docker('inspect', '--format', '{{ index .Config.Labels "tprov.docker.managed" }}', unique_name + '-a')
