@@ -1,21 +1,12 @@
-"""Pure logic of the Engine API client: settings, negotiation, error wording, filters."""
+"""connection.py: connection settings from options and DOCKER_* variables, API version negotiation."""
 
-import json
 import os
-import ssl
 
 import pytest
 
-from ansible_collections.tprov.docker.plugins.module_utils import api_query
 from ansible_collections.tprov.docker.plugins.module_utils import connection
-from ansible_collections.tprov.docker.plugins.module_utils import diagnosis
-from ansible_collections.tprov.docker.plugins.module_utils import engine_client as ec
 from ansible_collections.tprov.docker.plugins.module_utils import errors
 from ansible_collections.tprov.docker.plugins.module_utils import safe_module as glue
-
-
-def message_of(exc, settings):
-    return diagnosis.explain_connection_error(exc, settings)[1]
 
 
 def settings(**params):
@@ -108,56 +99,6 @@ def test_negotiation_when_engine_outgrew_us():
     with pytest.raises(errors.APIVersionError) as info:
         connection.negotiate_api_version('1.60', '1.50')
     assert 'at most 1.47' in str(info.value)
-
-
-def test_filters_encoding():
-    encoded = json.loads(api_query.filters_param({'label': {'a': 'b', 'c': None}, 'dangling': True, 'name': ['x', 'y']}))
-    assert encoded == {'label': ['a=b', 'c'], 'dangling': ['true'], 'name': ['x', 'y']}
-    assert api_query.filters_param({}) is None
-
-
-def _chain(outer, inner):
-    try:
-        try:
-            raise inner
-        except BaseException as exc:
-            raise outer from exc
-    except BaseException as exc:
-        return exc
-
-
-def test_explanations_for_unix_socket_errors():
-    s = settings()
-    assert 'Is dockerd running?' in message_of(
-        _chain(OSError('boom'), FileNotFoundError(2, 'No such file or directory')), s)
-    assert 'root-equivalent' in message_of(
-        _chain(OSError('boom'), PermissionError(13, 'Permission denied')), s)
-
-
-def test_explanations_for_tls_errors(tmp_path):
-    (tmp_path / 'ca.pem').write_text('x')
-    s = settings(docker_host='tcp://127.0.0.1:2376', ca_path=str(tmp_path / 'ca.pem'))
-    unknown_ca = ssl.SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: '
-                                                 'self-signed certificate in certificate chain')
-    assert 'not issued by the CA in ca_path' in message_of(unknown_ca, s)
-    mismatch = ssl.SSLCertVerificationError(1, "certificate verify failed: IP address mismatch, certificate "
-                                               "is not valid for '127.0.0.1'")
-    assert 'does not list 127.0.0.1' in message_of(mismatch, s)
-    no_cert = ssl.SSLError(1, '[SSL: SSLV3_ALERT_BAD_CERTIFICATE] sslv3 alert bad certificate')
-    assert 'none was sent' in message_of(no_cert, s)
-    plain = ssl.SSLError(1, '[SSL: WRONG_VERSION_NUMBER] wrong version number')
-    assert 'did not answer with TLS' in message_of(plain, s)
-
-
-def test_unknown_errors_still_give_one_line():
-    message = message_of(RuntimeError('first line\nsecond'), settings(docker_host='tcp://h:1'))
-    assert message == 'Cannot talk to the Docker daemon at tcp://h:1: first line'
-
-
-def test_connection_spec_is_a_copy():
-    spec = glue.connection_argument_spec(name=dict(type='str'))
-    spec['docker_host']['default'] = 'changed'
-    assert glue.CONNECTION_ARGUMENT_SPEC['docker_host']['default'] == 'unix:///var/run/docker.sock'
 
 
 @pytest.mark.parametrize('timeout', [0, -1, 86401, 9223372037])
@@ -258,54 +199,3 @@ def test_client_certificate_without_ca_names_the_options(tmp_path):
     message = str(info.value)
     for option in ('client_cert', 'client_key', 'ca_path', 'validate_certs: false', 'DOCKER_CERT_PATH'):
         assert option in message
-
-
-def test_credential_header_forms_and_scrub():
-    from ansible_collections.tprov.docker.plugins.module_utils.images import registry_auth_header
-    header = registry_auth_header('someone', 'Scrub-Pa55?>>', 'registry.example.com')
-    forms = ec.header_secret_forms(header)
-    bare = header.rstrip('=')
-    assert {header, bare, bare.replace('-', '+').replace('_', '/'), 'Scrub-Pa55?>>'} <= forms
-    assert any(form.startswith('{"username": "someone"') for form in forms)  # the decoded JSON
-    client = ec.EngineClient(settings())
-    client.secrets.update(forms)
-    echoed = 'X-Registry-Auth: %s\n%s\n%s' % (bare, json.dumps(json.dumps({'a': header})), 'left alone')
-    scrubbed = client.scrub(echoed)
-    assert bare not in scrubbed and header not in scrubbed and 'left alone' in scrubbed, scrubbed
-
-
-def test_sent_credential_headers_become_the_modules_no_log_values():
-    class Module(object):
-        params = dict(docker_host='tcp://127.0.0.1:9', api_version='1.41', timeout=1)
-        no_log_values = set()
-
-        def fail_json(self, **kwargs):
-            raise AssertionError(kwargs)
-
-    module = Module()
-    client = glue.client_from_module(module)
-    with pytest.raises(errors.EngineError):  # nothing listens on port 9: the header is registered before sending
-        client.post('/images/create', headers={'X-Registry-Auth': 'eyJwYXNzd29yZCI6ICJ4In0='})
-    assert {'eyJwYXNzd29yZCI6ICJ4In0=', 'eyJwYXNzd29yZCI6ICJ4In0', '{"password": "x"}'} <= module.no_log_values
-
-
-@pytest.mark.parametrize('params, allowed', [
-    (dict(docker_host='tcp://203.0.113.7:2375'), False),  # plain, another host: readable on the wire
-    (dict(docker_host='tcp://203.0.113.7:2376', tls=True), False),  # TLS without a CA: anyone may answer
-    (dict(docker_host='tcp://203.0.113.7:2375', validate_certs=False), True),  # said so on purpose
-    (dict(docker_host='tcp://203.0.113.7:2376', tls=True, validate_certs=False), True),
-    (dict(docker_host='tcp://127.0.0.1:2375'), True),
-    (dict(docker_host='tcp://[::1]:2375'), True),
-    (dict(docker_host='tcp://localhost:2375'), True),
-    (dict(), True),  # the unix socket
-])
-def test_registry_credentials_go_only_to_a_daemon_no_one_else_reads(params, allowed):
-    client = ec.EngineClient(settings(api_version='1.41', timeout=1, **params))
-    client._session.request = lambda *args, **kwargs: pytest.fail('sent')  # the check comes first
-    if allowed:
-        client._check_credentials_may_go('POST', '/images/create')
-        return
-    with pytest.raises(errors.ConnectionSettingsError) as err:
-        client.post('/images/create', headers={'X-Registry-Auth': 'eyJwYXNzd29yZCI6ICJ4In0='})
-    assert 'validate_certs: false' in str(err.value) and '203.0.113.7' in str(err.value)
-    assert client.request_count == 0
