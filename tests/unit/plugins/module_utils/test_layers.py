@@ -2,7 +2,9 @@
 
 (a) only safe_module.py, the glue, imports ansible.module_utils.basic; (b) no module_utils file
 imports a module (plugins.modules); (c) errors.py imports nothing of the collection; (d) the
-connection, diagnosis and query code and the pure parsers import no HTTP library and no client.
+connection, diagnosis and query code and the pure parsers import no HTTP library and no client;
+(e) every file sits in one layer of LAYERS and imports collection code only from lower layers (services may
+also use one another; nothing imports the glue).
 """
 
 import ast
@@ -16,6 +18,17 @@ from tprov_testlib import REPO_ROOT
 MODULE_UTILS = os.path.join(REPO_ROOT, 'plugins', 'module_utils')
 COLLECTION = 'ansible_collections.tprov.docker.'
 FILES = sorted(glob.glob(os.path.join(MODULE_UTILS, '*.py')))
+# The layers, bottom up (README: How the code is laid out). A new file must be placed here.
+LAYERS = (
+    ('errors.py', 'file_transaction.py'),  # errors and file transactions
+    ('connection.py', 'diagnosis.py', 'api_query.py', 'container_spec.py', 'daemon_config.py',
+     'tls_cert.py'),  # pure parsing, planning and connection resolution
+    ('engine_client.py',),  # the HTTP client
+    ('images.py', 'containers.py', 'container_backends.py', 'engine_info.py', 'pki.py', 'tls_files.py',
+     'daemon_setup.py'),  # services
+    ('safe_module.py',),  # the Ansible glue
+)
+SERVICES = 3
 PURE = ('errors.py', 'connection.py', 'diagnosis.py', 'api_query.py', 'container_spec.py', 'daemon_config.py')
 
 
@@ -63,3 +76,30 @@ def test_pure_code_imports_no_http_library_and_no_client(name):
            or n.startswith(COLLECTION + 'plugins.module_utils.engine_client')
            or n.startswith(COLLECTION + 'plugins.module_utils.safe_module')]
     assert not bad, '%s imports %s' % (path, bad)
+
+
+def _layer_of(name):
+    return [i for i, layer in enumerate(LAYERS) if name in layer]
+
+
+def test_every_file_has_one_layer():
+    names = sorted(os.path.basename(f) for f in FILES if not f.endswith('__init__.py'))
+    assert [n for n in names if len(_layer_of(n)) != 1] == []
+    assert sorted(n for layer in LAYERS for n in layer) == names  # no stale entry either
+
+
+@pytest.mark.parametrize('path', FILES, ids=os.path.basename)
+def test_collection_imports_go_down_the_layers(path):
+    own = _layer_of(os.path.basename(path))[0]
+    prefix = COLLECTION + 'plugins.module_utils.'
+    wrong = []
+    for name in imports(path):
+        if not name.startswith(prefix):
+            continue
+        target = name[len(prefix):].split('.')[0] + '.py'
+        if not os.path.exists(os.path.join(MODULE_UTILS, target)):
+            continue  # "from ...module_utils import x" lists x as a name too; x.py is checked when it is a file
+        layer = _layer_of(target)[0]
+        if not (layer < own or (layer == own == SERVICES and target != os.path.basename(path))):
+            wrong.append(target)
+    assert wrong == [], '%s (layer %d) imports %s from its own or a higher layer' % (path, own, wrong)
