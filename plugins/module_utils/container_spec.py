@@ -759,6 +759,8 @@ PARAMETERS = dict(
 CONTAINER_ARGUMENT_SPEC = dict(PARAMETERS, **dict((o.name, o.argument_spec) for o in OPTIONS))
 # Options that only make sense with another one.
 CONTAINER_REQUIRED_BY = dict((o.name, o.part_of) for o in OPTIONS if o.part_of)
+# Options whose values changes show as digests show as digests in the log line and invocation too (SafeModule).
+CONTAINER_HIDDEN_VALUES = dict((o.name, o.show) for o in OPTIONS if o.show is hidden_env)
 
 
 def normalise_params(params):

@@ -21,7 +21,10 @@ when it logs, and when an earlier entry fails validation. Here:
   itself) joins ``no_log_values`` as soon as the parameters are read, before any validation can
   fail, so ``invocation`` and every message are masked;
 - the invocation log is built from the parameters with those values masked structurally, before
-  anything is turned into text; it does not depend on ``no_target_syslog``.
+  anything is turned into text; it does not depend on ``no_target_syslog``;
+- the values of mappings a module declares hidden (a container's ``env``, where DB passwords live)
+  appear as the module's keyed digests, in the log line and in the result's ``invocation``. They
+  are not no_log values: a short value such as ``1`` would then be masked in every message.
 
 The escaped forms of each secret (as ``repr`` and JSON write them) are registered too, so text
 that shows a secret escaped is masked as well.
@@ -174,6 +177,76 @@ def _masked(value, spec, entry=False):
     return masked
 
 
+def _hide_mapping(value, show):
+    """An option value whose mapping values are hidden: ``show(mapping)`` gives each value's digest.
+
+    Wrong shapes are hidden too (validation refuses them only later): a ``k=v``/JSON string as the
+    dict validation makes of it, a list of ``NAME=VALUE`` strings, any text, with everything after
+    the first '=' digested.
+    """
+    def one(item):
+        return show({'': item})['']
+
+    def text(item):
+        name, sep, rest = item.partition('=')
+        return name + sep + one(rest) if sep else item
+
+    if value is None:
+        return None
+    if isinstance(value, str):
+        converted = _as_dict(value)
+        return show(converted) if converted is not None else text(value)
+    if isinstance(value, dict):
+        return show(value)
+    if isinstance(value, (list, tuple)):
+        return [text(item) if isinstance(item, str) else _hide_mapping(item, show) for item in value]
+    return one(value)
+
+
+def hide_values(params, hidden):
+    """params with the values of the hidden mappings replaced by digests (for logs and ``invocation``).
+
+    ``hidden`` maps an option to ``show``, the function giving a mapping's hidden form, or to such
+    a map for the keys of the option's entries (a dict, or a list of dicts or ``k=v`` strings).
+    """
+    if not hidden or not isinstance(params, dict):
+        return params
+    shown = dict(params)
+    for key, how in hidden.items():
+        if key not in shown:
+            continue
+        if callable(how):
+            shown[key] = _hide_mapping(shown[key], how)
+            continue
+        value = shown[key]
+        if isinstance(value, list):
+            shown[key] = [hide_values(_entry_dict(item), how) for item in value]
+        else:
+            shown[key] = hide_values(_entry_dict(value), how)
+    return shown
+
+
+def _entry_dict(item):
+    """An entry as validation reads it: a ``k=v``/JSON string becomes its dict."""
+    if isinstance(item, str):
+        converted = _as_dict(item)
+        return item if converted is None else converted
+    return item
+
+
+def _with_aliases(hidden, spec):
+    """``hidden`` keyed by every name an option answers to (its aliases as well)."""
+    result = {}
+    for name, how in (hidden or {}).items():
+        opts = spec.get(name) if isinstance(spec, dict) else None
+        opts = opts if isinstance(opts, dict) else {}
+        if not callable(how):
+            how = _with_aliases(how, opts.get('options') or {})
+        for key in _option_keys(name, opts):
+            result[key] = how
+    return result
+
+
 class SafeModule(AnsibleModule):
     """AnsibleModule that registers nested secrets first and logs its invocation without them.
 
@@ -181,18 +254,34 @@ class SafeModule(AnsibleModule):
     entry by entry itself (docker_api_containers' images and containers).
     ``validation_error_kind``: the ``error_kind`` of a failure while the options are validated (a
     wrong type, a missing required option), for modules whose every failure carries one.
+    ``hidden_values``: the options whose mapping values the log line and ``invocation`` show as
+    digests, as :func:`hide_values` takes them: ``{'env': show}``, or ``{'containers': {'env':
+    show}}`` for a key of each entry.
     """
 
-    def __init__(self, argument_spec, entry_specs=None, validation_error_kind=None, **kwargs):
+    def __init__(self, argument_spec, entry_specs=None, validation_error_kind=None, hidden_values=None, **kwargs):
         self._entry_specs = dict(entry_specs or {})
         self._validation_error_kind = validation_error_kind
+        spec = dict((name, dict(opts, options=opts.get('options') or self._entry_specs.get(name)))
+                    for name, opts in argument_spec.items() if isinstance(opts, dict))
+        self._hidden_values = _with_aliases(hidden_values, spec)
         super(SafeModule, self).__init__(argument_spec=argument_spec, **kwargs)
         self._validation_error_kind = None  # validated: later failures name their own kind
+
+    def _with_invocation(self, kwargs):
+        # AnsibleModule puts self.params there unless the result has its own invocation.
+        params = getattr(self, 'params', None)
+        if self._hidden_values and 'invocation' not in kwargs and isinstance(params, dict):
+            kwargs['invocation'] = {'module_args': hide_values(params, self._hidden_values)}
+        return kwargs
+
+    def exit_json(self, **kwargs):
+        super(SafeModule, self).exit_json(**self._with_invocation(kwargs))
 
     def fail_json(self, msg, **kwargs):
         if self._validation_error_kind and 'error_kind' not in kwargs:
             kwargs['error_kind'] = self._validation_error_kind
-        super(SafeModule, self).fail_json(msg, **kwargs)
+        super(SafeModule, self).fail_json(msg, **self._with_invocation(kwargs))
 
     def _load_params(self):
         super(SafeModule, self)._load_params()
@@ -201,7 +290,7 @@ class SafeModule(AnsibleModule):
 
     def _log_invocation(self):
         log_args = {}
-        for name, value in self.params.items():
+        for name, value in hide_values(self.params, self._hidden_values).items():
             opts = self.argument_spec.get(self.aliases.get(name, name)) or {}
             if _is_no_log(opts):
                 log_args[name] = MASKED

@@ -360,13 +360,17 @@ actions:
 
 
 from ansible_collections.tprov.docker.plugins.module_utils.container_backends import converge_container
-from ansible_collections.tprov.docker.plugins.module_utils.container_spec import CONTAINER_ARGUMENT_SPEC, CONTAINER_REQUIRED_BY
+from ansible_collections.tprov.docker.plugins.module_utils.container_spec import (
+    CONTAINER_ARGUMENT_SPEC,
+    CONTAINER_HIDDEN_VALUES,
+    CONTAINER_REQUIRED_BY,
+)
 from ansible_collections.tprov.docker.plugins.module_utils.safe_module import run_engine_module
 
 
 def main():
     run_engine_module(converge_container, CONTAINER_ARGUMENT_SPEC, required_by=CONTAINER_REQUIRED_BY,
-                      supports_check_mode=True)
+                      hidden_values=CONTAINER_HIDDEN_VALUES, supports_check_mode=True)
 
 
 if __name__ == '__main__':

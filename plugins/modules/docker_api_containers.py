@@ -118,12 +118,13 @@ from ansible_collections.tprov.docker.plugins.module_utils.container_backends im
     CONTAINERS_ENTRY_SPECS,
     converge_containers,
 )
+from ansible_collections.tprov.docker.plugins.module_utils.container_spec import CONTAINER_HIDDEN_VALUES
 from ansible_collections.tprov.docker.plugins.module_utils.safe_module import run_engine_module
 
 
 def main():
     run_engine_module(converge_containers, CONTAINERS_ARGUMENT_SPEC, entry_specs=CONTAINERS_ENTRY_SPECS,
-                      supports_check_mode=True)
+                      hidden_values=dict(containers=CONTAINER_HIDDEN_VALUES), supports_check_mode=True)
 
 
 if __name__ == '__main__':

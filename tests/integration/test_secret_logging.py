@@ -212,3 +212,128 @@ def test_rotated_env_value_is_not_in_changes_or_diff(module, busybox_image, uniq
     before, after = env_change['before'], env_change['after']
     assert before['DB_PASSWORD'] != after['DB_PASSWORD'] and before['MODE'] == after['MODE'], env_change
     assert single['diff']['after']['env'] == after
+
+
+# Container env values (DB passwords): digests in the syslog line and in invocation, never the value.
+ENV_SECRETS = dict(
+    single='env-single-Pa55-2Hb', batch='env-batch-Pa55-6Tn', single_bad='env-single-bad-Pa55-0Qe',
+    batch_bad='env-batch-bad-Pa55-4Ws', single_list='env-single-list-Pa55-7Yu',
+    batch_list='env-batch-list-Pa55-3Ko', single_text='env-single-text-Pa55-9Pa')
+
+ENV_PLAY = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: One container with a password in env
+      tprov.docker.docker_api_container:
+        name: "{name}-one"
+        image: "{image}"
+        command: [sleep, "300"]
+        state: present
+        env: {{DB_PASSWORD: "{{{{ single }}}}", MODE: "1"}}
+    - name: A containers entry with a password in env
+      tprov.docker.docker_api_containers:
+        containers:
+          - {{name: "{name}-two", image: "{image}", command: [sleep, "300"], state: present,
+             env: {{DB_PASSWORD: "{{{{ batch }}}}", MODE: "1"}}}}
+    - name: env, then an option of the wrong type (Ansible's validation fails)
+      tprov.docker.docker_api_container:
+        name: "{name}-three"
+        image: "{image}"
+        env: {{DB_PASSWORD: "{{{{ single_bad }}}}"}}
+        read_only: maybe
+      ignore_errors: true
+    - name: A containers entry with env, then an option of the wrong type (the module's validation fails)
+      tprov.docker.docker_api_containers:
+        containers:
+          - {{name: "{name}-four", image: "{image}", env: {{DB_PASSWORD: "{{{{ batch_bad }}}}"}}, read_only: maybe}}
+      ignore_errors: true
+    - name: env as a list of NAME=VALUE strings
+      tprov.docker.docker_api_container:
+        name: "{name}-five"
+        image: "{image}"
+        env: ["DB_PASSWORD={{{{ single_list }}}}"]
+      ignore_errors: true
+    - name: A containers entry with env as a list of NAME=VALUE strings
+      tprov.docker.docker_api_containers:
+        containers:
+          - {{name: "{name}-six", image: "{image}", env: ["DB_PASSWORD={{{{ batch_list }}}}"]}}
+      ignore_errors: true
+    - name: env as k=v text, then a value the module refuses
+      tprov.docker.docker_api_container:
+        name: "{name}-seven"
+        image: "{image}"
+        env: "DB_PASSWORD={{{{ single_text }}}}"
+        memory: lots
+      ignore_errors: true
+'''
+
+
+def without_inspect_data(output):
+    """The playbook output with each result's ``container`` key (inspect data, documented as not
+    protected: Config.Env is there) left out; the rest of every result stays."""
+    decoder = json.JSONDecoder()
+    parts, pos, results = [], 0, 0
+    for match in re.finditer(r'=> \{', output):
+        if match.start() < pos:
+            continue
+        result, end = decoder.raw_decode(output, match.end() - 1)
+        result.pop('container', None)
+        for entry in result.get('containers') or []:
+            if isinstance(entry, dict):
+                entry.pop('container', None)
+        parts += [output[pos:match.end() - 1], json.dumps(result)]
+        pos, results = end, results + 1
+    return ''.join(parts + [output[pos:]]), results
+
+
+@pytest.mark.parametrize('in_process', [True, False])
+def test_container_env_values_are_digests_in_syslog_and_invocation(tmp_path, capture, busybox_image, unique_name,
+                                                                   in_process):
+    rc, output, recap = ansible_playbook(
+        ENV_PLAY.format(name=unique_name, image=busybox_image), str(tmp_path),
+        ['-vvv', '-e', json.dumps(ENV_SECRETS), '-e', 'tprov_docker_in_process=%s' % in_process],
+        prefix=capture.prefix)
+    assert recap.get('failed') == 0 and recap.get('ok') == 7, output[-3000:]
+    assert output.count('...ignoring') == 5, output[-3000:]
+    logged = capture.text()
+    # Ansible's own validation fails before the log line; the others are logged.
+    assert logged.count('docker_api_container: Invoked with') == 2, logged[:3000]
+    assert logged.count('docker_api_containers: Invoked with') == 3, logged[:3000]
+    for name, secret in ENV_SECRETS.items():
+        assert secret not in logged, (name, logged)
+    # What ran stays readable: the names, each value as its digest.
+    assert 'DB_PASSWORD' in logged and 'hidden (' in logged, logged
+    assert 'DB_PASSWORD=hidden (' in logged, logged  # the list form keeps the name
+    shown, results = without_inspect_data(output)
+    assert results == 7, output[-3000:]
+    for name, secret in ENV_SECRETS.items():
+        assert secret not in shown, (name, shown)
+    core = tuple(int(part) for part in re.search(r'\[core (\d+)\.(\d+)', output).groups())
+    if core < (2, 21):  # ansible-core 2.21 no longer prints a result's invocation at -vvv
+        assert '"invocation"' in output
+        assert '"DB_PASSWORD": "hidden (' in shown, shown[-3000:]
+
+
+ENV_PASSWORD = 'env-invocation-Pa55-5Rf'
+
+
+@pytest.mark.parametrize('bad', [None, dict(read_only='maybe'), dict(memory='lots')])
+def test_container_env_in_invocation_is_the_digest_changes_show(module, busybox_image, unique_name, bad):
+    """invocation.module_args shows env as the digests changes use, on success and on a failure."""
+    base = dict(name=unique_name, image=busybox_image, command=['sleep', '300'], state='present')
+    assert module('docker_api_container', dict(base, env={'MODE': '0'}))['changed']
+    args = dict(base, env={'DB_PASSWORD': ENV_PASSWORD, 'MODE': '1'}, **(bad or {}))
+    for name, result in (
+            ('docker_api_container', module('docker_api_container', args, check=True, diff=True)),
+            ('docker_api_containers', module('docker_api_containers', dict(containers=[args]), check=True,
+                                             diff=True))):
+        assert ENV_PASSWORD not in result.raw, result.raw
+        assert bool(result.failed) == bool(bad), result
+        invoked = result['invocation']['module_args']
+        env = (invoked['containers'][0] if name == 'docker_api_containers' else invoked)['env']
+        assert env['DB_PASSWORD'].startswith('hidden (') and env['MODE'].startswith('hidden ('), result
+        assert env['DB_PASSWORD'] != env['MODE']
+        if not bad:  # the digests changes show in this run
+            changes = result['containers'][0]['changes'] if name == 'docker_api_containers' else result['changes']
+            assert [c['after'] for c in changes if c['option'] == 'env'] == [env], result

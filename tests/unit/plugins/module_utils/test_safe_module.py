@@ -101,3 +101,49 @@ def test_a_later_failure_without_a_kind_is_not_called_invalid_option(monkeypatch
 
     result = run(monkeypatch, capsys, backend)
     assert result['failed'] and 'error_kind' not in result
+
+
+def _show(mapping):
+    """A stand-in for the module's keyed digest: which value it was is visible only to the test."""
+    return dict((key, 'hidden(%d)' % len('%s' % value)) for key, value in mapping.items())
+
+
+@pytest.mark.parametrize('env, shown', [
+    ({'DB_PASSWORD': 'secret', 'MODE': '1'}, {'DB_PASSWORD': 'hidden(6)', 'MODE': 'hidden(1)'}),
+    # Wrong shapes, refused only after the log line: everything after the first '=' is hidden.
+    (['DB_PASSWORD=sec=ret', 'MODE=1', 'BARE'], ['DB_PASSWORD=hidden(7)', 'MODE=hidden(1)', 'BARE']),
+    ('DB_PASSWORD=secret MODE=1', {'DB_PASSWORD': 'hidden(6)', 'MODE': 'hidden(1)'}),  # dict validation's k=v
+    ('{"DB_PASSWORD": "secret"}', {'DB_PASSWORD': 'hidden(6)'}),
+    ([{'DB_PASSWORD': 'secret'}, 12345], [{'DB_PASSWORD': 'hidden(6)'}, 'hidden(5)']),
+    (None, None),
+])
+def test_hide_values_shows_env_values_as_digests(env, shown):
+    params = dict(env=env, name='web', labels={'tier': 'front'})
+    assert glue.hide_values(params, dict(env=_show)) == dict(env=shown, name='web', labels={'tier': 'front'})
+    assert params['env'] == env  # the module's own parameters are not changed
+
+
+def test_hide_values_in_entries():
+    params = dict(containers=[dict(name='a', env={'P': 'secret'}), 'name=b env=P=secret', 'not-an-entry'],
+                  images=[dict(name='busybox')])
+    assert glue.hide_values(params, dict(containers=dict(env=_show))) == dict(
+        containers=[dict(name='a', env={'P': 'hidden(6)'}), dict(name='b', env={'P': 'hidden(6)'}), 'not-an-entry'],
+        images=[dict(name='busybox')])
+
+
+def test_hidden_values_reach_neither_the_log_line_nor_invocation(monkeypatch, capsys):
+    logged = []
+    monkeypatch.setattr(basic.AnsibleModule, 'log', lambda self, msg, log_args=None: logged.append(msg))
+    spec = dict(env=dict(type='dict', aliases=['environment']), other=dict(type='int'))
+
+    def backend(module, client):
+        return dict(changed=False)
+
+    for args, failed in ((dict(environment={'P': 'secret-value'}, other=1), False),
+                         (dict(env={'P': 'secret-value'}, other='not-an-int'), True)):
+        result = run(monkeypatch, capsys, backend, args=args, argument_spec=spec, hidden_values=dict(env=_show))
+        assert bool(result.get('failed')) == failed, result
+        text = json.dumps(result) + ' '.join(logged)
+        assert 'secret-value' not in text, text
+        assert 'hidden(12)' in json.dumps(result['invocation']['module_args']), result
+    assert 'hidden(12)' in logged[0], logged
