@@ -103,3 +103,19 @@ def test_a_distro_family_is_added_by_its_vars_file_alone(tmp_path):
     assert rc != 0
     assert 'Add roles/daemon/vars' not in out, out[-4000:]
     assert 'tprov-plan9-no-such-package' in out, out[-4000:]
+
+
+def test_roles_that_only_read_client_names_accept_entries_with_other_keys(tmp_path):
+    # The entries' keys are the pki role's to check: tprov.docker.common (every role's dependency)
+    # checks only that docker_tls_clients is a list of dicts, so a key another tool keeps beside the
+    # name does not fail the client role.
+    rc, out = _play(tmp_path, PKI_TASK % 'admin' + '''
+    - name: The client role, alone, with an entry carrying another key
+      ansible.builtin.import_role:
+        name: tprov.docker.client
+      vars:
+        docker_tls_clients: [{name: admin, owner: alice}]
+        docker_client_bundles: [{name: admin, user: root, dir: "{{ inventory_dir }}/bundle"}]
+''')
+    assert rc == 0, out[-4000:]
+    assert (tmp_path / 'bundle' / 'cert.pem').read_bytes() == (tmp_path / 'pki' / 'clients' / 'admin' / 'cert.pem').read_bytes()
