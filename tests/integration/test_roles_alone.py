@@ -145,3 +145,24 @@ def test_the_daemons_proof_holds_with_a_client_bundle_at_the_top_of_the_pki_dir(
     assert rc == 0, out[-4000:]
     assert 'Connect with no client certificate (must be refused)' in out, out[-4000:]
     assert not [p for p in os.listdir(tempfile.gettempdir()) if p.startswith('tprov-no-client-bundle.')]
+
+
+def test_a_wrapper_roles_default_for_a_shared_variable_is_used(tmp_path):
+    # The documented precedence (changelog breaking_changes, README's roles section): the shared
+    # variables are tprov.docker.common's defaults, which the defaults of a role depending on the
+    # client role override (on main the client role's own default won and this one was ignored).
+    wrapper = tmp_path / 'roles' / 'wrapper'
+    (wrapper / 'meta').mkdir(parents=True)
+    (wrapper / 'defaults').mkdir()
+    (wrapper / 'meta' / 'main.yml').write_text('dependencies:\n  - role: tprov.docker.client\n')
+    (wrapper / 'defaults' / 'main.yml').write_text('docker_pki_dir: "{{ inventory_dir }}/wrapper-pki"\n')
+    rc, out = _play(tmp_path, (PKI_TASK % 'admin').replace('/pki"', '/wrapper-pki"') + '''
+    - name: The wrapper role
+      ansible.builtin.import_role:
+        name: wrapper
+      vars:
+        docker_client_bundles: [{name: admin, user: root, dir: "{{ inventory_dir }}/bundle"}]
+''')  # found in roles/ beside the playbook
+    assert rc == 0, out[-4000:]
+    assert (tmp_path / 'bundle' / 'cert.pem').read_bytes() == (
+        tmp_path / 'wrapper-pki' / 'clients' / 'admin' / 'cert.pem').read_bytes()
