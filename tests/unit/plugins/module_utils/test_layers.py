@@ -16,7 +16,8 @@ from tprov_testlib import REPO_ROOT
 MODULE_UTILS = os.path.join(REPO_ROOT, 'plugins', 'module_utils')
 COLLECTION = 'ansible_collections.tprov.docker.'
 FILES = sorted(glob.glob(os.path.join(MODULE_UTILS, '*.py')))
-PURE = ('errors.py', 'connection.py', 'diagnosis.py', 'api_query.py', 'container_spec.py', 'daemon_config.py')
+PURE = ('errors.py', 'connection.py', 'diagnosis.py', 'api_query.py', 'container_spec.py', 'daemon_config.py',
+        'redaction.py')
 
 
 def imports(path):
