@@ -273,7 +273,7 @@ def plain_web_server(tmp_path):
     server = subprocess.Popen([sys.executable, '-m', 'http.server', '--bind', '127.0.0.1', str(port)],
                               cwd=str(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(100):
+        for _attempt in range(100):
             try:
                 urllib.request.urlopen('http://127.0.0.1:%d/' % port, timeout=1).close()
                 break
