@@ -3,10 +3,10 @@ other roles (docker_pki_dir, docker_tls_clients, the daemon's port and connect h
 their documented defaults, through its dependency on tprov.docker.common."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
 from tprov_testlib import COLLECTIONS_DIR, REPO_ROOT
 
@@ -144,7 +144,8 @@ def test_the_daemons_proof_holds_with_a_client_bundle_at_the_top_of_the_pki_dir(
 ''' % (pki, tls_daemon.port))
     assert rc == 0, out[-4000:]
     assert 'Connect with no client certificate (must be refused)' in out, out[-4000:]
-    assert not [p for p in os.listdir(tempfile.gettempdir()) if p.startswith('tprov-no-client-bundle.')]
+    made = re.findall(r'"path": "([^"]*/tprov-no-client-bundle\.[^"]*)"', out)
+    assert made and not [path for path in made if os.path.exists(path)], out[-4000:]  # and removed again
 
 
 def test_a_wrapper_roles_default_for_a_shared_variable_is_used(tmp_path):
