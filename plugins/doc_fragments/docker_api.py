@@ -94,7 +94,8 @@ notes:
     port), V(tls_not_tls) (TLS sent to a plaintext port), V(tls_name_mismatch), V(tls_unknown_ca),
     V(tls_server_expired), V(tls_no_client_cert) (the daemon requires a client certificate and none was sent),
     V(tls_client_rejected), V(tls_client_expired), V(tls_key_mismatch), V(tls_handshake) (other TLS failures),
-    V(unreachable) (other transport failures). Otherwise: V(invalid_settings) (connection options),
+    V(not_docker) (an HTTP server answered that is not a Docker Engine API), V(unreachable) (other transport
+    failures). Otherwise: V(invalid_settings) (connection options),
     V(invalid_option) (another option), V(missing_library), V(api_version), V(not_found) (HTTP 404),
     V(conflict) (HTTP 409), V(api_error) (other HTTP errors), V(engine_error)."
 requirements:

@@ -2,7 +2,8 @@
 # Copyright: tprov.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters for the roles: where the PKI's files are, a Docker host's server certificate names,
-certificate backups as restore entries, and a note on clock skew."""
+certificate backups as restore entries, and a note on clock skew (and the deprecated
+docker_copy_backup)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -14,7 +15,7 @@ import time
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import parse_backup_name
+from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import parse_backup_name, restore_entry
 from ansible_collections.tprov.docker.plugins.module_utils.pki import PKI, check_name
 from ansible_collections.tprov.docker.plugins.module_utils.tls_cert import BACKDATE, DOCKER_FILE_NAMES, CertificateError
 
@@ -110,6 +111,14 @@ def docker_pki_paths(pki_dir, host=None, client=None, remote_dir=None):
     return paths
 
 
+def docker_copy_backup(result):
+    """Deprecated (meta/runtime.yml; removal in 1.0.0): a copy result (dest, backup_file) as a restore
+    entry. docker_daemon_config's restore takes the copy result as it is."""
+    if not isinstance(result, dict) or not result.get('dest'):
+        raise AnsibleFilterError('docker_copy_backup expects a copy result with dest, got %r.' % (result,))
+    return dict(zip(('path', 'backup'), restore_entry(result)))
+
+
 def docker_backup_restore_entries(backup_paths):
     """docker_tls_files backups found on the host (file_transaction's backup names) as restore entries: for
     each file, its oldest backup. Backups are deleted once the daemon is proven to serve the files
@@ -151,4 +160,5 @@ class FilterModule(object):
         return {'docker_server_sans': docker_server_sans, 'docker_pki_servers': docker_pki_servers,
                 'docker_pki_paths': docker_pki_paths,
                 'docker_backup_restore_entries': docker_backup_restore_entries,
+                'docker_copy_backup': docker_copy_backup,
                 'docker_clock_skew_note': docker_clock_skew_note}

@@ -15,15 +15,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import hashlib
-import hmac
 import ipaddress
 import math
-import os
 import re
 import shlex
 
 from ansible_collections.tprov.docker.plugins.module_utils.errors import InvalidOption
+from ansible_collections.tprov.docker.plugins.module_utils.redaction import keyed_digest
 
 
 MAX_CPUS = 1024
@@ -591,14 +589,9 @@ def _with_image_defaults(image_values):
 
 # Per run: equal values show the same digest within one result, and no digest can be matched
 # against guesses or against another run's output.
-_ENV_DIGEST_KEY = os.urandom(16)
-
-
 def hidden_env(env):
-    """env with each value replaced by a short keyed digest (for changes and diffs)."""
-    return dict((key, 'hidden (%s)' % hmac.new(_ENV_DIGEST_KEY, ('%s' % value).encode('utf-8'),
-                                               hashlib.sha256).hexdigest()[:8])
-                for key, value in (env or {}).items())
+    """env with each value replaced by a short keyed digest (for changes, diffs, the log line and invocation)."""
+    return dict((key, 'hidden (%s)' % keyed_digest(value, 8)) for key, value in (env or {}).items())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -138,3 +138,11 @@ def explain_http_error(status, explanation, settings, method, path):
                                'accepts, or leave it at auto.' % explanation)
     kind = {404: 'not_found', 409: 'conflict'}.get(status, 'api_error')
     return kind, 'Docker engine: %s (HTTP %d on %s %s)' % (explanation, status, method, path.split('?')[0])
+
+
+def explain_not_docker(what, settings):
+    """(kind, message) when something answered HTTP at docker_host but not as dockerd does (``what``:
+    how its answer to /version differs: a 404, no Engine API version)."""
+    return 'not_docker', (
+        '%s answered, but is not a Docker Engine API: %s. Check docker_host (and DOCKER_HOST): it must point at '
+        'dockerd, not at a web server or proxy.' % (settings.docker_host, what))

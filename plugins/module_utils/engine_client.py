@@ -32,7 +32,11 @@ except ImportError:  # the glue (safe_module.check_requirements) fails the modul
 
 from ansible_collections.tprov.docker.plugins.module_utils.api_query import filters_param
 from ansible_collections.tprov.docker.plugins.module_utils.connection import negotiate_api_version, resolve_connection
-from ansible_collections.tprov.docker.plugins.module_utils.diagnosis import explain_connection_error, explain_http_error
+from ansible_collections.tprov.docker.plugins.module_utils.diagnosis import (
+    explain_connection_error,
+    explain_http_error,
+    explain_not_docker,
+)
 from ansible_collections.tprov.docker.plugins.module_utils.errors import (
     Conflict,
     ConnectionSettingsError,
@@ -143,9 +147,30 @@ class EngineClient(object):
         return self._api_version
 
     def _negotiate(self):
-        body = self._call('GET', '/version', versioned=False).json()
+        body = self._version_body(versioned=False)
         self.server_version = body
         self._api_version = negotiate_api_version(body.get('ApiVersion', ''), body.get('MinAPIVersion'))
+
+    def _version_body(self, versioned):
+        """GET /version, or a connection-level error when what answers is not a Docker Engine API.
+
+        Every dockerd serves /version as a JSON object with ApiVersion. A 404 there comes from some
+        other HTTP server, and must not pass for "object not found" to get_json_or_none's callers."""
+        try:
+            response = self._call('GET', '/version', versioned=versioned)
+        except NotFound as exc:
+            raise self._not_docker('HTTP 404 on /version (%s)' % (exc.explanation or 'no explanation')[:200])
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or not body.get('ApiVersion'):
+            raise self._not_docker('no Engine API version in its answer to /version')
+        return body
+
+    def _not_docker(self, what):
+        kind, message = explain_not_docker(what, self.settings)
+        return EngineConnectionError(message, kind=kind)
 
     def version(self):
         """The daemon's /version body (fetched once per client)."""
@@ -153,7 +178,7 @@ class EngineClient(object):
             if self._api_version is None:
                 self._negotiate()
             else:
-                self.server_version = self.get_json('/version')
+                self.server_version = self._version_body(versioned=True)
         return self.server_version
 
     # -- requests ---------------------------------------------------------------------------

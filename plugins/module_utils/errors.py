@@ -35,6 +35,7 @@ CONNECTION_ERROR_KINDS = (
     'tls_client_expired',   # the daemon refused the client certificate as expired
     'tls_key_mismatch',     # client_key does not belong to client_cert, or is not PEM
     'tls_handshake',        # any other TLS failure
+    'not_docker',           # something answered HTTP at docker_host, but not as a Docker Engine API
     'unreachable',          # any other transport failure
 )
 

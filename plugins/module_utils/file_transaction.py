@@ -41,6 +41,8 @@ import stat
 import tempfile
 import time
 
+from ansible_collections.tprov.docker.plugins.module_utils.redaction import redact_credentials
+
 BACKUP_SUFFIX = '.tprov-backup'
 ORIGINAL_SUFFIX = '.tprov-orig'
 RESTORE_SUFFIX = '.tprov-restore'
@@ -483,7 +485,10 @@ class Transaction(object):
         if current == text:
             return
         self.pending.append((path, text, mode))
-        self.diff.append(dict(before_header=path, after_header=path, before=current or '', after=text or ''))
+        # A diff is printed (--diff) and kept in results: proxy URLs and tokens in an environment
+        # file or daemon.json show masked there; what is written is the text as given.
+        self.diff.append(dict(before_header=path, after_header=path, before=redact_credentials(current or ''),
+                              after=redact_credentials(text or '')))
 
     @property
     def paths(self):

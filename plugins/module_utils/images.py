@@ -190,8 +190,8 @@ class ImageService(object):
             current = self.inspect(ref)
         if current is not None and not force:
             return False, current
-        self.actions.append('Pulled image %s' % ref)
         if self.check_mode:
+            self.actions.append('Pulled image %s' % ref)
             return True, current
         params = {'fromImage': ref.repository}
         params['tag'] = ref.digest or ref.tag
@@ -199,12 +199,13 @@ class ImageService(object):
             params['platform'] = platform
         headers = {'X-Registry-Auth': auth_header} if auth_header else None
         self.client.stream_json('POST', '/images/create', params=params, headers=headers, timeout=max(self.client.settings.timeout, 600))
+        # Listed once the daemon reports the pull done: a failed pull is not an action taken.
         after = self.inspect(ref)
         if after is None:
+            self.actions.append('Pulled image %s' % ref)
             raise EngineError('Pulled %s, but the daemon does not show it afterwards.' % ref)
         changed = current is None or current.get('Id') != after.get('Id')
-        if not changed:
-            self.actions[-1] = 'Pulled image %s (unchanged)' % ref
+        self.actions.append('Pulled image %s%s' % (ref, '' if changed else ' (unchanged)'))
         return changed, after
 
     def load(self, ref, load_path, force=False, current=None):

@@ -22,6 +22,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import stat
 
 from ansible_collections.tprov.docker.plugins.module_utils import tls_cert
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
@@ -278,6 +279,26 @@ def check_writable(path, option):
         raise tls_cert.CertificateError('%s: %s is a directory, not a file.' % (option, path))
 
 
+def check_own_file(path, option):
+    """Refuse a symbolic link, or a regular file with other hard links, at path: its owner and mode are
+    set below (set_fs_attributes_if_different follows links), and a link planted by a user who can write
+    to the directory would hand that user another file (another key) or change its mode."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(st.st_mode):
+        what = 'a symbolic link'
+    elif stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+        what = 'a file with %d hard links' % st.st_nlink
+    else:
+        return
+    raise tls_cert.CertificateError(
+        '%s: %s is %s; refusing to read it or set its owner and mode (it may lead to another file, planted by a user '
+        'who can write to %s). Remove it and run again, or point %s at the file itself.'
+        % (option, path, what, os.path.dirname(os.path.abspath(path)), option))
+
+
 def issue_certificate(module):
     """docker_tls_cert: one certificate (and its key) decided, issued if it must be, written with
     write_outcome, then given the file modes, owner and group the Ansible way; the result, or fail_json."""
@@ -289,6 +310,8 @@ def issue_certificate(module):
     # decides again after the first has written.
     with DirectoryLock(os.path.dirname(os.path.abspath(path))):
         try:
+            check_own_file(path, 'path')
+            check_own_file(key_path, 'key_path')
             request = tls_cert.CertificateRequest(
                 params['kind'], common_name=params['common_name'], organization=params['organization'],
                 organizational_unit=params['organizational_unit'], subject_alt_names=params['subject_alt_names'],
@@ -321,8 +344,12 @@ def issue_certificate(module):
         cert_args['mode'] = '0644'
     key_args = module.load_file_common_arguments(params, path=key_path)
     key_args['mode'] = params['key_mode']
-    for file_args in (key_args, cert_args):
+    for file_args, option in ((key_args, 'key_path'), (cert_args, 'path')):
         if os.path.exists(file_args['path']):
+            try:  # again: the directory's owner may have swapped a file in since the lock was released
+                check_own_file(file_args['path'], option)
+            except tls_cert.CertificateError as exc:
+                module.fail_json(msg=str(exc), path=path, key_path=key_path)
             changed = module.set_fs_attributes_if_different(file_args, changed)
     result = dict(changed=changed, reasons=reasons, path=path, key_path=key_path)
     result.update(after)

@@ -19,6 +19,7 @@ import stat
 
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
     MAX_FILE_SIZE, LockTimeout, back_up, lock_directory, read_fd, write_atomic_at)
+from ansible_collections.tprov.docker.plugins.module_utils.redaction import keyed_digest
 
 PRIVATE_KEY_MARK = b'PRIVATE KEY-----'
 
@@ -78,10 +79,10 @@ class FileEntry(object):
 
 
 def fingerprint(content, mode):
-    """What a diff shows of a file: its SHA-256 and mode, and whether it holds a private key."""
-    import hashlib
+    """What a diff shows of a file: a digest keyed per run (a change shows as a different digest, and
+    short content cannot be found by hashing guesses), its mode, and whether it holds a private key."""
     kind = 'private key, ' if PRIVATE_KEY_MARK in content else ''
-    return '%ssha256 %s, mode %04o\n' % (kind, hashlib.sha256(content).hexdigest(), mode)
+    return '%skeyed sha256 %s, mode %04o\n' % (kind, keyed_digest(content), mode)
 
 
 def _trusted_dir(st):

@@ -24,6 +24,8 @@ description:
     failure never leaves a certificate beside a key it was not made for.
   - Serial numbers are random 128-bit integers rather than a counter in C(ca.srl), so parallel runs
     for many hosts share no state; the chance of two alike is negligible (2^-127).
+  - A symbolic link, or a file with more than one hard link, at O(path) or O(key_path) is refused (the
+    run fails naming the option), since its owner and mode would be set on the file it leads to.
 extends_documentation_fragment:
   - tprov.docker.tls_key
   - ansible.builtin.files

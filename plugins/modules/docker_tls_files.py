@@ -50,8 +50,10 @@ attributes:
   diff_mode:
     support: full
     description:
-      - Shows each changed file's SHA-256 and mode before and after (and whether it is a private key), never
+      - Shows each changed file's digest and mode before and after (and whether it is a private key), never
         its content - the content option is no_log, so Ansible would mask it anyway.
+      - The digest is an HMAC-SHA256 under a random key of the run, so a changed file shows a different digest,
+        but it cannot be compared with another run's or matched against guessed content.
 options:
   dest:
     description: The directory (absolute path) the files go into. Its parent must exist.

@@ -417,3 +417,34 @@ def test_served_certificate_unknown_against_a_tls12_only_server(tmp_path):
     served = result['served_certificate']
     assert served['unknown'] is True and not served['matches'] and not served['stale'], served
     assert 'could not be read' in str(result.get('warnings'))
+
+
+def test_diff_masks_proxy_passwords_and_tokens_never_what_is_written(tmp_path):
+    # --diff prints whole files: the environment file's proxy URL and token, and daemon.json's proxy,
+    # show masked; the files keep them.
+    args = dict(family_layout(tmp_path, 'Debian'), mode='envfile', daemon_json_conflicts='move')
+    envfile_text = ('export http_proxy="http://proxyuser:EnvPass-1@proxy.example:3128"\n'
+                    'REGISTRY_TOKEN=tok-2-secret\nexport Db_Password=\'pw 3\'\nPLAIN=kept\n')
+    with open(args['envfile_path'], 'w') as handle:
+        handle.write(envfile_text)
+    with open(args['daemon_json_path'], 'w') as handle:
+        handle.write('{"hosts": ["unix:///var/run/docker.sock"], '
+                     '"proxies": {"https-proxy": "https://ju:JsonPass-4@proxy.example:3129"}}')
+    check = run_module('docker_daemon_config', args, check=True, diff=True)
+    assert check['changed'] and len(check['diff']) == 2, check
+    shown = repr(check['diff'])
+    for secret in ('EnvPass-1', 'tok-2-secret', 'pw 3', 'JsonPass-4'):
+        assert secret not in shown, (secret, shown)
+    envfile_diff, json_diff = sorted(check['diff'], key=lambda d: d['before_header'] != args['envfile_path'])
+    for side in ('before', 'after'):
+        assert 'http://proxyuser:********@proxy.example:3128' in envfile_diff[side]
+        assert "REGISTRY_TOKEN=********\n" in envfile_diff[side] and "Db_Password='********'" in envfile_diff[side]
+        assert 'PLAIN=kept' in envfile_diff[side]
+    assert '--tlsverify' in envfile_diff['after']
+    assert 'https://ju:********@proxy.example:3129' in json_diff['before'] + json_diff['after']
+
+    written = run_module('docker_daemon_config', args, diff=True)
+    assert written['changed'] and 'EnvPass-1' not in repr(written['diff'])
+    text = open(args['envfile_path']).read()
+    assert text.startswith(envfile_text) and '--tlsverify' in text
+    assert 'https://ju:JsonPass-4@proxy.example:3129' in open(args['daemon_json_path']).read()

@@ -256,5 +256,45 @@ def test_every_failure_of_the_engine_modules_has_a_kind(module, args, kind):
         assert not result.failed and result['exists'] is False, result
         return
     assert result.failed and result['error_kind'] == kind, result
-    if kind == 'api_error':  # a backend's failure keeps the result keys it had (what was done so far)
-        assert result['actions'] == ['Pulled image localhost:1/tprov-it/none:1'], result
+    if kind == 'api_error':  # a backend's failure keeps the result keys it had (what was done so far: nothing,
+        assert result['actions'] == [], result  # since the pull failed)
+
+
+@pytest.fixture
+def plain_web_server(tmp_path):
+    """python3 -m http.server on a free loopback port: an HTTP server that is not dockerd (404 on /version)."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from engine_bed import free_port
+    port = free_port()
+    server = subprocess.Popen([sys.executable, '-m', 'http.server', '--bind', '127.0.0.1', str(port)],
+                              cwd=str(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _attempt in range(100):
+            try:
+                urllib.request.urlopen('http://127.0.0.1:%d/' % port, timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield 'tcp://127.0.0.1:%d' % port
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.mark.parametrize('module,args,check', [
+    ('docker_api_container_info', {'name': 'anything'}, False),
+    ('docker_api_image', {'name': 'busybox:latest'}, True),
+    ('docker_api_image_info', {'name': ['busybox:latest']}, False),
+    ('docker_api_info', {}, False),
+])
+def test_a_web_server_that_is_not_docker_is_a_connection_error(plain_web_server, module, args, check):
+    # Its 404 on /version is not "no such container/image": nothing is reported absent, pulled or fine.
+    args = dict(args, docker_host=plain_web_server, timeout=5)
+    result = run_module(module, args, check=check)
+    assert result.failed and result['error_kind'] == 'not_docker', result
+    assert 'not a Docker Engine API' in result['msg'] and 'docker_host' in result['msg'], result
+    assert not result.get('actions') and 'exists' not in result, result

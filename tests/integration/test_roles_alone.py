@@ -3,6 +3,7 @@ other roles (docker_pki_dir, docker_tls_clients, the daemon's port and connect h
 their documented defaults, through its dependency on tprov.docker.common."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -103,3 +104,66 @@ def test_a_distro_family_is_added_by_its_vars_file_alone(tmp_path):
     assert rc != 0
     assert 'Add roles/daemon/vars' not in out, out[-4000:]
     assert 'tprov-plan9-no-such-package' in out, out[-4000:]
+
+
+def test_roles_that_only_read_client_names_accept_entries_with_other_keys(tmp_path):
+    # The entries' keys are the pki role's to check: tprov.docker.common (every role's dependency)
+    # checks only that docker_tls_clients is a list of dicts, so a key another tool keeps beside the
+    # name does not fail the client role.
+    rc, out = _play(tmp_path, PKI_TASK % 'admin' + '''
+    - name: The client role, alone, with an entry carrying another key
+      ansible.builtin.import_role:
+        name: tprov.docker.client
+      vars:
+        docker_tls_clients: [{name: admin, owner: alice}]
+        docker_client_bundles: [{name: admin, user: root, dir: "{{ inventory_dir }}/bundle"}]
+''')
+    assert rc == 0, out[-4000:]
+    assert (tmp_path / 'bundle' / 'cert.pem').read_bytes() == (tmp_path / 'pki' / 'clients' / 'admin' / 'cert.pem').read_bytes()
+
+
+def test_the_daemons_proof_holds_with_a_client_bundle_at_the_top_of_the_pki_dir(tls_daemon, tmp_path):
+    # A PKI directory adopted from Docker's openssl steps keeps the client's cert.pem/key.pem beside
+    # ca.pem. The anonymous probe must not fall back to them (DOCKER_CERT_PATH/cert.pem): it is refused
+    # for want of a client certificate, so the proof passes on this correctly secured daemon.
+    pki = tmp_path / 'pki'
+    pki.mkdir()
+    shutil.copy(os.path.join(tls_daemon.pki, 'ca.pem'), str(pki / 'ca.pem'))
+    for name in ('cert.pem', 'key.pem'):
+        shutil.copy(os.path.join(tls_daemon.pki, 'client', name), str(pki / name))
+    rc, out = _play(tmp_path, '''
+    - name: The daemon role's proof, alone, against the TLS daemon
+      ansible.builtin.include_role:
+        name: tprov.docker.daemon
+        tasks_from: prove.yml
+      vars:
+        docker_pki_dir: %s
+        docker_daemon_connect_host: 127.0.0.1
+        docker_daemon_tls_port: %d
+        docker_daemon_allow_plaintext_tcp: true
+''' % (pki, tls_daemon.port))
+    assert rc == 0, out[-4000:]
+    assert 'Connect with no client certificate (must be refused)' in out, out[-4000:]
+    made = re.findall(r'"path": "([^"]*/tprov-no-client-bundle\.[^"]*)"', out)
+    assert made and not [path for path in made if os.path.exists(path)], out[-4000:]  # and removed again
+
+
+def test_a_wrapper_roles_default_for_a_shared_variable_is_used(tmp_path):
+    # The documented precedence (changelog breaking_changes, README's roles section): the shared
+    # variables are tprov.docker.common's defaults, which the defaults of a role depending on the
+    # client role override (on main the client role's own default won and this one was ignored).
+    wrapper = tmp_path / 'roles' / 'wrapper'
+    (wrapper / 'meta').mkdir(parents=True)
+    (wrapper / 'defaults').mkdir()
+    (wrapper / 'meta' / 'main.yml').write_text('dependencies:\n  - role: tprov.docker.client\n')
+    (wrapper / 'defaults' / 'main.yml').write_text('docker_pki_dir: "{{ inventory_dir }}/wrapper-pki"\n')
+    rc, out = _play(tmp_path, (PKI_TASK % 'admin').replace('/pki"', '/wrapper-pki"') + '''
+    - name: The wrapper role
+      ansible.builtin.import_role:
+        name: wrapper
+      vars:
+        docker_client_bundles: [{name: admin, user: root, dir: "{{ inventory_dir }}/bundle"}]
+''')  # found in roles/ beside the playbook
+    assert rc == 0, out[-4000:]
+    assert (tmp_path / 'bundle' / 'cert.pem').read_bytes() == (
+        tmp_path / 'wrapper-pki' / 'clients' / 'admin' / 'cert.pem').read_bytes()

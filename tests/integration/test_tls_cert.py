@@ -267,3 +267,28 @@ def test_weakly_encrypted_ca_key_is_re_encrypted(tmp_path, legacy):
     again = serialization.load_pem_private_key(read(key_path), secret.encode())
     assert again.private_numbers() == key.private_numbers() if hasattr(key, 'private_numbers') else True
     assert run_module('docker_tls_cert', ca_args)['changed'] is False
+
+
+@pytest.mark.parametrize('planted', ['hard link', 'symlink'])
+def test_a_link_planted_at_key_path_is_refused_and_its_target_untouched(tmp_path, planted):
+    # Another user's valid CA key (root's, 0600) linked at key_path in a directory that user (nobody)
+    # owns: the certificate there is right, so nothing is re-issued, and setting owner: nobody on
+    # key_path would hand that user the other key. The module refuses instead, naming key_path.
+    import pwd
+    victim = tmp_path / 'victim'
+    victim.mkdir()
+    assert not run_module('docker_tls_cert', {'kind': 'ca', 'dir': str(victim)}).failed
+    victim_key = str(victim / 'ca-key.pem')
+    before = os.stat(victim_key)
+    theirs = tmp_path / 'theirs'
+    theirs.mkdir()
+    nobody = pwd.getpwnam('nobody')
+    (theirs / 'ca.pem').write_bytes(read(str(victim / 'ca.pem')))
+    (os.link if planted == 'hard link' else os.symlink)(victim_key, str(theirs / 'ca-key.pem'))
+    os.chown(str(theirs), nobody.pw_uid, nobody.pw_gid)
+    result = run_module('docker_tls_cert', {'kind': 'ca', 'dir': str(theirs), 'owner': 'nobody', 'key_mode': '0640'})
+    assert result.failed and result['msg'].startswith('key_path: %s is a ' % (theirs / 'ca-key.pem')), result
+    assert ('hard links' if planted == 'hard link' else 'symbolic link') in result['msg'], result
+    after = os.stat(victim_key)
+    assert (after.st_uid, after.st_gid, stat.S_IMODE(after.st_mode)) == (
+        before.st_uid, before.st_gid, stat.S_IMODE(before.st_mode)) == (0, 0, 0o600)

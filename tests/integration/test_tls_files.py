@@ -47,7 +47,7 @@ def test_install_via_playbook_idempotent_and_silent_about_keys(tmp_path, in_proc
     assert open(dest + '.count').read() == '4'
     assert stat.S_IMODE(os.stat(dest + '/server-key.pem').st_mode) == 0o400
     assert open(dest + '/server-key.pem').read() == open(os.path.join(pki, 'server', 'server-key.pem')).read()
-    assert 'private key, sha256 ' in output  # the diff names digests...
+    assert 'private key, keyed sha256 ' in output  # the diff names digests...
     assert not any(line in output for line in key_lines)  # ...never a line of the key
     assert 'PRIVATE KEY' not in output
 

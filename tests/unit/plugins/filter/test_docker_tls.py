@@ -68,3 +68,32 @@ def test_backups_made_in_the_same_second_are_restore_entries_too():
     first = '/etc/docker/tls/ca.pem.20261128T101500.tprov-backup'
     assert docker_backup_restore_entries([first.replace('00.tprov', '00-1.tprov'), first]) == [
         {'path': '/etc/docker/tls/ca.pem', 'backup': first}]
+
+
+def test_docker_copy_backup_is_deprecated_where_ansible_reads_it(tmp_path):
+    """meta/runtime.yml routes it with a deprecation (removal 1.0.0) that a play using it shows, and the
+    filter still answers; its doc says deprecated and what to use instead."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    from tprov_testlib import COLLECTIONS_DIR, REPO_ROOT
+    with open(os.path.join(REPO_ROOT, 'meta', 'runtime.yml')) as handle:
+        routing = yaml.safe_load(handle)['plugin_routing']['filter']['docker_copy_backup']['deprecation']
+    assert routing['removal_version'] == '1.0.0' and 'restore' in routing['warning_text']
+    with open(os.path.join(REPO_ROOT, 'plugins', 'filter', 'docker_copy_backup.yml')) as handle:
+        deprecated = yaml.safe_load(handle)['DOCUMENTATION']['deprecated']
+    assert deprecated['removed_in'] == '1.0.0' and 'restore' in deprecated['alternative']
+    play = tmp_path / 'play.yml'
+    play.write_text('- hosts: localhost\n  gather_facts: false\n  tasks:\n'
+                    '    - ansible.builtin.debug:\n'
+                    '        msg: "{{ {\'dest\': \'/etc/x\', \'backup_file\': \'/etc/x.b\'} | tprov.docker.docker_copy_backup }}"\n')
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_DIR, ANSIBLE_NOCOLOR='1',
+               ANSIBLE_DEPRECATION_WARNINGS='1', ANSIBLE_LOCALHOST_WARNING='0')
+    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-c', 'local',
+                           '-i', 'localhost,', str(play)], capture_output=True, text=True, env=env, check=False)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert '"path": "/etc/x"' in out and '"backup": "/etc/x.b"' in out, out
+    assert 'DEPRECATION' in out and 'docker_copy_backup' in out and '1.0.0' in out, out

@@ -25,10 +25,17 @@ def test_extras_must_be_a_list():
     assert 'docker_tls_extra_sans' in str(info.value)
 
 
-def test_the_unused_copy_backup_filter_is_gone():
-    # docker_daemon_config's restore takes copy results (dest, backup_file) as they are.
+def test_the_released_copy_backup_filter_is_kept_deprecated():
+    # Released in 0.1.0: kept until 1.0.0, deprecated (docker_daemon_config's restore takes copy
+    # results as they are); tests/unit/plugins/filter/test_docker_tls.py checks the deprecation.
     from ansible_collections.tprov.docker.plugins.filter.docker_tls import FilterModule
-    assert 'docker_copy_backup' not in FilterModule().filters()
+    copy_backup = FilterModule().filters()['docker_copy_backup']
+    assert copy_backup({'dest': '/etc/x', 'backup_file': '/etc/x.1.bak', 'changed': True}) == {
+        'path': '/etc/x', 'backup': '/etc/x.1.bak'}
+    assert copy_backup({'dest': '/etc/new', 'changed': True}) == {'path': '/etc/new', 'backup': None}
+    with pytest.raises(AnsibleFilterError) as info:
+        copy_backup({'changed': False})
+    assert 'docker_copy_backup expects a copy result with dest' in str(info.value)
 
 
 def test_pki_servers_from_hostvars():

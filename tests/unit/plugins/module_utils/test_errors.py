@@ -33,7 +33,8 @@ def test_kind_codes_are_unique_and_the_connection_kinds_are_all_there():
     assert len(set(errors.ERROR_KINDS)) == len(errors.ERROR_KINDS)
     for kind in ('socket_missing', 'permission', 'refused', 'dns', 'timeout', 'closed', 'tls_not_tls',
                  'tls_name_mismatch', 'tls_unknown_ca', 'tls_server_expired', 'tls_no_client_cert',
-                 'tls_client_rejected', 'tls_client_expired', 'tls_key_mismatch', 'tls_handshake', 'unreachable'):
+                 'tls_client_rejected', 'tls_client_expired', 'tls_key_mismatch', 'tls_handshake', 'not_docker',
+                 'unreachable'):
         assert kind in errors.CONNECTION_ERROR_KINDS
 
 

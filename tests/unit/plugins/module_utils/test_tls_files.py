@@ -60,7 +60,7 @@ def test_install_then_nothing_then_content_change_with_backup(tmp_path):
     backup = moved['files'][1]['backup_file']
     assert open(backup).read() == KEY and mode_of(backup) == 0o400  # the backup is as closed as the key
     assert moved['backups'] == [{'path': dest + '/key.pem', 'backup': backup}]
-    assert moved['diff'][0]['before'].startswith('private key, sha256 ') and 'mode 0400' in moved['diff'][0]['after']
+    assert moved['diff'][0]['before'].startswith('private key, keyed sha256 ') and 'mode 0400' in moved['diff'][0]['after']
     assert moved['diff'][0]['before'] != moved['diff'][0]['after']
 
 
@@ -79,7 +79,7 @@ def test_check_mode_writes_nothing_and_diff_shows_certificates_only(tmp_path):
     assert planned['changed'] and not os.path.exists(dest)
     diffs = dict((d['after_header'].rsplit('/', 1)[1], d) for d in planned['diff'])
     assert diffs['cert.pem']['after'] == fingerprint(CERT.encode(), 0o444) and diffs['cert.pem']['before'] == ''
-    assert diffs['key.pem']['after'].startswith('private key, sha256 ')
+    assert diffs['key.pem']['after'].startswith('private key, keyed sha256 ')
     assert all('PRIVATE KEY' not in repr(d) for d in planned['diff'])
 
 
