@@ -115,8 +115,9 @@ def stringify_mapping(value, option):
         if option == 'env' and not isinstance(item, str):
             # YAML turns an unquoted yes, on or 1.0 into a boolean or a number: which text the program
             # then gets is a guess, so the user says it (as community.docker.docker_container requires).
-            raise SpecError('env: the value of %s is %r, not a string; quote it (%s: "%s") so YAML keeps it as '
-                            'written.' % (key, item, key, item))
+            raise SpecError('env: the value of %s is %r, not a string; quote it as the program should see it (e.g. '
+                            '%s: "%s") so YAML keeps it as written.'
+                            % (key, item, key, str(item).lower() if isinstance(item, bool) else item))
         if isinstance(item, bool):
             item = 'true' if item else 'false'
         result[str(key)] = str(item)
