@@ -518,3 +518,120 @@ def carried_hosts(conflicts):
     if isinstance(hosts, str):
         hosts = [hosts]
     return [h for h in hosts if not str(h).startswith('tcp://')]
+
+
+# daemon.json keys dockerd applies on SIGHUP (daemon/reload.go: Reload, and reloadPlatform for the
+# runtimes); every other key takes a restart.
+RELOADABLE_KEYS = frozenset((
+    'debug', 'labels', 'live-restore', 'max-concurrent-downloads', 'max-concurrent-uploads',
+    'max-download-attempts', 'shutdown-timeout', 'features', 'insecure-registries', 'registry-mirrors',
+    'allow-nondistributable-artifacts', 'network-diagnostic-port', 'runtimes', 'default-runtime',
+))
+
+
+def _security_option(name):
+    return lambda info: any(('name=%s' % name) == opt or opt.startswith('name=%s,' % name)
+                            for opt in info.get('SecurityOptions') or [])
+
+
+# What GET /info says the running daemon uses, for the keys it shows: (read from info, compare the
+# declared value by). Only keys whose value /info always reflects after a start or reload are here;
+# the others (icc, userland-proxy, log-opts, ...) are judged by whether daemon.json changed. Not
+# no-new-privileges: engines before 25 do not list it in SecurityOptions even when it is on.
+SERVED_KEYS = {
+    'live-restore': (lambda info: info.get('LiveRestoreEnabled'), bool),
+    'debug': (lambda info: info.get('Debug'), bool),
+    'log-driver': (lambda info: info.get('LoggingDriver'), str),
+    'userns-remap': (_security_option('userns'), bool),
+    'labels': (lambda info: sorted(info.get('Labels') or []), lambda value: sorted(value or [])),
+}
+
+
+def _load_object(json_text, path):
+    if not json_text or not json_text.strip():
+        return {}
+    try:
+        data = json.loads(json_text)
+    except ValueError as exc:
+        raise DaemonConfigError('%s is not valid JSON (%s); dockerd would not start with it. Fix or remove it.'
+                                % (path, exc))
+    if not isinstance(data, dict):
+        raise DaemonConfigError('%s must hold a JSON object.' % path)
+    return data
+
+
+def check_daemon_options(options, option='daemon_options'):
+    """Refuse keys this collection passes as flags: dockerd will not start with a setting in both places."""
+    clash = sorted(key for key in options or {} if key in DAEMON_JSON_FLAG_KEYS)
+    if clash:
+        raise DaemonConfigError(
+            '%s sets %s, which the daemon role passes as flags (%s); dockerd refuses to start with a setting in '
+            'both places. Remove the key(s): the listener is docker_daemon_tls_address / docker_daemon_tls_port '
+            'and the certificates come from the pki role.'
+            % (option, ', '.join(clash), ', '.join(DAEMON_JSON_FLAG_KEYS[k] for k in clash)), kind='invalid_option')
+
+
+def merge_daemon_options(json_text, path, options, defaults):
+    """daemon.json with the declared keys set: (text, wanted, kept).
+
+    ``options`` always win; ``defaults`` (the role's hardened settings) apply only to keys the file does
+    not set already, so an administrator's choice (log-driver journald) is kept and named in ``kept``.
+    A key whose value is None in either is not managed. ``wanted`` is every key this call manages with
+    the value it ends up with. The text is the input unchanged when nothing differs (no rewrite of
+    an admin's formatting)."""
+    check_daemon_options(options, 'daemon_options')
+    check_daemon_options(defaults, 'daemon_default_options')
+    data = _load_object(json_text, path)
+    wanted, kept = {}, []
+    for key, value in (defaults or {}).items():
+        if value is None or key in (options or {}):
+            continue
+        if key in data and data[key] != value:
+            kept.append(key)
+            wanted[key] = data[key]
+        else:
+            wanted[key] = value
+    for key, value in (options or {}).items():
+        if value is not None:
+            wanted[key] = value
+    merged = dict(data)
+    merged.update(wanted)
+    if merged == data:
+        return json_text, wanted, sorted(kept)
+    return json.dumps(merged, indent=2, sort_keys=False) + '\n', wanted, sorted(kept)
+
+
+def changed_keys(old_text, new_text, path):
+    """The daemon.json keys whose value differs between two texts (added, removed or changed)."""
+    old, new = _load_object(old_text, path), _load_object(new_text, path)
+    return sorted(key for key in set(old) | set(new) if old.get(key, _MISSING) != new.get(key, _MISSING))
+
+
+_MISSING = object()
+
+
+def served_differences(wanted, info):
+    """The wanted keys whose value the running daemon (GET /info) shows otherwise, as {key: served}."""
+    differences = {}
+    for key, value in sorted((wanted or {}).items()):
+        if key not in SERVED_KEYS:
+            continue
+        read, normalise = SERVED_KEYS[key]
+        served = read(info)
+        if served is None:
+            continue
+        if normalise(served) != normalise(value):
+            differences[key] = served
+    return differences
+
+
+def apply_action(file_keys, served_keys, daemon_files_changed):
+    """'restart', 'reload' or None: what makes the daemon run the declared configuration.
+
+    ``file_keys``: daemon.json keys this run changes; ``served_keys``: keys the running daemon shows
+    with another value than declared (written by an earlier run that did not restart, or edited by
+    hand); ``daemon_files_changed``: the unit, drop-in or environment file changed (flags: a restart)."""
+    keys = set(file_keys) | set(served_keys)
+    if daemon_files_changed or keys - RELOADABLE_KEYS:
+        return 'restart'
+    return 'reload' if keys else None

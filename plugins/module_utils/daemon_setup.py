@@ -13,9 +13,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import http.client
 import json
 import os
 import re
+import socket
 
 from ansible_collections.tprov.docker.plugins.module_utils import daemon_config as dc
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
@@ -230,20 +232,87 @@ def configure(module, params):
     build = want_envfile if params['mode'] == 'envfile' else want_exec_start
     exec_start = build(module, params, writer, unit, dropins, vendor_argv, argv_source or unit.path, carried,
                        managed)
+    new_json, wanted, kept = dc.merge_daemon_options(new_json, json_path, params['daemon_options'],
+                                                     params['daemon_default_options'])
+    for key in kept:
+        module.warn('%s sets "%s": %s; the role\'s default %s is not applied over it. Set it in '
+                    'docker_daemon_options to choose, or to null to silence this.'
+                    % (json_path, key, json.dumps(wanted[key]), json.dumps(params['daemon_default_options'][key])))
     if new_json != json_text:
         writer.want(json_path, new_json)
     validated = validate_daemon_json(module, new_json) if new_json is not None else 'no daemon.json'
     backups = [] if module.check_mode else writer.commit()
     changed_files = writer.paths
+    action, decision = restart_decision(params, writer.paths, unit, json_path, json_text, new_json, wanted, exec_start)
     result = dict(changed=bool(changed_files), changed_files=changed_files, backups=backups, exec_start=exec_start,
                   unit_path=unit.path, validated=validated, dropins=[p for p, _t in dropins],
-                  # The saved original is read by nobody but this module: no reason to restart.
-                  daemon_changed=any(p != unit.original_path for p in changed_files))
+                  daemon_changed=action == 'restart', daemon_reload=action == 'reload',
+                  daemon_options=wanted, daemon_options_kept=kept, **decision)
     if params['tls_verify'] and params['tcp_hosts']:
         result['served_certificate'] = served_certificate(module, params['tcp_hosts'][0], params['tls_cert'])
     if module._diff:
         result['diff'] = writer.diff
     return result
+
+
+def restart_decision(params, paths, unit, json_path, json_text, new_json, wanted, exec_start):
+    """(action, result keys): whether the daemon must restart, reload (SIGHUP) or neither to run what is
+    declared, judged by what the running daemon reports (GET /info on its socket) where it reports a key,
+    and by this run's file changes otherwise."""
+    # The saved original is read by nobody but this module: no reason to restart.
+    daemon_files_changed = any(p not in (unit.original_path, json_path) for p in paths)
+    file_keys = dc.changed_keys(json_text, new_json, json_path) if new_json != json_text else []
+    info = running_daemon_info(local_socket_path(exec_start))
+    served = dc.served_differences(wanted, info) if info is not None else {}
+    if info is not None:
+        # A key the daemon shows already with the declared value (restarted by hand since) needs nothing.
+        file_keys = [k for k in file_keys if not (k in dc.SERVED_KEYS and k in wanted and k not in served)]
+    action = dc.apply_action(file_keys, served, daemon_files_changed)
+    return action, dict(
+        daemon_json_keys_changed=file_keys, daemon_options_pending=sorted(served),
+        daemon_answered=info is not None,
+        # live-restore switched on by a SIGHUP first keeps the containers running through the restart.
+        reload_before_restart=bool(action == 'restart' and info is not None and wanted.get('live-restore') is True
+                                   and not info.get('LiveRestoreEnabled')))
+
+
+def local_socket_path(argv):
+    """The unix socket the daemon's command line listens on (fd:// and none: Docker's default path)."""
+    for host in dc.argv_hosts(argv):
+        if host.startswith('unix://'):
+            return host[len('unix://'):]
+    return dc.DEFAULT_LOCAL_HOST[len('unix://'):]
+
+
+class _UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path, timeout):
+        super().__init__('localhost', timeout=timeout)
+        self.socket_path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.socket_path)
+
+
+def running_daemon_info(path, timeout=5):
+    """GET /info from the daemon on its unix socket, or None when it does not answer there.
+
+    The standard library's HTTP client, not engine_client: this runs on the managed host, which need not
+    have requests installed, and only ever asks this one read-only question."""
+    connection = _UnixHTTPConnection(path, timeout)
+    try:
+        connection.request('GET', '/info')
+        response = connection.getresponse()
+        body = response.read(4 * 1024 * 1024)
+        if response.status != 200:
+            return None
+        info = json.loads(body.decode('utf-8'))
+        return info if isinstance(info, dict) else None
+    except (OSError, ValueError, http.client.HTTPException):
+        return None
+    finally:
+        connection.close()
 
 
 def _tls_args(params):

@@ -102,6 +102,22 @@ options:
     type: str
     choices: [fail, move]
     default: fail
+  daemon_options:
+    description:
+      - Keys to set in O(daemon_json_path), e.g. V({"live-restore": true, "icc": false}). They win over what the
+        file has; keys the file has and this does not name are kept. A key set to V(null) is not managed.
+      - C(hosts) and the TLS keys are refused (this module passes them as flags; dockerd will not start with both).
+      - The file is validated with C(dockerd --validate) where dockerd has it (Docker 23 and later).
+      - Whether the daemon must restart, or a reload (SIGHUP) is enough, is judged by what the running daemon
+        reports (C(GET /info) on its socket) for the keys it reports, and by this run's changes for the others;
+        see RV(daemon_changed) and RV(daemon_reload).
+    type: dict
+  daemon_default_options:
+    description:
+      - Keys to set in O(daemon_json_path) only where the file does not set them already (the daemon role's
+        hardened defaults). A key the file sets to another value is kept, with a warning naming it.
+      - A key that O(daemon_options) sets to V(null) is not applied from here.
+    type: dict
   tcp_hosts:
     description: The TCP addresses to listen on, e.g. V(tcp://0.0.0.0:2376).
     type: list
@@ -219,8 +235,53 @@ served_certificate:
            "matches": true, "stale": false, "unknown": false}
 daemon_changed:
   description:
-    - Whether a file the daemon or systemd reads changed (the unit, a drop-in, the environment file,
-      daemon.json), so that the daemon must be restarted; C(changed) also counts the saved C(.tprov-orig).
+    - Whether the daemon must be restarted to run the declared configuration: the unit, a drop-in or the
+      environment file changed, or a daemon.json key that dockerd reads only at start changed or is served
+      otherwise (RV(daemon_options_pending)); C(changed) also counts the saved C(.tprov-orig).
+  returned: state is present
+  type: bool
+  sample: true
+daemon_reload:
+  description:
+    - Whether a reload (C(systemctl reload docker), SIGHUP) is enough: only keys dockerd applies on SIGHUP
+      (C(debug), C(labels), C(live-restore), C(max-concurrent-downloads), registry mirrors, ...) differ.
+      Never true together with RV(daemon_changed).
+  returned: state is present
+  type: bool
+  sample: false
+reload_before_restart:
+  description:
+    - The restart switches C(live-restore) on: reloading first makes the restart keep the running containers.
+  returned: state is present
+  type: bool
+  sample: false
+daemon_options:
+  description: Every daemon.json key managed by O(daemon_options) and O(daemon_default_options), with its value.
+  returned: state is present
+  type: dict
+  sample: {"live-restore": true, "icc": false}
+daemon_options_kept:
+  description: Keys of O(daemon_default_options) not applied because the file already sets them otherwise.
+  returned: state is present
+  type: list
+  elements: str
+  sample: ["log-driver"]
+daemon_options_pending:
+  description:
+    - Managed keys the running daemon reports with another value than declared (C(GET /info)), e.g. written
+      by an earlier run that was not followed by a restart. Empty after a successful restart or reload.
+  returned: state is present
+  type: list
+  elements: str
+  sample: ["live-restore"]
+daemon_json_keys_changed:
+  description: The daemon.json keys this run changes that the running daemon does not already serve.
+  returned: state is present
+  type: list
+  elements: str
+  sample: ["icc"]
+daemon_answered:
+  description: Whether the daemon answered C(GET /info) on its unix socket (else only file changes decide).
   returned: state is present
   type: bool
   sample: true
@@ -264,6 +325,8 @@ def main():
             envfile_variable=dict(type='str', default='DOCKER_OPTS'),
             daemon_json_path=dict(type='path', default='/etc/docker/daemon.json'),
             daemon_json_conflicts=dict(type='str', default='fail', choices=['fail', 'move']),
+            daemon_options=dict(type='dict'),
+            daemon_default_options=dict(type='dict'),
             tcp_hosts=dict(type='list', elements='str', default=[]),
             tls_verify=dict(type='bool', default=True),
             tls_ca_cert=dict(type='path', default='/etc/docker/tls/ca.pem'),

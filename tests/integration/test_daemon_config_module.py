@@ -5,13 +5,14 @@ The real systemd + dockerd path is the Molecule scenarios'; these cover both fam
 rendered files, since no Red Hat host can be built here.
 """
 
+import json
 import os
 import re
 
 import pytest
 import yaml
 
-from tprov_testlib import REPO_ROOT, run_module
+from tprov_testlib import REPO_ROOT, docker, run_module
 
 # systemd's drop-in directories for docker.service, highest precedence first (under the temp root).
 SYSTEMD_DROPIN_DIRS = ['/etc/systemd/system/docker.service.d', '/run/systemd/system/docker.service.d',
@@ -448,3 +449,81 @@ def test_diff_masks_proxy_passwords_and_tokens_never_what_is_written(tmp_path):
     text = open(args['envfile_path']).read()
     assert text.startswith(envfile_text) and '--tlsverify' in text
     assert 'https://ju:JsonPass-4@proxy.example:3129' in open(args['daemon_json_path']).read()
+
+
+def served_info():
+    """What the engine these tests run on reports (GET /info through the docker CLI)."""
+    return json.loads(docker('info', '--format', '{{json .}}').stdout)
+
+
+def configured(tmp_path, **options):
+    """A Debian layout whose flags are already in place (a first run done), and daemon.json options."""
+    args = family_layout(tmp_path, 'Debian')
+    first = run_module('docker_daemon_config', args)
+    assert first['changed'] and first['daemon_changed']
+    return dict(args, **options)
+
+
+def test_a_key_dockerd_reloads_is_reloaded_not_restarted(tmp_path):
+    # The unit's -H fd:// leaves the daemon on Docker's default socket: the engine these tests run on.
+    debug = not served_info()['Debug']
+    args = configured(tmp_path, daemon_options={'debug': debug, 'labels': ['tier=test']})
+    result = run_module('docker_daemon_config', args)
+    assert result['changed'] and result['daemon_answered']
+    assert result['daemon_reload'] and not result['daemon_changed'] and not result['reload_before_restart']
+    assert sorted(result['daemon_json_keys_changed']) == ['debug', 'labels']
+    assert result['daemon_options'] == {'debug': debug, 'labels': ['tier=test']}
+    # Not served yet: every later run asks for the reload again, until the daemon runs what is declared.
+    again = run_module('docker_daemon_config', args)
+    assert not again['changed'] and again['daemon_reload'] and again['daemon_options_pending'] == ['debug', 'labels']
+
+
+def test_a_key_the_daemon_already_serves_needs_nothing_and_others_restart(tmp_path):
+    info = served_info()
+    args = configured(tmp_path, daemon_options={'debug': info['Debug'], 'log-driver': info['LoggingDriver']})
+    result = run_module('docker_daemon_config', args)
+    assert result['changed'] and not result['daemon_changed'] and not result['daemon_reload']
+    assert result['daemon_json_keys_changed'] == [] and result['daemon_options_pending'] == []
+    restart = run_module('docker_daemon_config', dict(args, daemon_options={'icc': False}))
+    assert restart['daemon_changed'] and not restart['daemon_reload'] and restart['daemon_json_keys_changed'] == ['icc']
+
+
+def test_live_restore_switched_on_is_reloaded_before_the_restart(tmp_path):
+    if served_info()['LiveRestoreEnabled']:
+        pytest.skip('the engine under test runs with live-restore already')
+    args = configured(tmp_path, daemon_options={'live-restore': True, 'userland-proxy': False})
+    result = run_module('docker_daemon_config', args)
+    assert result['daemon_changed'] and result['reload_before_restart']
+    assert result['daemon_options_pending'] == ['live-restore']
+
+
+def test_hardened_defaults_keep_an_administrators_value_and_say_so(tmp_path):
+    args = configured(tmp_path)
+    with open(args['daemon_json_path'], 'w') as handle:
+        handle.write('{"log-driver": "journald", "data-root": "/srv/docker"}\n')
+    result = run_module('docker_daemon_config', dict(args, daemon_default_options={
+        'log-driver': 'json-file', 'icc': False}, daemon_options={'debug': None}))
+    written = json.loads(open(args['daemon_json_path']).read())
+    assert written == {'log-driver': 'journald', 'data-root': '/srv/docker', 'icc': False}
+    assert result['daemon_options_kept'] == ['log-driver']
+    # ansible-core 2.19 and later report warnings as structured events.
+    texts = [w if isinstance(w, str) else w['event']['msg'] for w in result['warnings']]
+    assert any('sets "log-driver": "journald"; the role\'s default "json-file" is not applied' in t for t in texts)
+
+
+@pytest.mark.parametrize('option', ['daemon_options', 'daemon_default_options'])
+def test_flag_keys_in_daemon_options_are_refused_before_anything_is_written(tmp_path, option):
+    args = family_layout(tmp_path, 'Debian')
+    before = snapshot(args)
+    refused = run_module('docker_daemon_config', dict(args, **{option: {'hosts': ['tcp://0.0.0.0:2375']}}))
+    assert refused.failed and refused['error_kind'] == 'invalid_option'
+    assert refused['msg'].startswith('%s sets hosts' % option)
+    assert snapshot(args) == before and not os.path.exists(args['backup_dir'])
+
+
+def test_check_mode_with_daemon_options_writes_nothing_and_shows_the_diff(tmp_path):
+    args = configured(tmp_path, daemon_options={'icc': False})
+    before = snapshot(args)
+    result = run_module("docker_daemon_config", args, check=True, diff=True)
+    assert result['changed'] and result['daemon_changed'] and snapshot(args) == before
+    assert '"icc": false' in str(result['diff'])

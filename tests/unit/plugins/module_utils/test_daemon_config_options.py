@@ -1,0 +1,96 @@
+"""daemon.json from inventory: merging declared keys over the file, and deciding restart or reload."""
+
+import json
+
+import pytest
+
+from ansible_collections.tprov.docker.plugins.module_utils import daemon_config as dc
+
+HARDENED = {'live-restore': True, 'icc': False, 'no-new-privileges': True, 'userland-proxy': False,
+            'log-driver': 'json-file', 'log-opts': {'max-size': '10m', 'max-file': '3'}}
+
+
+def test_defaults_fill_an_absent_file():
+    text, wanted, kept = dc.merge_daemon_options(None, '/etc/docker/daemon.json', {}, HARDENED)
+    assert json.loads(text) == HARDENED and wanted == HARDENED and kept == []
+
+
+def test_keys_the_file_has_and_nobody_declares_are_kept():
+    text, _w, _k = dc.merge_daemon_options('{"data-root": "/srv/docker", "icc": true}', 'p', {}, {'live-restore': True})
+    assert json.loads(text) == {'data-root': '/srv/docker', 'icc': True, 'live-restore': True}
+
+
+def test_a_default_does_not_override_an_administrators_value_but_an_option_does():
+    current = '{"log-driver": "journald", "icc": true}'
+    text, wanted, kept = dc.merge_daemon_options(current, 'p', {'icc': False}, HARDENED)
+    data = json.loads(text)
+    assert data['log-driver'] == 'journald' and kept == ['log-driver']
+    assert data['icc'] is False and wanted['icc'] is False
+    assert wanted['log-driver'] == 'journald'
+
+
+def test_null_turns_a_default_off_and_leaves_the_file_as_it_is():
+    text, wanted, _k = dc.merge_daemon_options('{"icc": true}', 'p', {'icc': None, 'userland-proxy': None}, HARDENED)
+    data = json.loads(text)
+    assert data['icc'] is True and 'userland-proxy' not in data
+    assert 'icc' not in wanted and 'userland-proxy' not in wanted
+
+
+def test_nothing_to_change_returns_the_text_untouched():
+    current = '{ "live-restore" : true }\n'
+    assert dc.merge_daemon_options(current, 'p', {'live-restore': True}, {})[0] is current
+    assert dc.merge_daemon_options(None, 'p', {}, {})[0] is None
+
+
+@pytest.mark.parametrize('key', ['hosts', 'tlsverify', 'tlscert'])
+@pytest.mark.parametrize('option', ['daemon_options', 'daemon_default_options'])
+def test_keys_passed_as_flags_are_refused_naming_the_option(key, option):
+    args = {'daemon_options': {}, 'daemon_default_options': {}}
+    args[option] = {key: 'x'}
+    with pytest.raises(dc.DaemonConfigError) as err:
+        dc.merge_daemon_options(None, 'p', args['daemon_options'], args['daemon_default_options'])
+    assert err.value.kind == 'invalid_option'
+    assert option in str(err.value) and key in str(err.value)
+
+
+def test_a_broken_file_is_named():
+    with pytest.raises(dc.DaemonConfigError, match='/etc/docker/daemon.json is not valid JSON'):
+        dc.merge_daemon_options('{', '/etc/docker/daemon.json', {'debug': True}, {})
+
+
+def test_changed_keys():
+    assert dc.changed_keys('{"a": 1, "b": 2}', '{"a": 1, "b": 3, "c": 4}', 'p') == ['b', 'c']
+    assert dc.changed_keys(None, '{"a": 1}', 'p') == ['a']
+
+
+INFO = {'LiveRestoreEnabled': False, 'Debug': False, 'LoggingDriver': 'json-file',
+        'SecurityOptions': ['name=apparmor', 'name=seccomp,profile=default'], 'Labels': ['b=2', 'a=1']}
+
+
+def test_served_differences_reads_what_info_reports():
+    wanted = {'live-restore': True, 'debug': False, 'log-driver': 'json-file', 'no-new-privileges': True,
+              'labels': ['a=1', 'b=2'], 'icc': False}
+    # no-new-privileges and icc: not judged by /info (dockerd 20.10 does not list no-new-privileges).
+    assert dc.served_differences(wanted, INFO) == {'live-restore': False}
+    assert dc.served_differences(wanted, dict(INFO, LiveRestoreEnabled=True)) == {}
+    assert dc.served_differences({'labels': ['a=1']}, INFO) == {'labels': ['a=1', 'b=2']}
+
+
+def test_userns_remap_is_seen_in_the_security_options():
+    served = dict(INFO, SecurityOptions=['name=userns'])
+    assert dc.served_differences({'userns-remap': 'default'}, served) == {}
+    assert dc.served_differences({'userns-remap': 'default'}, INFO) == {'userns-remap': False}
+
+
+@pytest.mark.parametrize('file_keys,served,files,action', [
+    ([], [], False, None),
+    (['debug'], [], False, 'reload'),
+    ([], ['live-restore'], False, 'reload'),
+    (['debug', 'labels'], ['live-restore'], False, 'reload'),
+    (['icc'], [], False, 'restart'),
+    (['debug'], ['no-new-privileges'], False, 'restart'),
+    (['debug'], [], True, 'restart'),
+    ([], [], True, 'restart'),
+])
+def test_apply_action(file_keys, served, files, action):
+    assert dc.apply_action(file_keys, served, files) == action
