@@ -413,6 +413,27 @@ def _volumes_actual(container, image):
     return binds, anonymous
 
 
+# The docker CLI's --security-opt systempaths=unconfined is no engine security option: the CLI sends
+# empty MaskedPaths and ReadonlyPaths instead (/proc unmasked, /proc/sys writable), and so does this.
+SYSTEMPATHS_UNCONFINED = 'systempaths=unconfined'
+
+
+def _security_opts_build(value, body):
+    host = body.setdefault('HostConfig', {})
+    host['SecurityOpt'] = [opt for opt in value if opt != SYSTEMPATHS_UNCONFINED]
+    if SYSTEMPATHS_UNCONFINED in value:
+        host['MaskedPaths'] = []
+        host['ReadonlyPaths'] = []
+
+
+def _security_opts_actual(container, image):
+    host = container.get('HostConfig') or {}
+    actual = list(host.get('SecurityOpt') or [])
+    if host.get('MaskedPaths') == [] and host.get('ReadonlyPaths') == []:
+        actual.append(SYSTEMPATHS_UNCONFINED)
+    return actual
+
+
 def _restart_parse(value, name, params):
     retries = params.get('restart_retries') or 0
     if value != 'on-failure' and retries:
@@ -759,8 +780,8 @@ OPTIONS = [
     Option('cap_drop', type='list', elements='str', parse=_by_name(_caps), host='CapDrop', read=_caps_actual('CapDrop'),
            compare='allow_more_present'),
     Option('privileged', type='bool', host='Privileged', empty=False),
-    Option('security_opts', type='list', elements='str', parse=_by_name(_strings), host='SecurityOpt', empty=[],
-           compare='allow_more_present'),
+    Option('security_opts', type='list', elements='str', parse=_by_name(_strings), build=_security_opts_build,
+           read=_security_opts_actual, compare='allow_more_present'),
     Option('init', type='bool', host='Init', empty=False),
     Option('tty', type='bool', config='Tty', empty=False),
     Option('interactive', type='bool', build=lambda v, b: b.update(OpenStdin=v, AttachStdin=v),

@@ -565,10 +565,15 @@ def check_daemon_options(options, option='daemon_options'):
     clash = sorted(key for key in options or {} if key in DAEMON_JSON_FLAG_KEYS)
     if clash:
         raise DaemonConfigError(
-            '%s sets %s, which the daemon role passes as flags (%s); dockerd refuses to start with a setting in '
+            '%s (role: %s) sets %s, which are passed as flags (%s); dockerd refuses to start with a setting in '
             'both places. Remove the key(s): the listener is docker_daemon_tls_address / docker_daemon_tls_port '
             'and the certificates come from the pki role.'
-            % (option, ', '.join(clash), ', '.join(DAEMON_JSON_FLAG_KEYS[k] for k in clash)), kind='invalid_option')
+            % (option, _ROLE_VARIABLES[option], ', '.join(clash), ', '.join(DAEMON_JSON_FLAG_KEYS[k] for k in clash)),
+            kind='invalid_option')
+
+
+# The daemon role's variable behind each module option, for messages a role user can act on.
+_ROLE_VARIABLES = {'daemon_options': 'docker_daemon_options', 'daemon_default_options': 'docker_daemon_hardened_options'}
 
 
 def merge_daemon_options(json_text, path, options, defaults):

@@ -271,7 +271,11 @@ options:
     description: Run privileged (every capability, every device). Rarely right.
     type: bool
   security_opts:
-    description: Security options, e.g. V(no-new-privileges).
+    description:
+      - Security options, e.g. V(no-new-privileges), V(seccomp=unconfined).
+      - V(systempaths=unconfined) is taken as the docker CLI takes it (it is no engine option), so nothing is masked
+        under C(/proc) and C(/proc/sys) is writable (empty C(MaskedPaths) and C(ReadonlyPaths)).
+      - Options the container has beyond these are not a difference.
     type: list
     elements: str
   init:

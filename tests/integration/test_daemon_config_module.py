@@ -517,7 +517,8 @@ def test_flag_keys_in_daemon_options_are_refused_before_anything_is_written(tmp_
     before = snapshot(args)
     refused = run_module('docker_daemon_config', dict(args, **{option: {'hosts': ['tcp://0.0.0.0:2375']}}))
     assert refused.failed and refused['error_kind'] == 'invalid_option'
-    assert refused['msg'].startswith('%s sets hosts' % option)
+    role_variable = {'daemon_options': 'docker_daemon_options', 'daemon_default_options': 'docker_daemon_hardened_options'}
+    assert refused['msg'].startswith('%s (role: %s) sets hosts' % (option, role_variable[option]))
     assert snapshot(args) == before and not os.path.exists(args['backup_dir'])
 
 

@@ -27,7 +27,7 @@ docker rm -f "$name" >/dev/null 2>&1 || true
 trap 'docker rm -f -v "$name" >/dev/null 2>&1 || true' EXIT
 # The flags of tests/testbed/target-hosts.yml: systemd as PID 1 in a container, its own dockerd.
 docker run -d --name "$name" --hostname "$name" --cap-add SYS_ADMIN --cap-add NET_ADMIN \
-  --security-opt seccomp=unconfined --cgroupns private --tmpfs /sys/fs/cgroup --tmpfs /run --tmpfs /run/lock \
+  --security-opt seccomp=unconfined --security-opt systempaths=unconfined --cgroupns private --tmpfs /sys/fs/cgroup --tmpfs /run --tmpfs /run/lock \
   -v /var/lib/docker "${mounts[@]}" --stop-signal SIGRTMIN+3 "$image" /sbin/init >/dev/null
 
 wait_engine() {

@@ -78,7 +78,7 @@ SAMPLES = dict(
     dns_servers=['192.0.2.53'], dns_search_domains=['example.com'], etc_hosts={'db': '192.0.2.7'},
     memory='512m', memory_reservation='256m', cpus=0.5, cpu_shares=512, pids_limit=100,
     ulimits=['nofile:1024:2048'], capabilities=['net_admin'], cap_drop=['ALL'], privileged=True,
-    security_opts=['no-new-privileges'], init=True, tty=True, interactive=True,
+    security_opts=['no-new-privileges', 'systempaths=unconfined'], init=True, tty=True, interactive=True,
     healthcheck={'test': ['CMD', 'true'], 'interval': '5s', 'retries': 3}, log_driver='json-file',
     log_options={'max-size': '1m'}, stop_signal='kill', stop_timeout=5, auto_remove=True, cgroupns_mode='private',
 )
@@ -268,3 +268,15 @@ def test_removal_wait_timeout_must_be_seconds(value):
     with pytest.raises(cs.SpecError, match='^removal_wait_timeout'):
         cs.ContainerRequest({'name': 'x', 'removal_wait_timeout': value})
     assert cs.ContainerRequest({'name': 'x', 'removal_wait_timeout': 2.5}).removal_wait_timeout == 2.5
+
+
+def test_systempaths_unconfined_is_sent_as_the_docker_cli_sends_it():
+    values = cs.normalise_params({'security_opts': ['seccomp=unconfined', 'systempaths=unconfined']})
+    host = cs.build_create_body('img', values)['HostConfig']
+    assert host['SecurityOpt'] == ['seccomp=unconfined'] and host['MaskedPaths'] == [] and host['ReadonlyPaths'] == []
+    comparisons = cs.resolve_comparisons({})
+    # A container created without it has the engine's masked and read-only paths: a difference.
+    confined = {'HostConfig': {'SecurityOpt': ['seccomp=unconfined'], 'MaskedPaths': ['/proc/kcore'],
+                               'ReadonlyPaths': ['/proc/sys']}}
+    assert cs.differences(values, confined, None, comparisons) != []
+    assert cs.differences(values, {'HostConfig': host}, None, comparisons) == []
