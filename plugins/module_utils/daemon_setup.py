@@ -22,6 +22,7 @@ import socket
 from ansible_collections.tprov.docker.plugins.module_utils import daemon_config as dc
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
     RollbackIncomplete, Transaction, original_path as saved_original_path, read_text, restore_files)
+from ansible_collections.tprov.docker.plugins.module_utils.redaction import redact_mapping
 
 
 def run(module):
@@ -237,7 +238,8 @@ def configure(module, params):
     for key in kept:
         module.warn('%s sets "%s": %s; the role\'s default %s is not applied over it. Set it in '
                     'docker_daemon_options to choose, or to null to silence this.'
-                    % (json_path, key, json.dumps(wanted[key]), json.dumps(params['daemon_default_options'][key])))
+                    % (json_path, key, json.dumps(redact_mapping(wanted[key])),
+                       json.dumps(redact_mapping(params['daemon_default_options'][key]))))
     if new_json != json_text:
         writer.want(json_path, new_json)
     validated = validate_daemon_json(module, new_json) if new_json is not None else 'no daemon.json'
@@ -247,7 +249,8 @@ def configure(module, params):
     result = dict(changed=bool(changed_files), changed_files=changed_files, backups=backups, exec_start=exec_start,
                   unit_path=unit.path, validated=validated, dropins=[p for p, _t in dropins],
                   daemon_changed=action == 'restart', daemon_reload=action == 'reload',
-                  daemon_options=wanted, daemon_options_kept=kept, **decision)
+                  # Values as a diff shows them: a proxy's or mirror's user:password@ masked.
+                  daemon_options=redact_mapping(wanted), daemon_options_kept=kept, **decision)
     if params['tls_verify'] and params['tcp_hosts']:
         result['served_certificate'] = served_certificate(module, params['tcp_hosts'][0], params['tls_cert'])
     if module._diff:

@@ -12,6 +12,7 @@ __metaclass__ = type
 
 import hashlib
 import hmac
+import json
 import os
 import re
 
@@ -55,3 +56,9 @@ def redact_credentials(text):
     text = _URL_PASSWORD.sub(lambda m: m.group(1) + MASK, text)
     text = _ASSIGNMENT.sub(_masked_value, text)
     return _JSON_MEMBER.sub(lambda m: m.group(1) + '"%s"' % MASK, text)
+
+
+def redact_mapping(value):
+    """A JSON-like value (daemon.json keys) with credentials masked as :func:`redact_credentials` masks
+    them in text: URL passwords (a proxy or mirror with user:password@) and members named like a secret."""
+    return json.loads(redact_credentials(json.dumps(value)))

@@ -309,6 +309,7 @@ error_kind:
 
 from ansible_collections.tprov.docker.plugins.module_utils import daemon_setup
 from ansible_collections.tprov.docker.plugins.module_utils.daemon_config import SYSTEMD_DROPIN_DIRS
+from ansible_collections.tprov.docker.plugins.module_utils.redaction import redact_mapping
 from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
 
 
@@ -338,6 +339,8 @@ def main():
             adopt_dropin_flags=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
+        # daemon.json keys may carry a proxy's user:password@: masked in the log line and invocation.
+        hidden_values=dict(daemon_options=redact_mapping, daemon_default_options=redact_mapping),
     )
     module.exit_json(**daemon_setup.run(module))
 

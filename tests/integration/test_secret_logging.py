@@ -337,3 +337,41 @@ def test_container_env_in_invocation_is_the_digest_changes_show(module, busybox_
         if not bad:  # the digests changes show in this run
             changes = result['containers'][0]['changes'] if name == 'docker_api_containers' else result['changes']
             assert [c['after'] for c in changes if c['option'] == 'env'] == [env], result
+
+
+PROXY_PASSWORD = 'Pr0xy-Pa55-Qw7'
+MIRROR_PASSWORD = 'M1rr0r-Pa55-Lk3'
+
+
+@pytest.mark.parametrize('in_process', [True, False])
+def test_daemon_json_credentials_reach_neither_syslog_nor_output(tmp_path, capture, in_process):
+    """daemon.json keys may carry a proxy's or a mirror's user:password@ (docker_daemon_options): written to
+    the file as given, masked in syslog, invocation, the result, the kept-default warning and the diff."""
+    from test_daemon_config_module import family_layout
+    args = family_layout(tmp_path, 'Debian')
+    proxies = {'http-proxy': 'http://ops:%s@proxy.example:3128' % PROXY_PASSWORD}
+    mirror = 'https://ops:%s@mirror.example' % MIRROR_PASSWORD
+    with open(args['daemon_json_path'], 'w') as handle:
+        json.dump({'registry-mirrors': [mirror]}, handle)
+    play = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: daemon.json with credentials
+      tprov.docker.docker_daemon_config: "{{ args }}"
+      vars:
+        args: %s
+''' % json.dumps(dict(args, daemon_options={'proxies': proxies},
+                      daemon_default_options={'registry-mirrors': ['https://mirror.example']}))
+    rc, output, recap = ansible_playbook(play, str(tmp_path), ['-vvv', '--diff', '-e',
+                                         'tprov_docker_in_process=%s' % in_process], prefix=capture.prefix)
+    assert rc == 0 and recap.get('changed') == 1, output[-3000:]
+    written = json.load(open(args['daemon_json_path']))
+    assert written['proxies'] == proxies and written['registry-mirrors'] == [mirror]
+    logged = capture.text()
+    assert 'docker_daemon_config: Invoked with' in logged, logged[:3000]
+    assert 'sets "registry-mirrors"' in output  # the warning that shows the kept value was printed
+    assert '"daemon_options"' in output and 'proxy.example' in output  # the result, masked, was printed
+    for secret in (PROXY_PASSWORD, MIRROR_PASSWORD):
+        assert secret not in logged, logged
+        assert secret not in output, output
