@@ -576,34 +576,86 @@ def check_daemon_options(options, option='daemon_options'):
 _ROLE_VARIABLES = {'daemon_options': 'docker_daemon_options', 'daemon_default_options': 'docker_daemon_hardened_options'}
 
 
-def merge_daemon_options(json_text, path, options, defaults):
+# daemon.json keys whose command-line flag is not --KEY (dockerd's flag names; plural keys take the
+# flag once per value). A key given both ways makes dockerd refuse to start.
+_FLAG_NAMES = {
+    'debug': ('--debug', '-D'), 'log-level': ('--log-level', '-l'), 'group': ('--group', '-G'),
+    'hosts': ('--host', '-H'), 'labels': ('--label',), 'log-opts': ('--log-opt',),
+    'registry-mirrors': ('--registry-mirror',), 'insecure-registries': ('--insecure-registry',),
+    'storage-opts': ('--storage-opt',), 'exec-opts': ('--exec-opt',), 'default-ulimits': ('--default-ulimit',),
+    'runtimes': ('--add-runtime',), 'authorization-plugins': ('--authorization-plugin',),
+    'dns-opts': ('--dns-opt',), 'dns-search': ('--dns-search',), 'dns': ('--dns',),
+}
+
+
+def command_line_keys(argv):
+    """{daemon.json key: the flag word} for the settings a dockerd command line gives as flags."""
+    found = {}
+    for word in argv or []:
+        if not word.startswith('-'):
+            continue
+        name = word.split('=', 1)[0]
+        for key, flags in _FLAG_NAMES.items():
+            if name in flags or (name[:2] in flags and not name.startswith('--')):
+                found.setdefault(key, word)
+                break
+        else:
+            if name.startswith('--'):
+                found.setdefault(name[2:], word)
+    return found
+
+
+def _flag_is_false(word):
+    return word.split('=', 1)[1:] == ['false']
+
+
+def merge_daemon_options(json_text, path, options, defaults, command_line=None, swarm=False):
     """daemon.json with the declared keys set: (text, wanted, kept).
 
-    ``options`` always win; ``defaults`` (the role's hardened settings) apply only to keys the file does
-    not set already, so an administrator's choice (log-driver journald) is kept and named in ``kept``.
-    A key whose value is None in either is not managed. ``wanted`` is every key this call manages with
-    the value it ends up with. The text is the input unchanged when nothing differs (no rewrite of
-    an admin's formatting)."""
+    ``options`` always win; ``defaults`` (the role's hardened settings) apply only where nothing else
+    decides the key already: not over a value the file has (an administrator's log-driver journald),
+    not over a flag of the daemon's command line (``command_line``: :func:`command_line_keys`), not
+    where dockerd would refuse or break with it (icc false or userland-proxy false with iptables off;
+    live-restore on a swarm node). ``kept`` maps each default not applied to why. A key whose value is
+    None in either is not managed. ``options`` naming a key the command line sets are refused. ``wanted``
+    is every key this call manages with the value it ends up with. The text is the input unchanged when
+    nothing differs (no rewrite of an admin's formatting)."""
     check_daemon_options(options, 'daemon_options')
     check_daemon_options(defaults, 'daemon_default_options')
+    options, command_line = options or {}, command_line or {}
     data = _load_object(json_text, path)
-    wanted, kept = {}, []
+    on_both = sorted(key for key, value in options.items() if value is not None and key in command_line)
+    if on_both:
+        raise DaemonConfigError(
+            'daemon_options (role: docker_daemon_options) sets %s, which the daemon\'s command line sets too (%s); '
+            'dockerd refuses to start with a setting both as a flag and in daemon.json. Remove it from one place.'
+            % (', '.join(on_both), ' '.join(command_line[k] for k in on_both)), kind='invalid_option')
+    iptables_off = ((options.get('iptables') is False) or ('iptables' not in options and data.get('iptables') is False)
+                    or _flag_is_false(command_line.get('iptables', '')))
+    wanted, kept = {}, {}
     for key, value in (defaults or {}).items():
-        if value is None or key in (options or {}):
+        if value is None or key in options:
             continue
-        if key in data and data[key] != value:
-            kept.append(key)
+        if key in command_line:
+            kept[key] = 'the command line sets %s' % command_line[key]
+        elif key in data and data[key] != value:
+            kept[key] = '%s sets %s' % (path, json.dumps(data[key]))
             wanted[key] = data[key]
+        elif key in ('icc', 'userland-proxy') and value is False and iptables_off and data.get(key) != value:
+            kept[key] = 'iptables is off (dockerd refuses icc false without it; userland-proxy false would leave ' \
+                        'published ports unreachable)'
+        elif key == 'live-restore' and value and swarm and data.get(key) != value:
+            kept[key] = 'this node is in a swarm (dockerd refuses live-restore there)'
         else:
             wanted[key] = value
-    for key, value in (options or {}).items():
+    for key, value in options.items():
         if value is not None:
             wanted[key] = value
     merged = dict(data)
     merged.update(wanted)
     if merged == data:
-        return json_text, wanted, sorted(kept)
-    return json.dumps(merged, indent=2, sort_keys=False) + '\n', wanted, sorted(kept)
+        return json_text, wanted, kept
+    return json.dumps(merged, indent=2, sort_keys=False) + '\n', wanted, kept
 
 
 def changed_keys(old_text, new_text, path):

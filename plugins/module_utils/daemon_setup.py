@@ -22,7 +22,7 @@ import socket
 from ansible_collections.tprov.docker.plugins.module_utils import daemon_config as dc
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
     RollbackIncomplete, Transaction, original_path as saved_original_path, read_text, restore_files)
-from ansible_collections.tprov.docker.plugins.module_utils.redaction import redact_mapping
+from ansible_collections.tprov.docker.plugins.module_utils.redaction import redact_credentials, redact_mapping
 
 
 def run(module):
@@ -233,24 +233,26 @@ def configure(module, params):
     build = want_envfile if params['mode'] == 'envfile' else want_exec_start
     exec_start = build(module, params, writer, unit, dropins, vendor_argv, argv_source or unit.path, carried,
                        managed)
-    new_json, wanted, kept = dc.merge_daemon_options(new_json, json_path, params['daemon_options'],
-                                                     params['daemon_default_options'])
-    for key in kept:
-        module.warn('%s sets "%s": %s; the role\'s default %s is not applied over it. Set it in '
-                    'docker_daemon_options to choose, or to null to silence this.'
-                    % (json_path, key, json.dumps(redact_mapping(wanted[key])),
-                       json.dumps(redact_mapping(params['daemon_default_options'][key]))))
+    info = running_daemon_info(local_socket_path(exec_start))
+    new_json, wanted, kept = dc.merge_daemon_options(
+        new_json, json_path, params['daemon_options'], params['daemon_default_options'],
+        command_line=dc.command_line_keys(exec_start + envfile_words(params)),
+        swarm=((info or {}).get('Swarm') or {}).get('LocalNodeState') == 'active')
+    for key, why in sorted(kept.items()):
+        module.warn('daemon.json: the default "%s": %s is not applied: %s. Set it in docker_daemon_options to '
+                    'choose, or to null to silence this.'
+                    % (key, json.dumps(redact_mapping(params['daemon_default_options'][key])), redact_credentials(why)))
     if new_json != json_text:
         writer.want(json_path, new_json)
     validated = validate_daemon_json(module, new_json) if new_json is not None else 'no daemon.json'
     backups = [] if module.check_mode else writer.commit()
     changed_files = writer.paths
-    action, decision = restart_decision(params, writer.paths, unit, json_path, json_text, new_json, wanted, exec_start)
+    action, decision = restart_decision(writer.paths, unit, json_path, json_text, new_json, wanted, info)
     result = dict(changed=bool(changed_files), changed_files=changed_files, backups=backups, exec_start=exec_start,
                   unit_path=unit.path, validated=validated, dropins=[p for p, _t in dropins],
                   daemon_changed=action == 'restart', daemon_reload=action == 'reload',
                   # Values as a diff shows them: a proxy's or mirror's user:password@ masked.
-                  daemon_options=redact_mapping(wanted), daemon_options_kept=kept, **decision)
+                  daemon_options=redact_mapping(wanted), daemon_options_kept=sorted(kept), **decision)
     if params['tls_verify'] and params['tcp_hosts']:
         result['served_certificate'] = served_certificate(module, params['tcp_hosts'][0], params['tls_cert'])
     if module._diff:
@@ -258,14 +260,19 @@ def configure(module, params):
     return result
 
 
-def restart_decision(params, paths, unit, json_path, json_text, new_json, wanted, exec_start):
+def envfile_words(params):
+    """The words of the environment file's variable (DOCKER_OPTS): the unit may pass them to dockerd."""
+    value = dc.envfile_value(read_text(params['envfile_path']), params['envfile_variable'])
+    return value.split() if value else []
+
+
+def restart_decision(paths, unit, json_path, json_text, new_json, wanted, info):
     """(action, result keys): whether the daemon must restart, reload (SIGHUP) or neither to run what is
     declared, judged by what the running daemon reports (GET /info on its socket) where it reports a key,
     and by this run's file changes otherwise."""
     # The saved original is read by nobody but this module: no reason to restart.
     daemon_files_changed = any(p not in (unit.original_path, json_path) for p in paths)
     file_keys = dc.changed_keys(json_text, new_json, json_path) if new_json != json_text else []
-    info = running_daemon_info(local_socket_path(exec_start))
     served = dc.served_differences(wanted, info) if info is not None else {}
     if info is not None:
         # A key the daemon shows already with the declared value (restarted by hand since) needs nothing.

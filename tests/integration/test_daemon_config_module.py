@@ -508,7 +508,8 @@ def test_hardened_defaults_keep_an_administrators_value_and_say_so(tmp_path):
     assert result['daemon_options_kept'] == ['log-driver']
     # ansible-core 2.19 and later report warnings as structured events.
     texts = [w if isinstance(w, str) else w['event']['msg'] for w in result['warnings']]
-    assert any('sets "log-driver": "journald"; the role\'s default "json-file" is not applied' in t for t in texts)
+    assert any('the default "log-driver": "json-file" is not applied: %s sets "journald"' % args['daemon_json_path'] in t
+               for t in texts), texts
 
 
 @pytest.mark.parametrize('option', ['daemon_options', 'daemon_default_options'])
@@ -528,3 +529,17 @@ def test_check_mode_with_daemon_options_writes_nothing_and_shows_the_diff(tmp_pa
     result = run_module("docker_daemon_config", args, check=True, diff=True)
     assert result['changed'] and result['daemon_changed'] and snapshot(args) == before
     assert '"icc": false' in str(result['diff'])
+
+
+def test_a_flag_on_the_command_line_keeps_its_default_out_and_refuses_the_option(tmp_path):
+    # The failure scenario's operator runs dockerd with --iptables=false: icc false would stop dockerd.
+    args = configured(tmp_path)
+    with open(args['envfile_path'], 'w') as handle:
+        handle.write('DOCKER_OPTS="--iptables=false --log-driver=journald"\n')
+    result = run_module('docker_daemon_config', dict(args, daemon_default_options={
+        'icc': False, 'log-driver': 'json-file', 'live-restore': True}))
+    assert result['daemon_options'] == {'live-restore': True}
+    assert result['daemon_options_kept'] == ['icc', 'log-driver']
+    assert json.loads(open(args['daemon_json_path']).read()) == {'live-restore': True}
+    refused = run_module('docker_daemon_config', dict(args, daemon_options={'log-driver': 'local'}))
+    assert refused.failed and refused['error_kind'] == 'invalid_option' and '--log-driver=journald' in refused['msg']

@@ -370,7 +370,7 @@ def test_daemon_json_credentials_reach_neither_syslog_nor_output(tmp_path, captu
     assert written['proxies'] == proxies and written['registry-mirrors'] == [mirror]
     logged = capture.text()
     assert 'docker_daemon_config: Invoked with' in logged, logged[:3000]
-    assert 'sets "registry-mirrors"' in output  # the warning that shows the kept value was printed
+    assert 'the default "registry-mirrors"' in output  # the warning that shows the kept value was printed
     assert '"daemon_options"' in output and 'proxy.example' in output  # the result, masked, was printed
     for secret in (PROXY_PASSWORD, MIRROR_PASSWORD):
         assert secret not in logged, logged

@@ -12,7 +12,7 @@ HARDENED = {'live-restore': True, 'icc': False, 'no-new-privileges': True, 'user
 
 def test_defaults_fill_an_absent_file():
     text, wanted, kept = dc.merge_daemon_options(None, '/etc/docker/daemon.json', {}, HARDENED)
-    assert json.loads(text) == HARDENED and wanted == HARDENED and kept == []
+    assert json.loads(text) == HARDENED and wanted == HARDENED and kept == {}
 
 
 def test_keys_the_file_has_and_nobody_declares_are_kept():
@@ -24,7 +24,7 @@ def test_a_default_does_not_override_an_administrators_value_but_an_option_does(
     current = '{"log-driver": "journald", "icc": true}'
     text, wanted, kept = dc.merge_daemon_options(current, 'p', {'icc': False}, HARDENED)
     data = json.loads(text)
-    assert data['log-driver'] == 'journald' and kept == ['log-driver']
+    assert data['log-driver'] == 'journald' and kept == {'log-driver': 'p sets "journald"'}
     assert data['icc'] is False and wanted['icc'] is False
     assert wanted['log-driver'] == 'journald'
 
@@ -94,3 +94,36 @@ def test_userns_remap_is_seen_in_the_security_options():
 ])
 def test_apply_action(file_keys, served, files, action):
     assert dc.apply_action(file_keys, served, files) == action
+
+
+def test_command_line_keys():
+    argv = ['/usr/sbin/dockerd', '-H', 'fd://', '-D', '--log-driver=journald', '--label', 'a=1', '--iptables=false',
+            '--log-opt', 'max-size=1m', '$DOCKER_OPTS', '-Hunix:///run/x.sock']
+    keys = dc.command_line_keys(argv)
+    assert keys['debug'] == '-D' and keys['log-driver'] == '--log-driver=journald' and keys['labels'] == '--label'
+    assert keys['log-opts'] == '--log-opt' and keys['iptables'] == '--iptables=false' and keys['hosts'] == '-H'
+    assert 'fd://' not in keys and '$DOCKER_OPTS' not in keys
+
+
+def test_a_default_the_command_line_sets_is_not_applied_and_an_option_is_refused():
+    command_line = dc.command_line_keys(['dockerd', '--log-driver=journald'])
+    text, wanted, kept = dc.merge_daemon_options(None, 'p', {}, HARDENED, command_line=command_line)
+    assert 'log-driver' not in json.loads(text) and kept == {'log-driver': 'the command line sets --log-driver=journald'}
+    with pytest.raises(dc.DaemonConfigError) as err:
+        dc.merge_daemon_options(None, 'p', {'log-driver': 'local'}, {}, command_line=command_line)
+    assert err.value.kind == 'invalid_option' and '--log-driver=journald' in str(err.value)
+
+
+@pytest.mark.parametrize('where', ['flag', 'file', 'option'])
+def test_icc_and_userland_proxy_defaults_wait_for_iptables(where):
+    current = '{"iptables": false}' if where == 'file' else None
+    options = {'iptables': False} if where == 'option' else {}
+    command_line = dc.command_line_keys(['dockerd', '--iptables=false']) if where == 'flag' else {}
+    text, wanted, kept = dc.merge_daemon_options(current, 'p', options, HARDENED, command_line=command_line)
+    assert sorted(k for k in kept if 'iptables is off' in kept[k]) == ['icc', 'userland-proxy']
+    assert 'icc' not in json.loads(text) and wanted['live-restore'] is True
+
+
+def test_live_restore_default_is_not_applied_on_a_swarm_node():
+    _t, wanted, kept = dc.merge_daemon_options(None, 'p', {}, {'live-restore': True}, swarm=True)
+    assert 'live-restore' not in wanted and 'swarm' in kept['live-restore']
