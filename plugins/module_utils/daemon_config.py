@@ -529,11 +529,6 @@ RELOADABLE_KEYS = frozenset((
 ))
 
 
-def _security_option(name):
-    return lambda info: any(('name=%s' % name) == opt or opt.startswith('name=%s,' % name)
-                            for opt in info.get('SecurityOptions') or [])
-
-
 # What GET /info says the running daemon uses, for the keys it shows: (read from info, compare the
 # declared value by). Only keys whose value /info always reflects after a start or reload are here;
 # the others (icc, userland-proxy, log-opts, ...) are judged by whether daemon.json changed. Not
@@ -542,9 +537,10 @@ SERVED_KEYS = {
     'live-restore': (lambda info: info.get('LiveRestoreEnabled'), bool),
     'debug': (lambda info: info.get('Debug'), bool),
     'log-driver': (lambda info: info.get('LoggingDriver'), str),
-    'userns-remap': (_security_option('userns'), bool),
-    'labels': (lambda info: sorted(info.get('Labels') or []), lambda value: sorted(value or [])),
+    # dockerd drops repeated labels (GetConflictFreeLabels): compared as sets.
+    'labels': (lambda info: sorted(set(info.get('Labels') or [])), lambda value: sorted(set(value or []))),
 }
+# Not userns-remap: /info says only whether remapping is on (name=userns), not to which user.
 
 
 def _load_object(json_text, path):
@@ -560,8 +556,27 @@ def _load_object(json_text, path):
     return data
 
 
+# The JSON type dockerd expects for common keys: a wrong one ("icc": "false") stops dockerd at its
+# next start, which engines before 23 cannot check beforehand (no --validate).
+_KEY_TYPES = dict(
+    [(key, (bool, 'true or false')) for key in (
+        'live-restore', 'icc', 'no-new-privileges', 'userland-proxy', 'debug', 'iptables', 'ip6tables', 'ip-forward',
+        'ip-masq', 'ipv6', 'experimental', 'selinux-enabled', 'init')]
+    + [(key, (int, 'a number')) for key in (
+        'max-concurrent-downloads', 'max-concurrent-uploads', 'max-download-attempts', 'shutdown-timeout', 'mtu')]
+    + [(key, (str, 'a string')) for key in (
+        'log-driver', 'log-level', 'userns-remap', 'data-root', 'storage-driver', 'default-runtime', 'bip')]
+    + [(key, (dict, 'a mapping')) for key in ('log-opts', 'runtimes', 'proxies', 'default-ulimits', 'features')]
+    + [(key, (list, 'a list')) for key in (
+        'labels', 'registry-mirrors', 'insecure-registries', 'dns', 'dns-search', 'dns-opts', 'exec-opts',
+        'storage-opts', 'authorization-plugins', 'default-address-pools')])
+# Log drivers that take json-file's max-size / max-file options (other drivers refuse them at start).
+_ROTATING_LOG_DRIVERS = ('json-file', 'local')
+
+
 def check_daemon_options(options, option='daemon_options'):
-    """Refuse keys this collection passes as flags: dockerd will not start with a setting in both places."""
+    """Refuse keys this collection passes as flags (dockerd will not start with a setting in both places)
+    and values of the wrong JSON type for keys whose type is known."""
     clash = sorted(key for key in options or {} if key in DAEMON_JSON_FLAG_KEYS)
     if clash:
         raise DaemonConfigError(
@@ -570,6 +585,15 @@ def check_daemon_options(options, option='daemon_options'):
             'and the certificates come from the pki role.'
             % (option, _ROLE_VARIABLES[option], ', '.join(clash), ', '.join(DAEMON_JSON_FLAG_KEYS[k] for k in clash)),
             kind='invalid_option')
+    for key, value in sorted((options or {}).items()):
+        expected = _KEY_TYPES.get(key)
+        if value is None or expected is None:
+            continue
+        python_type, words = expected
+        if not isinstance(value, python_type) or (python_type is int and isinstance(value, bool)):
+            raise DaemonConfigError(
+                '%s (role: %s): "%s" must be %s, not %s; dockerd would not start with it.'
+                % (option, _ROLE_VARIABLES[option], key, words, json.dumps(value)), kind='invalid_option')
 
 
 # The daemon role's variable behind each module option, for messages a role user can act on.
@@ -609,6 +633,15 @@ def _flag_is_false(word):
     return word.split('=', 1)[1:] == ['false']
 
 
+def _log_driver(options, defaults, data, command_line):
+    """The log driver dockerd will run with: a declared one, the command line's, the file's, the default's."""
+    if options.get('log-driver'):
+        return options['log-driver']
+    if 'log-driver' in command_line:
+        return command_line['log-driver'].split('=', 1)[-1] if '=' in command_line['log-driver'] else 'set by a flag'
+    return data.get('log-driver') or (defaults or {}).get('log-driver') or 'json-file'
+
+
 def merge_daemon_options(json_text, path, options, defaults, command_line=None, swarm=False):
     """daemon.json with the declared keys set: (text, wanted, kept).
 
@@ -646,6 +679,9 @@ def merge_daemon_options(json_text, path, options, defaults, command_line=None, 
                         'published ports unreachable)'
         elif key == 'live-restore' and value and swarm and data.get(key) != value:
             kept[key] = 'this node is in a swarm (dockerd refuses live-restore there)'
+        elif key == 'log-opts' and _log_driver(options, defaults, data, command_line) not in _ROTATING_LOG_DRIVERS:
+            kept[key] = 'the log driver is %s, which takes no max-size / max-file' % _log_driver(
+                options, defaults, data, command_line)
         else:
             wanted[key] = value
     for key, value in options.items():

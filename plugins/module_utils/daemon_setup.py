@@ -21,7 +21,7 @@ import socket
 
 from ansible_collections.tprov.docker.plugins.module_utils import daemon_config as dc
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
-    RollbackIncomplete, Transaction, original_path as saved_original_path, read_text, restore_files)
+    RollbackIncomplete, Transaction, original_path as saved_original_path, read_text, restore_files, write_atomic)
 from ansible_collections.tprov.docker.plugins.module_utils.redaction import redact_credentials, redact_mapping
 
 
@@ -30,6 +30,8 @@ def run(module):
     try:
         if module.params['state'] == 'restored':
             return restore(module, module.params['restore'])
+        if module.params['state'] == 'applied':
+            return record_applied(module, module.params)
         return configure(module, module.params)
     except dc.DaemonConfigError as exc:
         module.fail_json(msg=str(exc), error_kind=exc.kind)
@@ -162,7 +164,11 @@ def daemon_json_change(params):
     """(path, text now, text wanted, hosts carried over to the command line) for daemon.json: keys that
     clash with our flags are refused, or moved with daemon_json_conflicts: move."""
     json_path = params['daemon_json_path']
-    json_text = read_text(json_path)
+    try:
+        json_text = read_text(json_path)
+    except UnicodeDecodeError as exc:
+        raise dc.DaemonConfigError('%s is not UTF-8 text (%s); dockerd reads it as JSON in UTF-8. Convert it, e.g. '
+                                   'iconv -f latin1 -t utf-8.' % (json_path, exc.reason))
     conflicts = dc.daemon_json_conflicts(json_text, json_path)
     if not conflicts:
         return json_path, json_text, json_text, []
@@ -242,12 +248,26 @@ def configure(module, params):
         module.warn('daemon.json: the default "%s": %s is not applied: %s. Set it in docker_daemon_options to '
                     'choose, or to null to silence this.'
                     % (key, json.dumps(redact_mapping(params['daemon_default_options'][key])), redact_credentials(why)))
+    config_file = dc.command_line_keys(exec_start).get('config-file', '')
+    if config_file.startswith('--config-file=') and config_file.split('=', 1)[1] != json_path:
+        raise dc.DaemonConfigError(
+            'dockerd reads %s (%s on its command line), not daemon_json_path %s: the keys would be written where '
+            'the daemon never reads them. Set daemon_json_path (role: docker_daemon_json_path) to %s.'
+            % (config_file.split('=', 1)[1], config_file, json_path, config_file.split('=', 1)[1]))
     if new_json != json_text:
-        writer.want(json_path, new_json)
+        if os.path.islink(json_path):
+            raise dc.DaemonConfigError(
+                '%s is a symbolic link (to %s); it is not written through. Replace the link with the file itself, or '
+                'leave daemon.json alone (role: docker_daemon_hardened_options: {} and no docker_daemon_options).'
+                % (json_path, os.readlink(json_path)))
+        # An existing file keeps its mode; a new one is 0600 (it may hold a proxy's credentials; dockerd
+        # reads it as root).
+        writer.want(json_path, new_json, dc_file_mode(json_path, 0o600))
     validated = validate_daemon_json(module, new_json) if new_json is not None else 'no daemon.json'
     backups = [] if module.check_mode else writer.commit()
     changed_files = writer.paths
-    action, decision = restart_decision(writer.paths, unit, json_path, json_text, new_json, wanted, info)
+    action, decision = restart_decision(writer.paths, unit, json_path, read_text(params['daemon_json_applied_path']),
+                                        json_text, new_json, wanted, info)
     result = dict(changed=bool(changed_files), changed_files=changed_files, backups=backups, exec_start=exec_start,
                   unit_path=unit.path, validated=validated, dropins=[p for p, _t in dropins],
                   daemon_changed=action == 'restart', daemon_reload=action == 'reload',
@@ -266,13 +286,15 @@ def envfile_words(params):
     return value.split() if value else []
 
 
-def restart_decision(paths, unit, json_path, json_text, new_json, wanted, info):
+def restart_decision(paths, unit, json_path, applied_text, json_text, new_json, wanted, info):
     """(action, result keys): whether the daemon must restart, reload (SIGHUP) or neither to run what is
     declared, judged by what the running daemon reports (GET /info on its socket) where it reports a key,
-    and by this run's file changes otherwise."""
+    and otherwise by the daemon.json it was last restarted or reloaded on (``applied_text``, recorded by
+    state=applied), or, with no such record, by this run's changes."""
     # The saved original is read by nobody but this module: no reason to restart.
     daemon_files_changed = any(p not in (unit.original_path, json_path) for p in paths)
-    file_keys = dc.changed_keys(json_text, new_json, json_path) if new_json != json_text else []
+    base = applied_text if applied_text is not None else json_text
+    file_keys = dc.changed_keys(base, new_json, json_path) if new_json != base else []
     served = dc.served_differences(wanted, info) if info is not None else {}
     if info is not None:
         # A key the daemon shows already with the declared value (restarted by hand since) needs nothing.
@@ -282,8 +304,35 @@ def restart_decision(paths, unit, json_path, json_text, new_json, wanted, info):
         daemon_json_keys_changed=file_keys, daemon_options_pending=sorted(served),
         daemon_answered=info is not None,
         # live-restore switched on by a SIGHUP first keeps the containers running through the restart.
-        reload_before_restart=bool(action == 'restart' and info is not None and wanted.get('live-restore') is True
+        # Whatever else restarts it in the same run (a new server certificate): the role reloads first.
+        reload_before_restart=bool(info is not None and wanted.get('live-restore') is True
                                    and not info.get('LiveRestoreEnabled')))
+
+
+def dc_file_mode(path, default):
+    """The permission bits of an existing file (not following a link), else ``default``."""
+    try:
+        return os.lstat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        return default
+
+
+def record_applied(module, params):
+    """state=applied: the daemon was just restarted or reloaded on daemon.json as it is: keep a copy
+    (0600: it may hold credentials) to judge later runs by."""
+    text = read_text(params['daemon_json_path'])
+    applied_path = params['daemon_json_applied_path']
+    if read_text(applied_path) == text:
+        return dict(changed=False, changed_files=[], backups=[])
+    if not module.check_mode:
+        if text is None:
+            os.unlink(applied_path)
+        else:
+            directory = os.path.dirname(applied_path)
+            if not os.path.isdir(directory):
+                os.makedirs(directory, 0o700)
+            write_atomic(applied_path, text.encode('utf-8'), 0o600)
+    return dict(changed=True, changed_files=[applied_path], backups=[])
 
 
 def local_socket_path(argv):

@@ -26,6 +26,8 @@ _DIGEST_KEY = os.urandom(32)
 # scheme://user:password@ - the password ends at the last @ before a /, a space or a quote
 # (an unencoded @ inside it is masked with it).
 _URL_PASSWORD = re.compile(r'''(\b[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s"']*:)[^/\s"']*(?=@)''')
+# scheme://token@ - userinfo without a password is a credential too (an API token as the user name).
+_URL_USERINFO = re.compile(r'''(\b[A-Za-z][A-Za-z0-9+.-]*://)[^:/@\s"']+(?=@)''')
 _SECRET_WORD = r'[A-Za-z0-9_.-]*(?:PASSWORD|PASSWD|SECRET|TOKEN)[A-Za-z0-9_.-]*'
 # NAME=value (an environment file, a drop-in's Environment=), the value bare or quoted.
 _ASSIGNMENT = re.compile(r'''(\b%s=)("[^"\n]*"|'[^'\n]*'|[^\s"']*)''' % _SECRET_WORD, re.IGNORECASE)
@@ -54,6 +56,7 @@ def redact_credentials(text):
     if not text:
         return text
     text = _URL_PASSWORD.sub(lambda m: m.group(1) + MASK, text)
+    text = _URL_USERINFO.sub(lambda m: m.group(1) + MASK, text)
     text = _ASSIGNMENT.sub(_masked_value, text)
     return _JSON_MEMBER.sub(lambda m: m.group(1) + '"%s"' % MASK, text)
 

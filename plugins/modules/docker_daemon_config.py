@@ -40,8 +40,11 @@ options:
   state:
     description:
       - V(present) writes the configuration. V(restored) puts back the files listed in O(restore).
+      - V(applied) records that the daemon was just restarted or reloaded on O(daemon_json_path) as it is now:
+        a copy goes to O(daemon_json_applied_path), by which later runs judge the keys the daemon does not
+        report (a run interrupted before its restart is finished by the next one).
     type: str
-    choices: [present, restored]
+    choices: [present, restored, applied]
     default: present
   mode:
     description:
@@ -94,6 +97,12 @@ options:
     description: The daemon's configuration file.
     type: path
     default: /etc/docker/daemon.json
+  daemon_json_applied_path:
+    description:
+      - The copy of O(daemon_json_path) the daemon was last restarted or reloaded on (O(state=applied) writes it,
+        mode 0600). Without it, only this run's changes decide for the keys C(GET /info) does not report.
+    type: path
+    default: /var/lib/tprov-docker/daemon.json.applied
   daemon_json_conflicts:
     description:
       - What to do when O(daemon_json_path) sets C(hosts), C(tls), C(tlsverify), C(tlscacert), C(tlscert) or C(tlskey).
@@ -316,7 +325,7 @@ from ansible_collections.tprov.docker.plugins.module_utils.safe_module import Sa
 def main():
     module = SafeModule(
         argument_spec=dict(
-            state=dict(type='str', default='present', choices=['present', 'restored']),
+            state=dict(type='str', default='present', choices=['present', 'restored', 'applied']),
             mode=dict(type='str', default='dropin', choices=['dropin', 'unit', 'envfile']),
             unit_path=dict(type='path'),
             unit_path_fallback=dict(type='path'),
@@ -326,6 +335,7 @@ def main():
             envfile_variable=dict(type='str', default='DOCKER_OPTS'),
             daemon_json_path=dict(type='path', default='/etc/docker/daemon.json'),
             daemon_json_conflicts=dict(type='str', default='fail', choices=['fail', 'move']),
+            daemon_json_applied_path=dict(type='path', default='/var/lib/tprov-docker/daemon.json.applied'),
             daemon_options=dict(type='dict'),
             daemon_default_options=dict(type='dict'),
             tcp_hosts=dict(type='list', elements='str', default=[]),

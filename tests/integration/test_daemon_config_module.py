@@ -543,3 +543,69 @@ def test_a_flag_on_the_command_line_keeps_its_default_out_and_refuses_the_option
     assert json.loads(open(args['daemon_json_path']).read()) == {'live-restore': True}
     refused = run_module('docker_daemon_config', dict(args, daemon_options={'log-driver': 'local'}))
     assert refused.failed and refused['error_kind'] == 'invalid_option' and '--log-driver=journald' in refused['msg']
+
+
+def test_a_key_info_does_not_report_is_judged_by_the_applied_copy(tmp_path):
+    # icc: /info does not say. A run that wrote it and never restarted (interrupted) is caught up by the next.
+    args = configured(tmp_path, daemon_json_applied_path=str(tmp_path / 'applied.json'))
+    with open(args['daemon_json_path'], 'w') as handle:
+        handle.write('{"data-root": "/srv/docker"}\n')
+    recorded = run_module('docker_daemon_config', dict(args, state='applied'))
+    assert recorded['changed'] and os.stat(args['daemon_json_applied_path']).st_mode & 0o777 == 0o600
+    first = run_module('docker_daemon_config', dict(args, daemon_options={'icc': False}))
+    assert first['daemon_changed'] and first['daemon_json_keys_changed'] == ['icc']
+    interrupted = run_module('docker_daemon_config', dict(args, daemon_options={'icc': False}))
+    assert not interrupted['changed'] and interrupted['daemon_changed'], interrupted
+    run_module('docker_daemon_config', dict(args, state='applied'))
+    done = run_module('docker_daemon_config', dict(args, daemon_options={'icc': False}))
+    assert not done['changed'] and not done['daemon_changed'] and not done['daemon_reload']
+
+
+def test_userns_remap_to_another_user_restarts(tmp_path):
+    args = configured(tmp_path, daemon_json_applied_path=str(tmp_path / 'applied.json'))
+    with open(args['daemon_json_path'], 'w') as handle:
+        handle.write('{"userns-remap": "default"}\n')
+    run_module('docker_daemon_config', dict(args, state='applied'))
+    result = run_module('docker_daemon_config', dict(args, daemon_options={'userns-remap': 'alice:alice'}))
+    assert result['daemon_changed'] and result['daemon_json_keys_changed'] == ['userns-remap']
+
+
+def test_live_restore_alone_reloads_and_asks_the_role_to_reload_before_any_restart(tmp_path):
+    if served_info()['LiveRestoreEnabled']:
+        pytest.skip('the engine under test runs with live-restore already')
+    result = run_module('docker_daemon_config', configured(tmp_path, daemon_options={'live-restore': True}))
+    assert result['daemon_reload'] and not result['daemon_changed'] and result['reload_before_restart']
+
+
+def test_new_daemon_json_is_0600_and_an_existing_one_keeps_its_mode(tmp_path):
+    args = configured(tmp_path, daemon_options={'icc': False})
+    assert run_module('docker_daemon_config', args)['changed']
+    assert os.stat(args['daemon_json_path']).st_mode & 0o777 == 0o600
+    os.chmod(args['daemon_json_path'], 0o640)
+    run_module('docker_daemon_config', dict(args, daemon_options={'icc': True}))
+    assert os.stat(args['daemon_json_path']).st_mode & 0o777 == 0o640
+
+
+def test_a_config_file_on_the_command_line_must_be_the_one_written(tmp_path):
+    args = configured(tmp_path)
+    with open(args['envfile_path'], 'w') as handle:
+        handle.write('DOCKER_OPTS="--config-file=/srv/docker/engine.json"\n')
+    refused = run_module('docker_daemon_config', dict(args, mode='envfile', daemon_options={'icc': False}))
+    assert refused.failed and 'dockerd reads /srv/docker/engine.json' in refused['msg']
+    assert 'docker_daemon_json_path' in refused['msg']
+
+
+def test_a_symlinked_or_undecodable_daemon_json_is_named(tmp_path):
+    args = configured(tmp_path)
+    target = str(tmp_path / 'elsewhere.json')
+    with open(target, 'w') as handle:
+        handle.write('{}\n')
+    os.symlink(target, args['daemon_json_path'])
+    linked = run_module('docker_daemon_config', dict(args, daemon_options={'icc': False}))
+    assert linked.failed and 'is a symbolic link (to %s)' % target in linked['msg']
+    assert open(target).read() == '{}\n'
+    os.unlink(args['daemon_json_path'])
+    with open(args['daemon_json_path'], 'wb') as handle:
+        handle.write(b'{"labels": ["caf\xe9"]}\n')
+    latin = run_module('docker_daemon_config', dict(args, daemon_options={'icc': False}))
+    assert latin.failed and 'is not UTF-8 text' in latin['msg']

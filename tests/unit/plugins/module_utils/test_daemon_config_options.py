@@ -24,7 +24,10 @@ def test_a_default_does_not_override_an_administrators_value_but_an_option_does(
     current = '{"log-driver": "journald", "icc": true}'
     text, wanted, kept = dc.merge_daemon_options(current, 'p', {'icc': False}, HARDENED)
     data = json.loads(text)
-    assert data['log-driver'] == 'journald' and kept == {'log-driver': 'p sets "journald"'}
+    # json-file's rotation options would stop dockerd under journald: that default waits too.
+    assert data['log-driver'] == 'journald' and 'log-opts' not in data
+    assert kept == {'log-driver': 'p sets "journald"',
+                    'log-opts': 'the log driver is journald, which takes no max-size / max-file'}
     assert data['icc'] is False and wanted['icc'] is False
     assert wanted['log-driver'] == 'journald'
 
@@ -76,10 +79,26 @@ def test_served_differences_reads_what_info_reports():
     assert dc.served_differences({'labels': ['a=1']}, INFO) == {'labels': ['a=1', 'b=2']}
 
 
-def test_userns_remap_is_seen_in_the_security_options():
-    served = dict(INFO, SecurityOptions=['name=userns'])
-    assert dc.served_differences({'userns-remap': 'default'}, served) == {}
-    assert dc.served_differences({'userns-remap': 'default'}, INFO) == {'userns-remap': False}
+def test_userns_remap_and_unreported_keys_are_not_judged_by_info():
+    # /info shows only that remapping is on, not to which user: a change must come from the file.
+    assert dc.served_differences({'userns-remap': 'alice:alice', 'icc': False}, dict(INFO, SecurityOptions=['name=userns'])) == {}
+
+
+def test_repeated_labels_are_compared_as_dockerd_keeps_them():
+    assert dc.served_differences({'labels': ['a=1', 'a=1', 'b=2']}, INFO) == {}
+
+
+@pytest.mark.parametrize('key,value', [('icc', 'false'), ('max-concurrent-downloads', '3'), ('debug', 1),
+                                       ('log-opts', 'max-size=1m'), ('labels', 'a=1'), ('shutdown-timeout', True)])
+def test_values_of_the_wrong_type_are_refused_naming_the_key(key, value):
+    with pytest.raises(dc.DaemonConfigError) as err:
+        dc.merge_daemon_options(None, 'p', {key: value}, {})
+    assert err.value.kind == 'invalid_option' and '"%s" must be' % key in str(err.value)
+
+
+def test_log_opts_follow_a_declared_rotating_driver():
+    _t, wanted, kept = dc.merge_daemon_options('{"log-driver": "journald"}', 'p', {'log-driver': 'local'}, HARDENED)
+    assert wanted['log-opts'] == HARDENED['log-opts'] and 'log-opts' not in kept
 
 
 @pytest.mark.parametrize('file_keys,served,files,action', [
@@ -108,7 +127,8 @@ def test_command_line_keys():
 def test_a_default_the_command_line_sets_is_not_applied_and_an_option_is_refused():
     command_line = dc.command_line_keys(['dockerd', '--log-driver=journald'])
     text, wanted, kept = dc.merge_daemon_options(None, 'p', {}, HARDENED, command_line=command_line)
-    assert 'log-driver' not in json.loads(text) and kept == {'log-driver': 'the command line sets --log-driver=journald'}
+    assert 'log-driver' not in json.loads(text) and kept['log-driver'] == 'the command line sets --log-driver=journald'
+    assert 'log-opts' in kept
     with pytest.raises(dc.DaemonConfigError) as err:
         dc.merge_daemon_options(None, 'p', {'log-driver': 'local'}, {}, command_line=command_line)
     assert err.value.kind == 'invalid_option' and '--log-driver=journald' in str(err.value)

@@ -37,8 +37,10 @@ def test_docker_tls_files_diff_digest_cannot_be_matched_offline():
     ('REGISTRY_TOKEN=abc\nDB_PASSWD="a b"\nmy_secret=\'x\'\n',
      'REGISTRY_TOKEN=%s\nDB_PASSWD="%s"\nmy_secret=\'%s\'\n' % (MASK, MASK, MASK)),
     ('{"registry-password": "pw\\"x", "Token": "t"}', '{"registry-password": "%s", "Token": "%s"}' % (MASK, MASK)),
-    ('DOCKER_OPTS="-H tcp://0.0.0.0:2376 --tlsverify"\nhttp://user@host/\n',
-     'DOCKER_OPTS="-H tcp://0.0.0.0:2376 --tlsverify"\nhttp://user@host/\n'),
+    ('DOCKER_OPTS="-H tcp://0.0.0.0:2376 --tlsverify"\nhttp://host/x@y\n',
+     'DOCKER_OPTS="-H tcp://0.0.0.0:2376 --tlsverify"\nhttp://host/x@y\n'),
+    # A user name alone may be the credential (an API token): masked, as dockerd masks proxy userinfo.
+    ('{"http-proxy": "http://ApiTok3nSecret@proxy:3128"}', '{"http-proxy": "http://%s@proxy:3128"}' % MASK),
     ('', ''),
 ])
 def test_credentials_are_masked_and_everything_else_kept(text, shown):
