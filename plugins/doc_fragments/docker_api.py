@@ -97,7 +97,7 @@ notes:
     V(not_docker) (an HTTP server answered that is not a Docker Engine API), V(unreachable) (other transport
     failures). Otherwise: V(invalid_settings) (connection options),
     V(invalid_option) (another option), V(missing_library), V(api_version), V(not_found) (HTTP 404),
-    V(conflict) (HTTP 409), V(api_error) (other HTTP errors), V(engine_error)."
+    V(conflict) (HTTP 409), V(in_use) (a network or volume to remove is used by containers), V(api_error) (other HTTP errors), V(engine_error)."
 requirements:
   - requests
   - requests-unixsocket
