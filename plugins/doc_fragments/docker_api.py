@@ -11,6 +11,14 @@ class ModuleDocFragment(object):
     """The connection options of every Engine API module (declared in safe_module.py, resolved in connection.py) and the error codes."""
 
     DOCUMENTATION = r'''
+attributes:
+  action_group:
+    description:
+      - The module is in the action group C(tprov.docker.docker_api) with every Engine API module, so a play
+        sets the connection options once with C(module_defaults) and C(group/tprov.docker.docker_api).
+    support: full
+    membership:
+      - tprov.docker.docker_api
 options:
   docker_host:
     description:

@@ -19,8 +19,8 @@ description:
   - The Engine API cannot change a volume in place, and volumes hold data. A volume that differs from the
     task is left as it is, with a warning naming the differences (RV(changes) lists them), unless
     O(recreate=options-changed) says to remove it and create it again, losing its data.
-  - A volume that containers use (running or stopped, C(GET /containers/json?all=1&filters={"volume":[name]}))
-    is never removed or recreated: the task fails naming the containers (RV(error_kind) V(in_use)).
+  - "A volume that containers use (running or stopped, C(GET /containers/json?all=1&filters={\"volume\":[name]}))
+    is never removed or recreated: the task fails naming the containers (RV(error_kind) V(in_use))."
 extends_documentation_fragment:
   - tprov.docker.docker_api
 attributes:
