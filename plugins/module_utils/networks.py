@@ -110,7 +110,7 @@ def parse_ipam_config(entries, enable_ipv6):
             if ip_range.version != subnet.version or not ip_range.subnet_of(subnet):
                 raise InvalidOption('%s: ip_range %s is not inside subnet %s.' % (where, ip_range, subnet))
             normal['ip_range'] = str(ip_range)
-        if entry.get('aux_addresses') is not None:
+        if entry.get('aux_addresses'):
             aux = {}
             for name, text in stringify_mapping(entry['aux_addresses'], where + '.aux_addresses').items():
                 address = _address_of(text, '%s.aux_addresses.%s' % (where, name))
@@ -154,22 +154,28 @@ def actual_config(network):
     """The network's IPAM config in the request's form."""
     config = []
     for entry in ((network.get('IPAM') or {}).get('Config') or []):
-        normal = {'subnet': _normal(entry.get('Subnet'), ipaddress.ip_network)}
+        normal = {'subnet': _normal_network(entry.get('Subnet'))}
         if entry.get('Gateway'):
-            normal['gateway'] = _normal(entry['Gateway'], ipaddress.ip_address)
+            normal['gateway'] = _normal_address(entry['Gateway'])
         if entry.get('IPRange'):
-            normal['ip_range'] = _normal(entry['IPRange'], ipaddress.ip_network)
+            normal['ip_range'] = _normal_network(entry['IPRange'])
         if entry.get('AuxiliaryAddresses'):
-            normal['aux_addresses'] = dict((k, _normal(v, ipaddress.ip_address))
-                                           for k, v in entry['AuxiliaryAddresses'].items())
+            normal['aux_addresses'] = dict((k, _normal_address(v)) for k, v in entry['AuxiliaryAddresses'].items())
         config.append(normal)
     return config
 
 
-def _normal(text, parse):
+def _normal_network(text):
     try:
-        return str(parse(u'%s' % text.split('/')[0] if parse is ipaddress.ip_address else u'%s' % text))
-    except (ValueError, AttributeError):
+        return str(ipaddress.ip_network(u'%s' % text, strict=False))
+    except ValueError:
+        return text  # compared as the engine wrote it
+
+
+def _normal_address(text):
+    try:
+        return str(ipaddress.ip_address(u'%s' % str(text).split('/')[0]))
+    except ValueError:
         return text
 
 
@@ -297,16 +303,13 @@ class NetworkPlan(object):
 
 
 def _subnets(network):
-    return [ipaddress.ip_network(u'%s' % e['subnet'], strict=False) for e in actual_config(network)
-            if _is_subnet(e['subnet'])]
-
-
-def _is_subnet(text):
-    try:
-        ipaddress.ip_network(u'%s' % text, strict=False)
-        return True
-    except ValueError:
-        return False
+    subnets = []
+    for entry in actual_config(network):
+        try:
+            subnets.append(ipaddress.ip_network(u'%s' % entry['subnet'], strict=False))
+        except ValueError:
+            continue  # what the engine cannot parse either overlaps nothing
+    return subnets
 
 
 def check_subnets_free(config, network, others):
@@ -538,8 +541,11 @@ class NetworkService(object):
         try:
             new = self._create(create_body(plan.request, old), 'The new network %s was refused' % name)
         except EngineError as exc:
-            restored = self._create(old_body(old), 'Network %s could not be recreated, nor made again as it was'
-                                    % name)
+            try:
+                restored = self._create(old_body(old), 'Making it again as it was failed too')
+            except EngineError as again:
+                raise EngineError('%s; %s. Containers left disconnected: %s.' % (
+                    exc, again, ', '.join(u.name for u in plan.users) or 'none'), kind=exc.kind)
             failed = self._connect(restored, plan.users)
             raise EngineError('%s; network %s was made again as it was%s.' % (
                 exc, name, ' but could not reconnect %s' % ', '.join(failed) if failed else

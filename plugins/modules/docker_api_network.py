@@ -149,7 +149,9 @@ network:
   type: dict
   sample: {"Name": "backend", "Id": "3f1c...", "Driver": "bridge", "IPAM": {"Driver": "default", "Config": [{"Subnet": "172.28.0.0/16"}]}}
 changes:
-  description: The declared options the existing network differs in, each with its value there (C(before)) and as declared (C(after)); a non-empty list means it was (or in check mode would be) recreated.
+  description:
+    - The declared options the existing network differs in, each with its value there (C(before)) and as declared (C(after)).
+    - A non-empty list means it was (or in check mode would be) recreated.
   returned: success
   type: list
   elements: dict

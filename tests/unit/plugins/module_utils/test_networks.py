@@ -89,6 +89,11 @@ def test_what_the_engine_fills_in_is_no_difference():
     req = request(driver='bridge', ipam={'driver': 'default', 'config': [{'subnet': '10.77.0.0/24'}]},
                   driver_options={}, labels={'team': 'web'}, internal=False, attachable=False, enable_ipv6=False)
     assert nw.network_differences(req.values, inspect()) == []
+    empty_aux = request(ipam={'config': [{'subnet': '10.77.0.0/24', 'aux_addresses': {}}]})
+    assert nw.network_differences(empty_aux.values, inspect()) == []
+    written_loosely = inspect(IPAM={'Config': [{'Subnet': '10.77.0.9/24', 'Gateway': '10.77.0.1/24'}]})
+    assert nw.network_differences(request(ipam={'config': [{'subnet': '10.77.0.0/24', 'gateway': '10.77.0.1'}]}).values,
+                                  written_loosely) == []
     # Nothing declared: nothing compared, whatever the network has.
     assert nw.network_differences(request().values, inspect(Driver='macvlan', Internal=True)) == []
 
