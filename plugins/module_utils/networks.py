@@ -24,8 +24,9 @@ __metaclass__ = type
 import ipaddress
 from urllib.parse import quote
 
-from ansible_collections.tprov.docker.plugins.module_utils.api_query import filters_param
+from ansible_collections.tprov.docker.plugins.module_utils.api_query import filters_param, filters_query
 from ansible_collections.tprov.docker.plugins.module_utils.container_spec import stringify_mapping
+from ansible_collections.tprov.docker.plugins.module_utils.engine_info import inspect_by_name
 from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError, InUse, InvalidOption
 
 # Networks every engine has; it refuses to remove them, so they are never recreated either.
@@ -579,12 +580,5 @@ def network_info(module, client):
     """docker_api_network_info's backend: one network's inspect data (name), or the list."""
     params = module.params
     if params['name'] is not None:
-        if not params['name'].strip():
-            raise InvalidOption('name must be a network name or id, not empty.')
-        network = client.get_json_or_none('/networks/%s' % quote(params['name'], safe=''))
-        return dict(changed=False, exists=network is not None, network=network or {})
-    query = {}
-    encoded = filters_param(params['filters'])
-    if encoded:
-        query['filters'] = encoded
-    return dict(changed=False, networks=client.get_json('/networks', params=query))
+        return inspect_by_name(client, params['name'], 'network', '/networks/%s')
+    return dict(changed=False, networks=client.get_json('/networks', params=filters_query(params['filters'])))

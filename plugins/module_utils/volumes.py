@@ -17,8 +17,9 @@ __metaclass__ = type
 import re
 from urllib.parse import quote
 
-from ansible_collections.tprov.docker.plugins.module_utils.api_query import filters_param
+from ansible_collections.tprov.docker.plugins.module_utils.api_query import filters_param, filters_query
 from ansible_collections.tprov.docker.plugins.module_utils.container_spec import stringify_mapping
+from ansible_collections.tprov.docker.plugins.module_utils.engine_info import inspect_by_name
 from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError, InUse, InvalidOption
 
 # The engine's rule for volume names (daemon/names: RestrictedNamePattern).
@@ -242,15 +243,8 @@ def volume_info(module, client):
     """docker_api_volume_info's backend: one volume's inspect data (name), or the list."""
     params = module.params
     if params['name'] is not None:
-        if not params['name'].strip():
-            raise InvalidOption('name must be a volume name, not empty.')
-        volume = client.get_json_or_none('/volumes/%s' % quote(params['name'], safe=''))
-        return dict(changed=False, exists=volume is not None, volume=volume or {})
-    query = {}
-    encoded = filters_param(params['filters'])
-    if encoded:
-        query['filters'] = encoded
-    listed = client.get_json('/volumes', params=query) or {}
+        return inspect_by_name(client, params['name'], 'volume', '/volumes/%s')
+    listed = client.get_json('/volumes', params=filters_query(params['filters'])) or {}
     for warning in listed.get('Warnings') or []:
         module.warn('Docker engine: %s' % warning)
     return dict(changed=False, volumes=listed.get('Volumes') or [])
