@@ -453,8 +453,9 @@ class NetworkService(object):
     def users(self, network):
         """The containers on ``network``, running or not, with their endpoint settings there."""
         ids = set((network.get('Containers') or {}).keys())
+        # By name too: a container created but never started has no network id on its endpoint yet.
         listed = self.client.get_json('/containers/json', params={
-            'all': '1', 'filters': filters_param({'network': [network['Id']]})})
+            'all': '1', 'filters': filters_param({'network': [network['Name'], network['Id']]})})
         ids.update(c['Id'] for c in listed or [])
         users = []
         for cid in sorted(ids):
