@@ -465,7 +465,9 @@ class NetworkService(object):
             endpoints = ((container.get('NetworkSettings') or {}).get('Networks') or {})
             endpoint = endpoints.get(network['Name'])
             if endpoint is None:
-                endpoint = next((e for e in endpoints.values() if e.get('NetworkID') == network['Id']), {})
+                endpoint = next((e for e in endpoints.values() if (e or {}).get('NetworkID') == network['Id']), None)
+            if endpoint is None:
+                continue  # listed because another network's id begins with this one's name
             users.append(NetworkUser(cid, (container.get('Name') or cid).lstrip('/'), endpoint))
         return users
 
