@@ -204,3 +204,21 @@ def test_info_by_name_and_by_filters(net):
     assert [n['Name'] for n in listed['networks']] == [net]
     everything = run_module('docker_api_network_info', {})
     assert {'bridge', 'host', 'none', net} <= set(n['Name'] for n in everything['networks'])
+
+
+def test_what_the_engine_picked_is_no_difference(net):
+    """A network made without ipam has the subnet and gateway the engine picked; declaring just that
+    subnet (or nothing) afterwards changes nothing."""
+    assert run_module('docker_api_network', {'name': net})['changed'] is True
+    picked = inspect(net)['IPAM']['Config'][0]
+    assert picked.get('Gateway')  # filled in by the engine
+    declared = {'name': net, 'ipam': {'driver': 'default', 'config': [{'subnet': picked['Subnet']}]}}
+    result = run_module('docker_api_network', declared, diff=True)
+    assert result['changed'] is False and result['changes'] == [], result
+    assert result['diff']['before']['ipam.config'] == [{'subnet': picked['Subnet']}]
+    other_gateway = str(list(ipaddress.ip_network(picked['Subnet']).hosts())[9])
+    moved = run_module('docker_api_network', dict(declared, ipam={'config': [
+        {'subnet': picked['Subnet'], 'gateway': other_gateway}]}), check=True)
+    assert moved['changed'] is True and moved['changes'] == [{
+        'option': 'ipam.config', 'before': [{'subnet': picked['Subnet'], 'gateway': picked['Gateway'].split('/')[0]}],
+        'after': [{'subnet': picked['Subnet'], 'gateway': other_gateway}]}], moved
