@@ -222,3 +222,10 @@ def test_what_the_engine_picked_is_no_difference(net):
     assert moved['changed'] is True and moved['changes'] == [{
         'option': 'ipam.config', 'before': [{'subnet': picked['Subnet'], 'gateway': picked['Gateway'].split('/')[0]}],
         'after': [{'subnet': picked['Subnet'], 'gateway': other_gateway}]}], moved
+
+
+@pytest.mark.parametrize('ipam', [False, 5, [1], 'not a dictionary'])
+def test_ipam_that_is_no_dictionary_is_named(net, ipam):
+    result = run_module('docker_api_network', {'name': net, 'ipam': ipam})
+    assert result.failed and result['msg'].startswith('ipam must be a dictionary of its suboptions'), result
+    assert result['error_kind'] == 'invalid_option' and inspect(net) is None
