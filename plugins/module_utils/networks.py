@@ -175,7 +175,7 @@ def _normal_network(text):
 
 def _normal_address(text):
     try:
-        return str(ipaddress.ip_address(u'%s' % str(text).split('/')[0]))
+        return str(ipaddress.ip_address(u'%s' % str(text).split('/', maxsplit=1)[0]))
     except ValueError:
         return text
 

@@ -105,8 +105,8 @@ class VolumePlan(object):
 
 
 def in_use_message(name, users, what):
-    return 'volume %s is used by container%s %s: %s' % (name, 's' if len(users) > 1 else '',
-                                                         ', '.join(sorted(users)), what)
+    plural = 's' if len(users) > 1 else ''
+    return 'volume %s is used by container%s %s: %s' % (name, plural, ', '.join(sorted(users)), what)
 
 
 def wants_recreate(request, volume):

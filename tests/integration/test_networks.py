@@ -21,9 +21,10 @@ def taken_subnets():
 
 
 def free_subnet(prefix=24):
-    """A subnet of 10.150.0.0/15 that no network of the engine overlaps (its /16 is free too, for widening)."""
+    """A subnet in 10.150.0.0-10.199.255.255 that no network of the engine overlaps (its /16 is free
+    too, for widening)."""
     taken = taken_subnets()
-    for _ in range(200):
+    for _attempt in range(200):
         wide = ipaddress.ip_network('10.%d.0.0/16' % random.randint(150, 199))
         if not any(wide.overlaps(t) for t in taken if t.version == 4):
             return ipaddress.ip_network('%s/%d' % (wide.network_address, prefix))
