@@ -469,7 +469,7 @@ class NetworkService(object):
             if endpoint is None:
                 continue  # listed because another network's id begins with this one's name
             users.append(NetworkUser(cid, (container.get('Name') or cid).lstrip('/'), endpoint))
-        return users
+        return sorted(users, key=lambda user: user.name)
 
     def observe(self, request):
         network = self.inspect(request.name)
@@ -502,10 +502,10 @@ class NetworkService(object):
                 self.client.delete('/networks/%s' % plan.network['Id'])
             return {}
         if plan.create:
-            self.actions.append('Created network %s' % name)
-            if self.check_mode:
-                return {}
-            return self._create(create_body(request), 'Network %s could not be created' % name)
+            created = {} if self.check_mode else self._create(create_body(request),
+                                                              'Network %s could not be created' % name)
+            self.actions.append('Created network %s' % name)  # once made: a refused create is no action
+            return created
         if plan.recreate:
             self.actions.append('Recreated network %s (%s)' % (name, ', '.join(c['option'] for c in plan.changes)))
             for user in plan.users:

@@ -189,25 +189,33 @@ class VolumeService(object):
         return observed
 
     def apply(self, plan):
-        """Carry out the plan; the volume's inspect data afterwards (the current one in check mode)."""
+        """Carry out the plan; the volume's inspect data afterwards (the current one in check mode).
+        An action is listed once done (in check mode: would be done), so a failure lists only what happened."""
         name = plan.request.name
-        if plan.remove or plan.recreate:
-            self.actions.append('Removed volume %s' % name if plan.remove else 'Recreated volume %s (%s)' % (
-                name, ', '.join(c['option'] for c in plan.changes)))
+        if plan.remove:
             if not self.check_mode:
                 self._remove(name)
-        if plan.create:
-            self.actions.append('Created volume %s' % name)
-        if self.check_mode or plan.remove:
-            return {} if plan.remove else (plan.volume or {})
-        if plan.create or plan.recreate:
-            try:
-                return self.client.post('/volumes/create', json_body=create_body(plan.request))
-            except EngineError as exc:
-                raise EngineError('Volume %s could not be %s: %s (check driver and driver_options).' % (
-                    name, 'created' if plan.create else 'made again after its removal (its data is gone)',
-                    getattr(exc, 'explanation', None) or exc), kind=exc.kind)
-        return plan.volume
+            self.actions.append('Removed volume %s' % name)
+            return {}
+        if not (plan.create or plan.recreate):
+            return plan.volume
+        done = 'Created volume %s' % name if plan.create else 'Recreated volume %s (%s)' % (
+            name, ', '.join(c['option'] for c in plan.changes))
+        if self.check_mode:
+            self.actions.append(done)
+            return plan.volume or {}
+        if plan.recreate:
+            self._remove(name)
+        try:
+            made = self.client.post('/volumes/create', json_body=create_body(plan.request))
+        except EngineError as exc:
+            if plan.recreate:
+                self.actions.append('Removed volume %s' % name)
+            raise EngineError('Volume %s could not be %s: %s (check driver and driver_options).' % (
+                name, 'created' if plan.create else 'made again after its removal (its data is gone)',
+                getattr(exc, 'explanation', None) or exc), kind=exc.kind)
+        self.actions.append(done)
+        return made
 
     def _remove(self, name):
         try:

@@ -148,15 +148,20 @@ def test_a_network_in_use_is_removed_only_with_force(net, busybox_image):
 
 def test_ipv6_subnet(net):
     # Not under fd00::/16: the test host's own IPv6 lives there.
-    v6 = 'fd%02x:%04x:%04x::/64' % (random.randint(16, 255), random.randint(0, 65535), random.randint(0, 65535))
+    v6 = str(ipaddress.ip_network('fd%02x:%x:%x::/64' % (random.randint(16, 255), random.randint(0, 65535),
+                                                         random.randint(0, 65535))))
     args = dict(name=net, enable_ipv6=True, ipam={'config': [{'subnet': str(free_subnet())}, {'subnet': v6}]})
     created = run_module('docker_api_network', args)
-    assert created['changed'] is True, created
+    if 'disable_ipv6: read-only file system' in created.get('msg', ''):
+        # The nested Debian 13 test host's /proc/sys is read-only: its dockerd cannot make an IPv6 bridge.
+        pytest.skip('this engine cannot enable IPv6 on a bridge: %s' % created['msg'])
+    assert created.get('changed') is True, created.get('msg')
+    assert created['actions'] == ['Created network %s' % net]
     made = inspect(net)
     assert made['EnableIPv6'] is True and v6 in [c['Subnet'] for c in made['IPAM']['Config']]
     assert run_module('docker_api_network', args)['changed'] is False
     # Spelt another way, the same subnet is no difference.
-    args['ipam']['config'][1]['subnet'] = v6.replace('::/64', ':0::/64')
+    args['ipam']['config'][1]['subnet'] = ipaddress.ip_network(v6).exploded.upper()
     assert run_module('docker_api_network', args)['changed'] is False
 
 
@@ -187,6 +192,7 @@ def test_a_subnet_another_network_has_and_a_bad_driver_option_fail_before_anythi
         docker('network', 'rm', other, check=False)
     bad = run_module('docker_api_network', {'name': net, 'driver_options': {'com.docker.network.driver.mtu': 'lots'}})
     assert bad.failed and 'driver_options' in bad['msg'] and inspect(net) is None, bad
+    assert bad['actions'] == []  # a refused create is no action
 
 
 def test_overlay_is_refused_on_an_engine_that_is_no_swarm_manager(net):

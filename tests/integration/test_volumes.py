@@ -93,6 +93,7 @@ def test_bad_input_names_the_option_and_makes_nothing(vol):
     assert bad_name.failed and bad_name['msg'].startswith('name: ') and bad_name['error_kind'] == 'invalid_option'
     bad_driver = run_module('docker_api_volume', {'name': vol, 'driver': 'no-such-driver-%s' % vol})
     assert bad_driver.failed and 'could not be created' in bad_driver['msg'] and 'driver' in bad_driver['msg']
+    assert bad_driver['actions'] == []  # nothing was made
     assert inspect(vol) is None
     bad_option = run_module('docker_api_volume', {'name': vol, 'driver_options': {'nonsense': 'x'}})
     assert bad_option.failed and 'driver_options' in bad_option['msg'], bad_option
