@@ -431,6 +431,14 @@ def network_diff(plan, after_state):
     return dict(before=before, after=after)
 
 
+def _recreated(plan):
+    return 'Recreated network %s (%s)' % (plan.request.name, ', '.join(c['option'] for c in plan.changes))
+
+
+def _reconnected(user, network_name):
+    return 'Reconnected container %s to network %s' % (user.describe(), network_name)
+
+
 class NetworkService(object):
     """Converges networks over one client; ``actions`` lists what was (or would be) done."""
 
@@ -507,12 +515,11 @@ class NetworkService(object):
             self.actions.append('Created network %s' % name)  # once made: a refused create is no action
             return created
         if plan.recreate:
-            self.actions.append('Recreated network %s (%s)' % (name, ', '.join(c['option'] for c in plan.changes)))
-            for user in plan.users:
-                self.actions.append('Reconnected container %s to network %s' % (user.describe(), name))
-            if self.check_mode:
-                return plan.network
-            return self._recreate(plan)
+            if not self.check_mode:
+                return self._recreate(plan)
+            self.actions.append(_recreated(plan))
+            self.actions.extend(_reconnected(user, name) for user in plan.users)
+            return plan.network
         return plan.network
 
     def _create(self, body, failure):
@@ -527,7 +534,7 @@ class NetworkService(object):
         self.client.post('/networks/%s/disconnect' % network['Id'], json_body={'Container': user.id, 'Force': True})
 
     def _connect(self, network, users):
-        """Connect each user; the ones that failed, with the engine's words."""
+        """Connect each user (listing each one connected); the ones that failed, with the engine's words."""
         failed = []
         for user in users:
             try:
@@ -535,25 +542,42 @@ class NetworkService(object):
                                  json_body={'Container': user.id, 'EndpointConfig': user.endpoint_config()})
             except EngineError as exc:
                 failed.append('%s (%s)' % (user.name, getattr(exc, 'explanation', None) or exc))
+                continue
+            self.actions.append(_reconnected(user, network['Name']))
         return failed
 
     def _recreate(self, plan):
+        """Disconnect the users, remove the network, create the new one, reconnect them. What the engine
+        refuses on the way is undone: the users go back to the old network, or the old network is made
+        again as it was and they are reconnected to it; the actions then list what was done."""
         old, name = plan.network, plan.request.name
-        for user in plan.users:
-            self._disconnect(old, user)
-        self.client.delete('/networks/%s' % old['Id'])
+        disconnected = []
+        try:
+            for user in plan.users:
+                self._disconnect(old, user)
+                disconnected.append(user)
+            self.client.delete('/networks/%s' % old['Id'])
+        except EngineError as exc:
+            failed = self._connect(old, disconnected)
+            raise EngineError('Network %s could not be removed to recreate it (%s), so it was kept%s: %s' % (
+                name, ', '.join(c['option'] for c in plan.changes),
+                ', but %s could not be reconnected' % ', '.join(failed) if failed else '',
+                getattr(exc, 'explanation', None) or exc), kind=exc.kind)
         try:
             new = self._create(create_body(plan.request, old), 'The new network %s was refused' % name)
         except EngineError as exc:
+            self.actions.append('Removed network %s to recreate it; the new one was refused' % name)
             try:
                 restored = self._create(old_body(old), 'Making it again as it was failed too')
             except EngineError as again:
                 raise EngineError('%s; %s. Containers left disconnected: %s.' % (
                     exc, again, ', '.join(u.name for u in plan.users) or 'none'), kind=exc.kind)
+            self.actions.append('Made network %s again as it was' % name)
             failed = self._connect(restored, plan.users)
             raise EngineError('%s; network %s was made again as it was%s.' % (
                 exc, name, ' but could not reconnect %s' % ', '.join(failed) if failed else
                 ' and its containers reconnected'), kind=exc.kind)
+        self.actions.append(_recreated(plan))
         failed = self._connect(new, plan.users)
         if failed:
             raise EngineError('Recreated network %s, but could not reconnect %s.' % (name, ', '.join(failed)))

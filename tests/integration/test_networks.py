@@ -236,3 +236,26 @@ def test_ipam_that_is_no_dictionary_is_named(net, ipam):
     result = run_module('docker_api_network', {'name': net, 'ipam': ipam})
     assert result.failed and result['msg'].startswith('ipam must be a dictionary of its suboptions'), result
     assert result['error_kind'] == 'invalid_option' and inspect(net) is None
+
+
+def test_a_recreate_the_engine_refuses_puts_the_old_network_back(net, busybox_image):
+    """The new network is refused only after the old one was removed (an MTU the bridge driver cannot
+    parse): the old one is made again as it was and its containers reconnected."""
+    subnet = free_subnet()
+    static = str(list(subnet.hosts())[29])
+    args = dict(name=net, labels={'keep': 'me'}, ipam={'config': [{'subnet': str(subnet)}]})
+    assert run_module('docker_api_network', args)['changed'] is True
+    run_on(busybox_image, net + '-web', net, '--network-alias', 'app', '--ip', static)
+    refused = run_module('docker_api_network', dict(args, driver_options={'com.docker.network.driver.mtu': 'lots'}))
+    assert refused.failed and 'driver_options' in refused['msg'], refused
+    assert refused['msg'].endswith('network %s was made again as it was and its containers reconnected.' % net)
+    assert refused['actions'] == ['Removed network %s to recreate it; the new one was refused' % net,
+                                  'Made network %s again as it was' % net,
+                                  'Reconnected container %s-web (aliases app; %s) to network %s' % (net, static, net)]
+    back = inspect(net)
+    assert back['Labels'] == {'keep': 'me'} and back['IPAM']['Config'][0]['Subnet'] == str(subnet)
+    assert 'com.docker.network.driver.mtu' not in (back['Options'] or {})
+    web, running = endpoint(net + '-web', net)
+    assert running and web['NetworkID'] == back['Id'] and 'app' in web['Aliases']
+    assert web['IPAMConfig']['IPv4Address'] == static
+    assert run_module('docker_api_network', args)['changed'] is False
