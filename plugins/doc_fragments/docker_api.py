@@ -11,6 +11,14 @@ class ModuleDocFragment(object):
     """The connection options of every Engine API module (declared in safe_module.py, resolved in connection.py) and the error codes."""
 
     DOCUMENTATION = r'''
+attributes:
+  action_group:
+    description:
+      - The module is in the action group C(tprov.docker.docker_api) with every Engine API module, so a play
+        sets the connection options once with C(module_defaults) and C(group/tprov.docker.docker_api).
+    support: full
+    membership:
+      - tprov.docker.docker_api
 options:
   docker_host:
     description:
@@ -97,7 +105,7 @@ notes:
     V(not_docker) (an HTTP server answered that is not a Docker Engine API), V(unreachable) (other transport
     failures). Otherwise: V(invalid_settings) (connection options),
     V(invalid_option) (another option), V(missing_library), V(api_version), V(not_found) (HTTP 404),
-    V(conflict) (HTTP 409), V(api_error) (other HTTP errors), V(engine_error)."
+    V(conflict) (HTTP 409), V(in_use) (a network or volume to remove is used by containers), V(api_error) (other HTTP errors), V(engine_error)."
 requirements:
   - requests
   - requests-unixsocket

@@ -33,10 +33,14 @@ def filters_param(filters):
 def list_params(include_all, filters):
     """Query parameters of the list endpoints (/containers/json, /images/json): all and filters."""
     query = {'all': '1' if include_all else '0'}
-    encoded = filters_param(filters)
-    if encoded:
-        query['filters'] = encoded
+    query.update(filters_query(filters))
     return query
+
+
+def filters_query(filters):
+    """The filters query parameter alone (/networks, /volumes), or none."""
+    encoded = filters_param(filters)
+    return {'filters': encoded} if encoded else {}
 
 
 def _filter_scalar(value):

@@ -45,13 +45,19 @@ def engine_info(module, client):
     return result
 
 
+def inspect_by_name(client, name, key, path):
+    """What an _info module returns for ``name``: ``exists``, and the inspect data (``path`` with the
+    quoted name) under ``key``, empty when there is none; a missing object is no failure."""
+    if not name.strip():
+        raise InvalidOption('name must name a %s, not be empty.' % key)
+    data = client.get_json_or_none(path % quote(name, safe=''))
+    return {'changed': False, 'exists': data is not None, key: data or {}}
+
+
 def container_info(module, client):
     """docker_api_container_info: one container's inspect data (name), or the container list."""
     params = module.params
     if params['name'] is not None:
-        if not params['name'].strip():
-            raise InvalidOption('name must be a container name or id, not empty.')
-        container = client.get_json_or_none('/containers/%s/json' % quote(params['name'], safe=''))
-        return dict(changed=False, exists=container is not None, container=container or {})
+        return inspect_by_name(client, params['name'], 'container', '/containers/%s/json')
     query = list_params(params['all'], params['filters'])
     return dict(changed=False, containers=client.get_json('/containers/json', params=query))

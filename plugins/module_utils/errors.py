@@ -49,6 +49,7 @@ ERROR_KINDS = (
     'api_error',            # the daemon answered with an HTTP error
     'not_found',            # HTTP 404
     'conflict',             # HTTP 409
+    'in_use',               # a network or volume to remove (or recreate) is used by containers
 ) + CONNECTION_ERROR_KINDS
 
 
@@ -76,6 +77,12 @@ class InvalidOption(EngineError):
     """A module option's value cannot be used; the message names the option and the fix."""
 
     default_kind = 'invalid_option'
+
+
+class InUse(EngineError):
+    """A network or volume the task would remove (or recreate) is used by containers; the message names them."""
+
+    default_kind = 'in_use'
 
 
 class ConnectionSettingsError(EngineError):

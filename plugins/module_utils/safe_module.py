@@ -247,6 +247,23 @@ def _with_aliases(hidden, spec):
     return result
 
 
+def unshaped_dict_options(params, spec):
+    """The options with suboptions (type dict) whose value is neither a dictionary nor text that reads
+    as one, with a message naming each: ansible-core's suboption validation raises a TypeError on a
+    boolean or a number there (a traceback), and names no option for text that is no dictionary."""
+    found = []
+    for name, opts in spec.items():
+        if not isinstance(opts, dict) or not opts.get('options') or opts.get('type') != 'dict':
+            continue
+        for key in _option_keys(name, opts):
+            value = params.get(key) if isinstance(params, dict) else None
+            if value is None or isinstance(value, dict) or (isinstance(value, str) and _as_dict(value) is not None):
+                continue
+            found.append((key, '%s must be a dictionary of its suboptions (%s), not %s.' % (
+                key, ', '.join(sorted(opts['options'])), type(value).__name__)))
+    return found
+
+
 class SafeModule(AnsibleModule):
     """AnsibleModule that registers nested secrets first and logs its invocation without them.
 
@@ -265,7 +282,10 @@ class SafeModule(AnsibleModule):
         spec = dict((name, dict(opts, options=opts.get('options') or self._entry_specs.get(name)))
                     for name, opts in argument_spec.items() if isinstance(opts, dict))
         self._hidden_values = _with_aliases(hidden_values, spec)
+        self._unshaped = []
         super(SafeModule, self).__init__(argument_spec=argument_spec, **kwargs)
+        if self._unshaped:
+            self.fail_json(msg=' '.join(self._unshaped))
         self._validation_error_kind = None  # validated: later failures name their own kind
 
     def _with_invocation(self, kwargs):
@@ -287,6 +307,10 @@ class SafeModule(AnsibleModule):
         super(SafeModule, self)._load_params()
         # Before AnsibleModule validates anything (and may fail_json with the invocation).
         self.no_log_values.update(secret_values(self.params, self.argument_spec, self._entry_specs))
+        # Taken out before validation, which would crash on them, and refused once the module is built.
+        for key, message in unshaped_dict_options(self.params, self.argument_spec):
+            self.params[key] = None
+            self._unshaped.append(message)
 
     def _log_invocation(self):
         log_args = {}

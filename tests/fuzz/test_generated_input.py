@@ -8,6 +8,7 @@ argument sets tried is written to tests/output/fuzz-report.json and checked at t
 """
 
 import decimal
+import ipaddress
 import json
 import os
 import subprocess
@@ -279,6 +280,82 @@ def test_docker_api_container_info(engine_image, options):
     run_module('docker_api_container_info', options, timeout=60)
 
 
+# Subnets only inside 10.150.0.0/15..10.199/16 (or junk): a generated subnet that is valid gets a
+# bridge on the host, and one over the host's own routes would cut it off.
+def not_a_network(text):
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except (ValueError, TypeError):
+        return True
+    return False
+
+
+subnet_text = st.one_of(st.from_regex(r'\A10\.1[5-9][0-9]\.[0-9]{1,3}\.[0-9]{1,3}(/[0-9]{1,2})?\Z'),
+                        st.sampled_from(['fd7e:1::/64', '10.150.0.0/24']), junk_text.filter(not_a_network))
+ipam_entry = st.fixed_dictionaries({}, optional={
+    'subnet': subnet_text, 'gateway': maybe(st.from_regex(r'\A10\.15[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\Z')),
+    'ip_range': maybe(subnet_text), 'aux_addresses': maybe(st.dictionaries(st.text(max_size=5), junk, max_size=2))})
+
+
+def network_leftovers():
+    return docker('network', 'ls', '--format', '{{.Name}}', '--filter', 'name=%s' % PREFIX).stdout.split()
+
+
+@budget(100)
+@given(options=st.fixed_dictionaries({}, optional={
+    'driver': maybe(st.sampled_from(['bridge', 'macvlan', 'ipvlan', 'overlay'])),
+    'ipam': maybe(st.fixed_dictionaries({}, optional={
+        'driver': maybe(st.just('default')), 'config': maybe(st.lists(ipam_entry, max_size=3))})),
+    'internal': maybe(st.booleans()), 'attachable': maybe(st.booleans()), 'enable_ipv6': maybe(st.booleans()),
+    'driver_options': maybe(st.dictionaries(st.sampled_from(['com.docker.network.driver.mtu', 'parent', 'x']),
+                                            junk, max_size=2)),
+    'labels': maybe(st.dictionaries(st.text(max_size=8), junk, max_size=2)),
+    'state': maybe(st.sampled_from(['present', 'absent'])), 'force': maybe(st.booleans())}),
+    name=st.one_of(st.just(PREFIX + '-net'), junk_text))
+def test_docker_api_network(engine_image, options, name):
+    tried('docker_api_network')
+    result = run_module('docker_api_network', dict(options, name=name), timeout=60)
+    made = network_leftovers()
+    try:
+        if result.failed:
+            # Refused: nothing of the request exists.
+            assert made == [], result['msg']
+    finally:
+        for network in made:
+            docker('network', 'rm', network, check=False)
+
+
+@budget(80)
+@given(options=st.fixed_dictionaries({}, optional={
+    'driver': maybe(st.sampled_from(['local', 'nope'])),
+    'driver_options': maybe(st.dictionaries(st.sampled_from(['type', 'device', 'o', 'x']), junk, max_size=3)),
+    'labels': maybe(st.dictionaries(st.text(max_size=8), junk, max_size=2)),
+    'state': maybe(st.sampled_from(['present', 'absent'])),
+    'recreate': maybe(st.sampled_from(['never', 'options-changed']))}),
+    name=st.one_of(st.just(PREFIX + '-vol'), junk_text))
+def test_docker_api_volume(engine_image, options, name):
+    tried('docker_api_volume')
+    result = run_module('docker_api_volume', dict(options, name=name), timeout=60)
+    made = docker('volume', 'ls', '-q', '--filter', 'name=%s' % PREFIX).stdout.split()
+    try:
+        if result.failed:
+            assert made == [], result['msg']
+    finally:
+        for volume in made:
+            docker('volume', 'rm', '-f', volume, check=False)
+
+
+@budget(60)
+@given(module=st.sampled_from(['docker_api_network_info', 'docker_api_volume_info']),
+       options=st.fixed_dictionaries({}, optional={
+           'name': maybe(st.text(max_size=30)),
+           'filters': maybe(st.dictionaries(st.sampled_from(['dangling', 'label', 'name', 'driver', 'bogus']), junk,
+                                            max_size=2))}))
+def test_network_and_volume_info(engine_image, module, options):
+    tried(module)
+    run_module(module, options, timeout=60)
+
+
 def _pem_files_whole(directory):
     """Every file is a whole PEM object (or absent); no staging files are left."""
     from cryptography import x509
@@ -370,4 +447,5 @@ def test_enough_inputs_were_tried():
     if EXAMPLES >= 1:
         assert total >= 1000, TRIED
     assert set(TRIED) >= {'docker_api_info', 'docker_api_image', 'docker_api_image_info', 'docker_api_container',
-                          'docker_api_container_info', 'docker_tls_cert'}, TRIED
+                          'docker_api_container_info', 'docker_tls_cert', 'docker_api_network', 'docker_api_volume',
+                          'docker_api_network_info', 'docker_api_volume_info'}, TRIED

@@ -14,6 +14,7 @@ from ansible_collections.tprov.docker.plugins.module_utils import errors
     (errors.EngineAPIError, 'api_error'),
     (errors.NotFound, 'not_found'),
     (errors.Conflict, 'conflict'),
+    (errors.InUse, 'in_use'),
 ])
 def test_each_class_has_its_kind(cls, kind):
     exc = cls('words')

@@ -25,7 +25,7 @@ LAYERS = (
      'tls_cert.py'),  # pure parsing, planning and connection resolution
     ('engine_client.py',),  # the HTTP client
     ('images.py', 'containers.py', 'container_backends.py', 'engine_info.py', 'pki.py', 'tls_files.py',
-     'daemon_setup.py'),  # services
+     'daemon_setup.py', 'networks.py', 'volumes.py'),  # services
     ('safe_module.py',),  # the Ansible glue
 )
 SERVICES = 3

@@ -157,3 +157,16 @@ def test_hidden_values_reach_neither_the_log_line_nor_invocation(monkeypatch, ca
         else:
             assert 'invocation' not in result
     assert 'hidden(12)' in logged[0], logged
+
+
+def test_a_dict_option_with_suboptions_given_no_dictionary_is_named_not_a_traceback():
+    """ansible-core's suboption validation raises TypeError on ipam: false (found by the fuzz stage)."""
+    from ansible_collections.tprov.docker.plugins.module_utils.safe_module import unshaped_dict_options
+    spec = dict(ipam=dict(type='dict', aliases=['ip'], options=dict(driver=dict(), config=dict(type='list'))),
+                labels=dict(type='dict'), name=dict())
+    assert unshaped_dict_options(dict(ipam=False, labels=5, name=3), spec) == [
+        ('ipam', 'ipam must be a dictionary of its suboptions (config, driver), not bool.')]
+    assert unshaped_dict_options(dict(ip=[1]), spec)[0][0] == 'ip'
+    assert unshaped_dict_options(dict(ipam='not a dict'), spec)[0][1].endswith('not str.')
+    for fine in (None, {}, {'driver': 'x'}, 'driver=x', '{"driver": "x"}'):
+        assert unshaped_dict_options(dict(ipam=fine), spec) == []
