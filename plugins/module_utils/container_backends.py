@@ -31,7 +31,10 @@ def converge_container(module, client):
     """docker_api_container: one container."""
     service = ContainerService(client, check_mode=module.check_mode)
     try:
-        plan, _before, after = service.converge(ContainerRequest(module.params))
+        request = ContainerRequest(module.params)
+        for warning in request.warnings:
+            module.warn(warning)
+        plan, _before, after = service.converge(request)
     except EngineError as exc:
         raise exc.with_details(actions=service.actions)
     result = dict(changed=plan.changed, container=after or {}, changes=plan.changes, actions=service.actions)
@@ -102,6 +105,9 @@ def converge_containers(module, client):
     images = validate_entries(module, 'images', p['images'], IMAGE_VALIDATOR, _check_image)
     requests = validate_entries(module, 'containers', p['containers'], CONTAINER_VALIDATOR, lambda params: (
         ContainerRequest(with_managed_label(params, p['managed_label'], p['managed_label_value']))))
+    for request in requests:
+        for warning in request.warnings:
+            module.warn('containers (%s): %s' % (request.name, warning))
 
     service = ContainerService(client, check_mode=module.check_mode)
     image_results, container_results, pruned, diffs = [], [], [], []

@@ -71,11 +71,20 @@ def parse_duration(value, option):
     return sum(int(float(n) * _DURATION_NS[u]) for n, u in _DURATION_RE.findall(text))
 
 
-def parse_command(value, option):
-    """A list stays; a string is split as a shell would (without running one)."""
+def parse_command(value, option, handling='correct'):
+    """A list stays; a string is split as a shell would (without running one).
+
+    ``handling='compatibility'`` (community.docker's command_handling before its 3.0): a list is
+    joined with spaces and split again, and an empty value leaves the option unset (None).
+    """
     if value is None:
         return None
-    if isinstance(value, (list, tuple)):
+    if handling == 'compatibility':
+        if not value:
+            return None
+        if isinstance(value, (list, tuple)):
+            value = ' '.join(str(v) for v in value)
+    elif isinstance(value, (list, tuple)):
         return [str(v) for v in value]
     try:
         return shlex.split(str(value))
@@ -101,6 +110,12 @@ def stringify_mapping(value, option):
                             '(quote it, or serialise it with to_json).' % (option, key, type(item).__name__))
         if item is None:
             raise SpecError('%s: %s has no value; give it one, or leave it out.' % (option, key))
+        if option == 'env' and not isinstance(item, str):
+            # YAML turns an unquoted yes, on or 1.0 into a boolean or a number: which text the program
+            # then gets is a guess, so the user says it (as community.docker.docker_container requires).
+            raise SpecError('env: the value of %s is %r, not a string; quote it as the program should see it (e.g. '
+                            '%s: "%s") so YAML keeps it as written.'
+                            % (key, item, key, str(item).lower() if isinstance(item, bool) else item))
         if isinstance(item, bool):
             item = 'true' if item else 'false'
         result[str(key)] = str(item)
@@ -123,7 +138,7 @@ def _port_range(text, option, spec):
 
 
 def parse_published_ports(specs, option='published_ports'):
-    """['8080:80', '127.0.0.1:8443:443/tcp', '[::1]:53:53/udp', '9000-9001:9000-9001', '80'] ->
+    """['8080:80', '127.0.0.1:8443:443/tcp', '[::1]:53:53/udp', '9000-9001:9000-9001', '9010-9050:9010', '80'] ->
     {'80/tcp': [('', '8080')], ...} as sorted (HostIp, HostPort) tuples."""
     bindings = {}
     for spec in specs or []:
@@ -156,6 +171,10 @@ def parse_published_ports(specs, option='published_ports'):
             raise SpecError('%s: %r has host address %r, which is not an IP address.' % (option, spec, host_ip))
         container_ports = _port_range(container, option, spec)
         host_ports = _port_range(host, option, spec) if host else [None] * len(container_ports)
+        if len(container_ports) == 1 and len(host_ports) > 1:
+            # As docker run -p 9010-9050:9010: the engine binds the first free host port of the range,
+            # and keeps the range itself in HostConfig (which is what is compared).
+            host_ports = ['%d-%d' % (host_ports[0], host_ports[-1])]
         if len(host_ports) != len(container_ports):
             raise SpecError('%s: %r maps %d host ports to %d container ports; the ranges must be the same length.'
                             % (option, spec, len(host_ports), len(container_ports)))
@@ -334,6 +353,10 @@ def _strings(value, name):
     return [str(v) for v in value]
 
 
+def _command_parse(value, name, params):
+    return parse_command(value, name, params.get('command_handling') or 'correct')
+
+
 def _env_pairs(entries):
     return dict(e.split('=', 1) if '=' in e else (e, '') for e in entries or [])
 
@@ -487,13 +510,16 @@ def _networks_same(wanted, current, mode, image=None):
     return mode != 'strict' or set(current) <= set(wanted)
 
 
-def _log_parse(value, name, params):
-    return value, stringify_mapping(params.get('log_options') or {}, 'log_options')
+def _log_config(container):
+    return (container.get('HostConfig') or {}).get('LogConfig') or {}
 
 
-def _log_actual(container, image):
-    log = (container.get('HostConfig') or {}).get('LogConfig') or {}
-    return log.get('Type'), dict(log.get('Config') or {})
+def _log_options_warnings(value):
+    """The engine takes strings only; a number or boolean is converted, and said so."""
+    return ['log_options: the value of %s is %r, not a string; it is sent as %r. Quote it to say so and silence '
+            'this warning.' % (key, item, stringify_mapping({key: item}, 'log_options')[str(key)])
+            for key, item in sorted((value or {}).items(), key=lambda kv: str(kv[0]))
+            if not isinstance(item, (str, dict, list, tuple)) and item is not None]
 
 
 def _etc_hosts_parse(value, name, params):
@@ -511,8 +537,10 @@ def _mounts_actual(container, image):
 
 
 def _caps(values, name=None):
-    """CAP_NET_ADMIN and net_admin are one capability; the engine stores what it was given."""
-    return sorted(set(v.upper() if v.upper().startswith('CAP_') else 'CAP_' + v.upper() for v in values))
+    """CAP_NET_ADMIN and net_admin are one capability; the engine stores what it was given. ALL
+    (every capability) is no CAP_ name: the engine refuses CAP_ALL."""
+    return sorted(set(v.upper() if v.upper().startswith('CAP_') or v.upper() == 'ALL' else 'CAP_' + v.upper()
+                      for v in values))
 
 
 def _caps_actual(key):
@@ -558,9 +586,10 @@ def _plain_value(value):
 
 
 def _covers(desired, actual):
-    """allow_more_present: every desired entry is in actual (dicts by key and value, lists as sets)."""
+    """allow_more_present: every desired entry is in actual (dicts by key, each value equal or for a
+    dict covered; lists as sets)."""
     if isinstance(desired, dict) and isinstance(actual, dict):
-        return all(k in actual and _covers(v, actual[k]) if isinstance(v, (dict, list)) else
+        return all(k in actual and _covers(v, actual[k]) if isinstance(v, dict) else
                    actual.get(k) == v for k, v in desired.items())
     if isinstance(desired, (list, tuple)) and isinstance(actual, (list, tuple)):
         return all(d in actual for d in desired)
@@ -573,6 +602,11 @@ def _equal_or_covered(wanted, current, mode, image=None):
     if mode == 'allow_more_present':
         return _covers(_plain_value(wanted), _plain_value(current))
     return _plain_value(wanted) == _plain_value(current)
+
+
+def _each_covered(wanted, current, mode, image=None):
+    """volumes: binds and anonymous volumes, each compared on its own."""
+    return all(_equal_or_covered(w, c, mode) for w, c in zip(wanted, current))
 
 
 def _with_image_defaults(image_values):
@@ -603,7 +637,8 @@ class Option(object):
     Argument spec: ``type``, ``elements``, ``choices``, ``aliases``, ``suboptions``.
 
     ``parse(value, name, params)`` turns the user's value into the normalised one (``SpecError``
-    naming the option when it cannot; ``params`` for a companion such as ``restart_retries``).
+    naming the option when it cannot; ``params`` for a companion such as ``restart_retries``); None
+    leaves the option unset. ``warn(value)`` lists warnings about a value that is used as converted.
 
     Where it lives: ``config='Key'`` (under ``Config`` in inspect data, top level of the create body)
     or ``host='Key'`` (under ``HostConfig`` in both); ``to_api`` converts the normalised value for
@@ -611,25 +646,30 @@ class Option(object):
     False for flags), so an unset key compares equal to the user asking for that default. ``build``
     and ``read`` replace the key for options spread over several places.
 
-    Comparison: ``compare`` is the default mode (``strict`` or ``allow_more_present``); ``desired``
+    Comparison: ``compare`` is the default mode (community.docker.docker_container's: ``strict`` for
+    values and ordered lists, ``allow_more_present`` for sets and dicts, ``ignore``); ``desired``
     makes the normalised value comparable with what ``read`` returns; ``same(wanted, current, mode,
     image)`` replaces plain equality; ``show`` is how values appear in changes and diffs.
 
     ``updatable``: True when ``POST /containers/{id}/update`` changes it in place (under its
     ``host`` key), ``'connect'`` when network connects and disconnects do; else a change recreates.
     ``part_of`` names the option a companion (``restart_retries``) is read by: it is not compared
-    on its own and is refused without that option.
+    on its own and is refused without that option; ``requires`` names an option it is refused
+    without, though compared on its own (``log_options``).
     """
 
     def __init__(self, name, *, type, elements=None, choices=None, aliases=None, suboptions=None,
                  parse=None, config=None, host=None, to_api=None, empty=None, build=None, read=None,
-                 desired=None, compare='strict', same=None, show=None, updatable=False, part_of=None):
+                 desired=None, compare='strict', same=None, show=None, updatable=False, part_of=None,
+                 requires=None, warn=None):
         self.name = name
         self.argument_spec = dict((key, value) for key, value in (
             ('type', type), ('elements', elements), ('choices', choices), ('aliases', aliases),
             ('options', suboptions)) if value is not None)
         self.parse = parse or _as_given
         self.part_of = part_of
+        self.requires = part_of or requires
+        self.warn = warn or (lambda value: [])
         self.default_comparison = compare
         self.desired = desired or _as_given
         self.same = same or _equal_or_covered
@@ -657,8 +697,8 @@ class Option(object):
 
 
 OPTIONS = [
-    Option('command', type='raw', parse=_by_name(parse_command), config='Cmd'),
-    Option('entrypoint', type='list', elements='str', parse=_by_name(parse_command), config='Entrypoint'),
+    Option('command', type='raw', parse=_command_parse, config='Cmd'),
+    Option('entrypoint', type='list', elements='str', parse=_command_parse, config='Entrypoint'),
     Option('env', type='dict', parse=_by_name(stringify_mapping), config='Env',
            to_api=lambda v: ['%s=%s' % kv for kv in sorted(v.items())], read=_env_actual,
            compare='allow_more_present', same=_with_image_defaults(_image_env),
@@ -670,12 +710,12 @@ OPTIONS = [
     Option('user', type='str', config='User'),
     Option('working_dir', type='str', parse=_working_dir_parse, config='WorkingDir'),
     Option('published_ports', type='list', elements='str', aliases=['ports'], parse=_by_name(parse_published_ports),
-           build=_ports_build, read=_ports_actual),
+           build=_ports_build, read=_ports_actual, compare='allow_more_present'),
     Option('exposed_ports', type='list', elements='str', aliases=['exposed', 'expose'],
            parse=_by_name(parse_exposed_ports), build=_exposed_build,
            read=lambda c, i: sorted((c.get('Config') or {}).get('ExposedPorts') or {}), compare='allow_more_present'),
     Option('volumes', type='list', elements='str', parse=_by_name(parse_binds), build=_volumes_build,
-           read=_volumes_actual),
+           read=_volumes_actual, compare='allow_more_present', same=_each_covered),
     Option('mounts', type='list', elements='dict', suboptions=dict(
         target=dict(type='str', required=True),
         source=dict(type='str'),
@@ -683,8 +723,9 @@ OPTIONS = [
         read_only=dict(type='bool', default=False),
         tmpfs_size=dict(type='str'),
     ), parse=_by_name(parse_mounts), host='Mounts', desired=lambda v: sorted(mount_key(m) for m in v),
-        read=_mounts_actual),
-    Option('tmpfs', type='list', elements='str', parse=_by_name(parse_tmpfs), host='Tmpfs', empty={}),
+        read=_mounts_actual, compare='allow_more_present'),
+    Option('tmpfs', type='list', elements='str', parse=_by_name(parse_tmpfs), host='Tmpfs', empty={},
+           compare='allow_more_present'),
     Option('read_only', type='bool', host='ReadonlyRootfs', empty=False),
     Option('restart_policy', type='str', choices=['no', 'always', 'on-failure', 'unless-stopped'],
            parse=_restart_parse, host='RestartPolicy', to_api=lambda v: {'Name': v[0], 'MaximumRetryCount': v[1]},
@@ -702,7 +743,8 @@ OPTIONS = [
         updatable='connect'),
     Option('dns_servers', type='list', elements='str', parse=_by_name(_strings), host='Dns', empty=[]),
     Option('dns_search_domains', type='list', elements='str', parse=_by_name(_strings), host='DnsSearch', empty=[]),
-    Option('etc_hosts', type='dict', parse=_etc_hosts_parse, host='ExtraHosts', read=_etc_hosts_actual),
+    Option('etc_hosts', type='dict', parse=_etc_hosts_parse, host='ExtraHosts', read=_etc_hosts_actual,
+           compare='allow_more_present'),
     Option('memory', type='str', parse=_by_name(parse_size), host='Memory', empty=0, updatable=True),
     Option('memory_reservation', type='str', parse=_by_name(parse_size), host='MemoryReservation', empty=0,
            updatable=True),
@@ -710,22 +752,30 @@ OPTIONS = [
     Option('cpu_shares', type='int', host='CpuShares', empty=0, updatable=True),
     Option('pids_limit', type='int', host='PidsLimit', empty=0, updatable=True),
     Option('ulimits', type='list', elements='str', parse=_by_name(parse_ulimits), host='Ulimits',
-           read=lambda c, i: sorted((c.get('HostConfig') or {}).get('Ulimits') or [], key=lambda u: u['Name'])),
+           read=lambda c, i: sorted((c.get('HostConfig') or {}).get('Ulimits') or [], key=lambda u: u['Name']),
+           compare='allow_more_present'),
     Option('capabilities', type='list', elements='str', parse=_by_name(_caps), host='CapAdd',
-           read=_caps_actual('CapAdd')),
-    Option('cap_drop', type='list', elements='str', parse=_by_name(_caps), host='CapDrop', read=_caps_actual('CapDrop')),
+           read=_caps_actual('CapAdd'), compare='allow_more_present'),
+    Option('cap_drop', type='list', elements='str', parse=_by_name(_caps), host='CapDrop', read=_caps_actual('CapDrop'),
+           compare='allow_more_present'),
     Option('privileged', type='bool', host='Privileged', empty=False),
-    Option('security_opts', type='list', elements='str', parse=_by_name(_strings), host='SecurityOpt', empty=[]),
+    Option('security_opts', type='list', elements='str', parse=_by_name(_strings), host='SecurityOpt', empty=[],
+           compare='allow_more_present'),
     Option('init', type='bool', host='Init', empty=False),
     Option('tty', type='bool', config='Tty', empty=False),
     Option('interactive', type='bool', build=lambda v, b: b.update(OpenStdin=v, AttachStdin=v),
            read=lambda c, i: bool((c.get('Config') or {}).get('OpenStdin'))),
-    Option('healthcheck', type='dict', parse=_by_name(parse_healthcheck), config='Healthcheck'),
-    Option('log_driver', type='str', parse=_log_parse, host='LogConfig',
-           to_api=lambda v: {'Type': v[0], 'Config': v[1]}, read=_log_actual),
-    Option('log_options', type='dict', part_of='log_driver'),
+    Option('healthcheck', type='dict', parse=_by_name(parse_healthcheck), config='Healthcheck',
+           compare='allow_more_present'),
+    Option('log_driver', type='str', build=lambda v, b: b.setdefault('HostConfig', {}).setdefault('LogConfig', {})
+           .update(Type=v), read=lambda c, i: _log_config(c).get('Type')),
+    Option('log_options', type='dict', aliases=['log_opt'], requires='log_driver', parse=_by_name(stringify_mapping),
+           build=lambda v, b: b.setdefault('HostConfig', {}).setdefault('LogConfig', {}).update(Config=v),
+           read=lambda c, i: dict(_log_config(c).get('Config') or {}), compare='allow_more_present',
+           warn=_log_options_warnings),
     Option('stop_signal', type='str', parse=_by_name(_signal), config='StopSignal', read=_stop_signal_actual),
-    Option('stop_timeout', type='int', config='StopTimeout'),
+    # A new stop_timeout alone is no reason to recreate a container (community.docker's default too).
+    Option('stop_timeout', type='int', config='StopTimeout', compare='ignore'),
     Option('auto_remove', type='bool', host='AutoRemove', empty=False),
     # The engine reports the mode it chose when none was asked for; compared only when set.
     Option('cgroupns_mode', type='str', choices=['private', 'host'], host='CgroupnsMode'),
@@ -741,37 +791,44 @@ PARAMETERS = dict(
     state=dict(type='str', default='started', choices=['present', 'started', 'stopped', 'restarted', 'absent']),
     recreate=dict(type='bool', default=False),
     restart=dict(type='bool', default=False),
-    force_kill=dict(type='bool', default=False),
+    force_kill=dict(type='bool', default=False, aliases=['forcekill']),
     keep_volumes=dict(type='bool', default=True),
     comparisons=dict(type='dict'),
     wait=dict(type='bool', default=False),
     wait_timeout=dict(type='int', default=60),
+    command_handling=dict(type='str', default='correct', choices=['correct', 'compatibility']),
+    removal_wait_timeout=dict(type='float'),
 )
 
 # The argument spec of docker_api_container (and of each containers entry of docker_api_containers).
 CONTAINER_ARGUMENT_SPEC = dict(PARAMETERS, **dict((o.name, o.argument_spec) for o in OPTIONS))
 # Options that only make sense with another one.
-CONTAINER_REQUIRED_BY = dict((o.name, o.part_of) for o in OPTIONS if o.part_of)
-# Options whose values changes show as digests show as digests in the log line and invocation too (SafeModule).
+CONTAINER_REQUIRED_BY = dict((o.name, o.requires) for o in OPTIONS if o.requires)
+# Options whose values show as digests in changes show as digests in the log line and invocation too (SafeModule).
 CONTAINER_HIDDEN_VALUES = dict((o.name, o.show) for o in OPTIONS if o.show is hidden_env)
 
 
-def normalise_params(params):
+def normalise_params(params, warnings=None):
     """The user's options -> {option name: normalised value} for the options that were set.
 
-    Raises SpecError naming the option for anything the engine would refuse or misread.
+    Raises SpecError naming the option for anything the engine would refuse or misread; appends to
+    ``warnings`` what is used as converted.
     """
     values = {}
     for option in OPTIONS:
         value = params.get(option.name)
         if value is None:
             continue
+        if option.requires and value and params.get(option.requires) is None:
+            raise SpecError('%s needs %s; set %s too, or leave %s out.'
+                            % (option.name, option.requires, option.requires, option.name))
         if option.part_of:
-            if value and params.get(option.part_of) is None:
-                raise SpecError('%s needs %s; set %s too, or leave %s out.'
-                                % (option.name, option.part_of, option.part_of, option.name))
             continue
-        values[option.name] = option.parse(value, option.name, params)
+        parsed = option.parse(value, option.name, params)
+        if parsed is not None:
+            values[option.name] = parsed
+            if warnings is not None:
+                warnings.extend(option.warn(value))
     return values
 
 
@@ -784,10 +841,11 @@ def build_create_body(image_name, values):
 
 
 def resolve_comparisons(comparisons):
-    """{'*': mode, option: mode} -> {option: mode} for every option; unknown names are errors."""
-    comparisons = comparisons or {}
-    default = comparisons.get('*')
+    """{'*': mode, option or alias: mode} -> {option: mode} for every option; unknown names are errors."""
     compared = [o for o in OPTIONS if not o.part_of]
+    canonical = dict((alias, o.name) for o in compared for alias in o.argument_spec.get('aliases') or [])
+    comparisons = dict((canonical.get(name, name), mode) for name, mode in (comparisons or {}).items())
+    default = comparisons.get('*')
     for name, mode in comparisons.items():
         if name != '*' and name != 'image' and name not in [o.name for o in compared]:
             raise SpecError('comparisons: %r is not a compared option (known: image, %s, or *).'
@@ -822,7 +880,8 @@ class ContainerRequest(object):
 
     The service reads these attributes and nothing else: the parameters of :data:`PARAMETERS`
     (defaults applied), ``stop_timeout``, ``values`` (the normalised options that were set) and
-    ``comparisons`` (a mode for every option). Raises SpecError naming the option for bad input.
+    ``comparisons`` (a mode for every option); the module shows ``warnings``. Raises SpecError
+    naming the option for bad input.
     """
 
     def __init__(self, params):
@@ -840,9 +899,13 @@ class ContainerRequest(object):
         self.wait = get('wait')
         self.wait_timeout = get('wait_timeout')
         self.stop_timeout = params.get('stop_timeout')
-        self.values, self.comparisons = {}, {}
+        self.removal_wait_timeout = params.get('removal_wait_timeout')
+        if self.removal_wait_timeout is not None and not 0 <= self.removal_wait_timeout < float('inf'):
+            raise SpecError('removal_wait_timeout must be a number of seconds, 0 or more, not %r.'
+                            % self.removal_wait_timeout)
+        self.values, self.comparisons, self.warnings = {}, {}, []
         if self.state != 'absent':
-            self.values = normalise_params(params)
+            self.values = normalise_params(params, self.warnings)
             self.comparisons = resolve_comparisons(params.get('comparisons'))
 
     @classmethod

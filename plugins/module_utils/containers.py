@@ -477,11 +477,31 @@ class ContainerService(object):
         except Conflict as exc:
             if 'already in progress' not in (exc.explanation or ''):
                 raise
-        # auto_remove removal is asynchronous: wait until the name is free before re-creating.
-        if (container.get('HostConfig') or {}).get('AutoRemove'):
-            deadline = time.time() + 30
-            while time.time() < deadline and self.inspect(container['Id']) is not None:
-                time.sleep(0.1)
+        self._wait_removed(container, request.removal_wait_timeout)
+
+    def _wait_removed(self, container, timeout):
+        """Wait until the engine has removed the container, so its name is free for a new one.
+
+        Removal finishes after the API call returns when the container is in state removing (slow
+        storage) and for auto_remove (it deletes itself once stopped). ``timeout`` (removal_wait_timeout)
+        bounds the wait and fails when it runs out; without one a removing container is waited for
+        however long it takes, an auto_remove one up to 30 seconds.
+        """
+        started = time.time()
+        auto_remove = (container.get('HostConfig') or {}).get('AutoRemove')
+        while True:
+            current = self.inspect(container['Id'])
+            if current is None:
+                return
+            waited = time.time() - started
+            if timeout is not None:
+                if waited >= timeout:
+                    name = (container.get('Name') or container['Id']).lstrip('/')
+                    raise EngineError('Container %s was still being removed after removal_wait_timeout (%s seconds); '
+                                      'raise it, or run again later.' % (name, timeout), kind='timeout')
+            elif (current.get('State') or {}).get('Status') != 'removing' and not (auto_remove and waited < 30):
+                return
+            time.sleep(0.1)
 
     # Without a healthcheck, "running" means still running this long after the first sighting:
     # a process that fails at once may be seen running for a few milliseconds before it exits.

@@ -74,6 +74,7 @@ options:
     description: Kill the container instead of stopping it gracefully when stopping or removing it.
     type: bool
     default: false
+    aliases: [forcekill]
   keep_volumes:
     description: Keep anonymous volumes when the container is removed or recreated.
     type: bool
@@ -82,10 +83,12 @@ options:
     description:
       - How each option is compared. Keys are option names (or V(*) for all, or V(image)); values are
         V(strict), V(ignore) or V(allow_more_present).
-      - By default V(env), V(labels) and V(exposed_ports) allow more present (the image adds its own);
-        all else is strict.
-      - V(networks) also allows more present by default (the container may be on networks it does not
-        list); set it to V(strict) to disconnect the container from every network not listed.
+      - The defaults are C(community.docker.docker_container)'s. Options whose value is a set or a
+        dictionary allow more present (fewer entries than the container has is no change) - V(env), V(labels),
+        V(published_ports), V(exposed_ports), V(volumes), V(mounts), V(tmpfs), V(networks), V(etc_hosts),
+        V(ulimits), V(capabilities), V(cap_drop), V(security_opts), V(healthcheck), V(log_options); O(stop_timeout)
+        is ignored; all else (plain values, lists whose order matters) is strict.
+      - Set V(networks) to V(strict) to disconnect the container from every network not listed.
     type: dict
   wait:
     description:
@@ -98,16 +101,32 @@ options:
     description: Seconds to wait with O(wait).
     type: int
     default: 60
+  command_handling:
+    description:
+      - V(correct) keeps a list given as O(command) or O(entrypoint) as it is, and splits a string as a shell would.
+      - V(compatibility) is C(community.docker.docker_container)'s behaviour before its 3.0.0 - a list is joined with
+        spaces and split again (so V([sh, -c, sleep 5]) runs C(sh -c sleep 5)), and an empty O(command) or
+        O(entrypoint) counts as not given. Kept for tasks written for it.
+    type: str
+    choices: [correct, compatibility]
+    default: correct
+  removal_wait_timeout:
+    description:
+      - When removing the container (O(state=absent), or to recreate it), seconds to wait at most until the engine
+        has finished removing it; the task fails when it has not by then.
+      - Without it, a container the engine is still removing (slow storage) is waited for however long it takes.
+    type: float
   command:
-    description: The command (C(Cmd)), a list or a string split as a shell would.
+    description: The command (C(Cmd)), a list or a string split as a shell would (see O(command_handling)).
     type: raw
   entrypoint:
-    description: The entrypoint, a list or a string split as a shell would.
+    description: The entrypoint, a list (see O(command_handling)) or a string split as a shell would.
     type: list
     elements: str
   env:
     description:
-      - Environment variables. Values must be strings, numbers or booleans.
+      - Environment variables. Values must be strings - quote V("true"), V("1") - so YAML does not turn
+        V(yes) into a boolean; a number or boolean fails the task, naming the variable.
       - In RV(changes) and the diff, each value is shown as a short digest keyed for the run
         (V(hidden (1a2b3c4d\))), so a changed C(DB_PASSWORD) shows which variable changed, not its old
         or new value. RV(container) holds the engine's inspect data, environment values included.
@@ -130,7 +149,8 @@ options:
   published_ports:
     description:
       - Ports to publish, as C(docker run -p) takes them, V(8080:80), V(127.0.0.1:8080:80/tcp),
-        V([::1]:53:53/udp), V(9000-9001:9000-9001), or V(80) for a random host port.
+        V([::1]:53:53/udp), V(9000-9001:9000-9001), V(80) for a random host port, or V(9010-9050:9010) for
+        the first free host port of the range.
     type: list
     elements: str
     aliases: [ports]
@@ -240,7 +260,7 @@ options:
     type: list
     elements: str
   capabilities:
-    description: Capabilities to add, e.g. V(NET_ADMIN).
+    description: Capabilities to add, e.g. V(NET_ADMIN), or V(ALL).
     type: list
     elements: str
   cap_drop:
@@ -272,13 +292,19 @@ options:
     description: The logging driver, e.g. V(json-file) or V(journald).
     type: str
   log_options:
-    description: Options of O(log_driver), e.g. C(max-size).
+    description:
+      - Options of O(log_driver), e.g. C(max-size). Values are strings; a number or boolean is converted to one, with
+        a warning naming the option.
     type: dict
+    aliases: [log_opt]
   stop_signal:
     description: The signal that stops the container, e.g. V(SIGTERM).
     type: str
   stop_timeout:
-    description: Seconds to wait for a graceful stop before killing.
+    description:
+      - Seconds to wait for a graceful stop before killing.
+      - Not compared by default (a new value alone changes nothing); with O(comparisons) C(stop_timeout)
+        V(strict) it recreates the container for it.
     type: int
   auto_remove:
     description:

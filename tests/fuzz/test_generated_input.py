@@ -143,14 +143,15 @@ container_options = st.fixed_dictionaries({}, optional={
     'pids_limit': maybe(st.integers(-10, 10 ** 6)),
     'ulimits': maybe(st.lists(st.from_regex(r'\A[a-z]{0,8}(:[0-9-]{0,6}){0,3}\Z'), max_size=2)),
     'capabilities': maybe(st.lists(st.text(max_size=12), max_size=2)),
-    'cap_drop': maybe(st.lists(st.sampled_from(['MKNOD', 'net_raw', 'NOPE', '']), max_size=2)),
+    'cap_drop': maybe(st.lists(st.sampled_from(['MKNOD', 'net_raw', 'NOPE', '', 'ALL', 'all']), max_size=2)),
     'security_opts': maybe(st.lists(st.text(max_size=20), max_size=2)),
     'healthcheck': maybe(st.fixed_dictionaries({}, optional={
         'test': st.one_of(st.text(max_size=10), st.lists(st.text(max_size=6), max_size=3), junk),
         'interval': duration, 'timeout': duration, 'start_period': duration,
         'retries': st.one_of(st.integers(-3, 5), count_text, junk)})),
     'log_driver': maybe(st.sampled_from(['json-file', 'none', 'nolog'])),
-    'log_options': maybe(st.dictionaries(st.sampled_from(['max-size', 'bogus']), st.text(max_size=6), max_size=2)),
+    'log_options': maybe(st.dictionaries(st.sampled_from(['max-size', 'bogus']),
+                                         st.one_of(st.text(max_size=6), st.integers(), st.booleans()), max_size=2)),
     'stop_signal': maybe(st.text(max_size=10)),
     'stop_timeout': maybe(st.integers(-5, 100)),
     'comparisons': maybe(st.dictionaries(st.sampled_from(['*', 'env', 'nosuch', 'networks']),
@@ -158,6 +159,8 @@ container_options = st.fixed_dictionaries({}, optional={
                                          max_size=2)),
     'cgroupns_mode': maybe(st.sampled_from(['private', 'host', 'shared'])),
     'auto_remove': maybe(st.booleans()),
+    'command_handling': maybe(st.sampled_from(['correct', 'compatibility', 'other'])),
+    'removal_wait_timeout': maybe(st.one_of(st.floats(-5, 100), st.sampled_from([float('nan'), float('inf')]))),
 })
 
 

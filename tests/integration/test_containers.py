@@ -14,7 +14,7 @@ BUSYBOX = 'tprov-test/busybox:latest'
 OPTION_CASES = {
     'command': (['sleep', '300'], 'sleep 301', 'recreate'),
     'entrypoint': (['/bin/sh', '-c'], ['/bin/sh', '-ec'], 'recreate'),
-    'env': ({'A': '1', 'N': 2}, {'A': '1', 'N': 3}, 'recreate'),
+    'env': ({'A': '1', 'N': '2'}, {'A': '1', 'N': '3'}, 'recreate'),
     'labels': ({'tier': 'web'}, {'tier': 'db'}, 'recreate'),
     'hostname': ('redis', 'redis2', 'recreate'),
     'domainname': ('example.com', 'example.org', 'recreate'),
@@ -62,6 +62,8 @@ def test_option_converges(busybox_image, unique_name, option):
     base = {'name': unique_name, 'image': busybox_image, 'state': 'present', 'command': ['sleep', '300']}
     if option == 'command':
         base.pop('command')
+    if option == 'stop_timeout':  # not compared by default (community.docker's default)
+        base['comparisons'] = {'stop_timeout': 'strict'}
     created = run_module('docker_api_container', dict(base, **{option: first}))
     assert created['changed'] and not created.failed, created
     assert created['actions'] == ['Created container %s' % unique_name]
@@ -289,7 +291,7 @@ def test_idempotent_check_costs_two_requests_after_negotiation(busybox_image, un
 
 def test_env_values_and_image_defaults(busybox_image, unique_name):
     args = {'name': unique_name, 'image': busybox_image, 'state': 'present', 'command': 'sleep 1',
-            'env': {'FLAG': True, 'COUNT': 3}}
+            'env': {'FLAG': 'true', 'COUNT': '3'}}  # strings, as community.docker requires
     created = run_module('docker_api_container', args)
     assert 'FLAG=true' in created['container']['Config']['Env'] and 'COUNT=3' in created['container']['Config']['Env']
     strict = run_module('docker_api_container', dict(args, comparisons={'env': 'strict'}))

@@ -69,7 +69,7 @@ def test_batch_module_documents_no_entry_suboptions_of_its_own():
 # One value per option the table declares: a new option needs a sample here (and so gets the round
 # trip below).
 SAMPLES = dict(
-    command='sleep 1', entrypoint=['/bin/sh', '-c'], env={'A': 1, 'B': True}, labels={'x': 'y'},
+    command='sleep 1', entrypoint=['/bin/sh', '-c'], env={'A': '1', 'B': 'true'}, labels={'x': 'y'},
     hostname='h', domainname='example.com', user='1000:1000', working_dir='/srv',
     published_ports=['127.0.0.1:8080:80', '53:53/udp'], exposed_ports=['9000'], volumes=['/a:/b:ro', '/anon'],
     mounts=[{'target': '/t', 'type': 'tmpfs', 'tmpfs_size': '1m'}], tmpfs=['/run:size=1m'], read_only=True,
@@ -99,6 +99,8 @@ def test_every_declared_option_has_a_sample():
 @pytest.mark.parametrize('name', sorted(o.name for o in cs.OPTIONS if not o.part_of))
 def test_every_option_is_parsed_built_and_read_back_equal(name):
     params = dict((key, SAMPLES[key]) for key in [name] + [o.name for o in cs.OPTIONS if o.part_of == name])
+    if cs.OPTIONS_BY_NAME[name].requires:
+        params[cs.OPTIONS_BY_NAME[name].requires] = SAMPLES[cs.OPTIONS_BY_NAME[name].requires]
     if name == 'networks':
         params['network_mode'] = SAMPLES['network_mode']
     values = cs.normalise_params(params)
@@ -176,3 +178,93 @@ def test_plan_needs_no_engine():
     assert fresh.create and fresh.start and fresh.changes == []
     gone = make_plan(cs.ContainerRequest.absent('web'), Observed(running()))
     assert gone.remove and gone.changed
+
+
+# community.docker.docker_container's default comparison for each option both modules have, as its
+# `comparisons` documentation states (strict for values and lists whose order matters,
+# allow_more_present for sets and dicts, stop_timeout ignored), read off community.docker 4.8.5.
+COMMUNITY_DOCKER_DEFAULTS = dict(
+    auto_remove='strict', cap_drop='allow_more_present', capabilities='allow_more_present', cgroupns_mode='strict',
+    command='strict', cpu_shares='strict', cpus='strict', dns_search_domains='strict', dns_servers='strict',
+    domainname='strict', entrypoint='strict', env='allow_more_present', etc_hosts='allow_more_present',
+    exposed_ports='allow_more_present', healthcheck='allow_more_present', hostname='strict', init='strict',
+    interactive='strict', labels='allow_more_present', log_driver='strict', log_options='allow_more_present',
+    memory='strict', memory_reservation='strict', mounts='allow_more_present', network_mode='strict',
+    networks='allow_more_present', pids_limit='strict', privileged='strict', published_ports='allow_more_present',
+    read_only='strict', restart_policy='strict', security_opts='allow_more_present', stop_signal='strict',
+    stop_timeout='ignore', tmpfs='allow_more_present', tty='strict', ulimits='allow_more_present', user='strict',
+    volumes='allow_more_present', working_dir='strict', image='strict',
+)
+
+
+def test_default_comparisons_are_community_docker_s():
+    resolved = cs.resolve_comparisons({})
+    assert resolved == COMMUNITY_DOCKER_DEFAULTS
+    # comparisons still overrides, by name or alias; * sets every option
+    assert cs.resolve_comparisons({'ports': 'strict', 'log_opt': 'ignore'})['published_ports'] == 'strict'
+    assert cs.resolve_comparisons({'log_opt': 'ignore'})['log_options'] == 'ignore'
+    assert set(cs.resolve_comparisons({'*': 'strict'}).values()) == {'strict'}
+
+
+def test_fewer_entries_are_covered_more_are_not():
+    container = running(ExtraHosts=['a:192.0.2.1', 'b:192.0.2.2'], Binds=['/x:/y:ro'],
+                        LogConfig={'Type': 'json-file', 'Config': {'max-size': '1m', 'max-file': '2'}})
+    container['Config'] = {'Volumes': {'/anon': {}}, 'Healthcheck': {'Test': ['CMD', 'true', 'x'], 'Interval': 5}}
+    comparisons = cs.resolve_comparisons({})
+    fewer = cs.normalise_params({'etc_hosts': {'a': '192.0.2.1'}, 'volumes': ['/anon'], 'log_driver': 'json-file',
+                                 'log_options': {'max-size': '1m'}, 'healthcheck': {'test': ['CMD', 'true', 'x']}})
+    assert cs.differences(fewer, container, None, comparisons) == []
+    # a list inside a dict (the healthcheck's test) is one value: a shorter one is another command
+    other = cs.normalise_params({'healthcheck': {'test': ['CMD', 'true']}, 'volumes': ['/x:/y']})
+    assert [c['option'] for c in cs.differences(other, container, None, comparisons)] == ['volumes', 'healthcheck']
+
+
+def test_all_capabilities_are_all_not_cap_all():
+    assert cs.normalise_params({'cap_drop': ['all', 'net_raw'], 'capabilities': ['All']}) == {
+        'cap_drop': ['ALL', 'CAP_NET_RAW'], 'capabilities': ['ALL']}
+
+
+@pytest.mark.parametrize('value', [True, False, 1, 1.5, 0])
+def test_env_values_must_be_strings_and_the_message_names_the_key(value):
+    with pytest.raises(cs.SpecError, match=r'^env: the value of TEST1 is .*not a string; quote it'):
+        cs.normalise_params({'env': {'A': 'ok', 'TEST1': value}})
+    assert cs.normalise_params({'labels': {'TEST1': value}})['labels']['TEST1'] == (
+        str(value).lower() if isinstance(value, bool) else str(value))
+
+
+def test_log_options_that_are_not_strings_are_converted_with_a_warning():
+    warnings = []
+    values = cs.normalise_params({'log_driver': 'json-file', 'log_options': {'max-file': 5, 'compress': True,
+                                                                             'max-size': '1m'}}, warnings)
+    assert values['log_options'] == {'max-file': '5', 'compress': 'true', 'max-size': '1m'}
+    assert warnings == [
+        "log_options: the value of compress is True, not a string; it is sent as 'true'. Quote it to say so and "
+        "silence this warning.",
+        "log_options: the value of max-file is 5, not a string; it is sent as '5'. Quote it to say so and "
+        "silence this warning."]
+    request = cs.ContainerRequest({'name': 'x', 'log_driver': 'json-file', 'log_options': {'max-file': '5'}})
+    assert request.warnings == []
+
+
+def test_command_handling():
+    parse = cs.OPTIONS_BY_NAME['command'].parse
+    assert parse('sleep 3', 'command', {}) == parse(['sleep', '3'], 'command', {}) == ['sleep', '3']
+    assert parse(['sh', '-c', 'sleep 3'], 'command', {'command_handling': 'correct'}) == ['sh', '-c', 'sleep 3']
+    compat = {'command_handling': 'compatibility'}
+    assert parse(['sh', '-c', 'sleep 3'], 'command', compat) == ['sh', '-c', 'sleep', '3']
+    assert cs.normalise_params(dict(compat, command=[], entrypoint=[])) == {}
+    assert cs.normalise_params({'command': [], 'entrypoint': []}) == {'command': [], 'entrypoint': []}
+
+
+def test_host_port_range_to_one_container_port():
+    assert cs.parse_published_ports(['9010-9050:9010', '127.0.0.1:53-54:53/udp']) == {
+        '9010/tcp': [('', '9010-9050')], '53/udp': [('127.0.0.1', '53-54')]}
+    with pytest.raises(cs.SpecError, match='same length'):
+        cs.parse_published_ports(['9010-9050:9010-9011'])
+
+
+@pytest.mark.parametrize('value', [-1, float('nan'), float('inf')])
+def test_removal_wait_timeout_must_be_seconds(value):
+    with pytest.raises(cs.SpecError, match='^removal_wait_timeout'):
+        cs.ContainerRequest({'name': 'x', 'removal_wait_timeout': value})
+    assert cs.ContainerRequest({'name': 'x', 'removal_wait_timeout': 2.5}).removal_wait_timeout == 2.5
