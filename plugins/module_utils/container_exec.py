@@ -260,8 +260,22 @@ class ContainerExec(object):
         demuxer = FrameDemuxer()
         self._stream(exec_id, demuxer)
         exit_code = self._exit_code(exec_id)
+        if exit_code >= 128:
+            self._check_still_running()
         stdout, stderr = demuxer.result()
         return exit_code, stdout, stderr
+
+    def _check_still_running(self):
+        """After a command died of a signal: was it the container stopping or going away?"""
+        try:
+            body = self.client.get_json(self._path + '/json')
+        except NotFound as exc:
+            raise ContainerUnavailable('The %s was removed while a command ran in it (%s).'
+                                       % (self.where, exc.explanation or exc), kind='not_found')
+        state = body.get('State') or {}
+        if not state.get('Running') or state.get('Restarting'):
+            raise ContainerUnavailable('The %s stopped (or is being removed) while a command ran in it (status: %s).'
+                                       % (self.where, state.get('Status')), kind='conflict')
 
     def _exec_state(self, exec_id):
         try:
