@@ -26,7 +26,8 @@ description:
     C(become_method), its flags and a become password are not used. Other commands run as O(remote_user).
   - Files are written by the engine (as root), owned by O(remote_user) (or the container's configured user),
     with the mode they have on the controller. C(fetch) follows a symbolic link.
-  - Pipelining is not supported (see the notes).
+  - Pipelining (C(ANSIBLE_PIPELINING), C(ansible_pipelining)) is used over a unix socket and plain TCP, not over TLS
+    (see the notes).
 author: tprov.docker contributors
 version_added: 1.1.0
 options:
@@ -131,10 +132,10 @@ options:
     env:
       - name: DOCKER_TIMEOUT
 notes:
-  - "Pipelining is not supported: it needs the command's standard input closed while its output is still read,
-    which over TLS means a half-closed TLS stream (close_notify sent, reading on); Python's C(ssl) cannot do that
-    without waiting for the daemon's own close_notify, so a pipelined command could hang or lose output. Each
-    module is copied into the container (C(PUT /archive)) and run from there instead."
+  - "Pipelining over TLS is not done, even when enabled: it needs the command's standard input closed while its
+    output is still read, which over TLS means a half-closed TLS stream (close_notify sent, reading on); Python's
+    C(ssl) cannot do that without waiting for the daemon's own close_notify, so a pipelined command could hang or
+    lose output. Over TLS each module is copied into the container (C(PUT /archive)) and run from there."
   - Docker contexts are not read (the collection has no context support yet); set O(docker_host) and the TLS
     options, or the C(DOCKER_*) variables.
   - The engine does the copies as root, so C(fetch) and the copy of files bypass the container's file permissions
@@ -182,7 +183,12 @@ from ansible.module_utils.common.text.converters import to_bytes, to_native
 from ansible.plugins.connection import ConnectionBase
 from ansible.utils.display import Display
 
-from ansible_collections.tprov.docker.plugins.module_utils.container_exec import ContainerExec, ContainerUnavailable
+from ansible_collections.tprov.docker.plugins.module_utils.connection import resolve_connection
+from ansible_collections.tprov.docker.plugins.module_utils.container_exec import (
+    ContainerExec,
+    ContainerUnavailable,
+    can_send_stdin,
+)
 from ansible_collections.tprov.docker.plugins.module_utils.engine_client import REQUESTS_IMPORT_ERROR, EngineClient
 from ansible_collections.tprov.docker.plugins.module_utils.errors import (
     ConnectionSettingsError,
@@ -221,7 +227,7 @@ class Connection(ConnectionBase):
     """Exec and archive calls on a container, through tprov.docker's Engine API client."""
 
     transport = 'tprov.docker.docker_api'
-    has_pipelining = False
+    has_pipelining = True
     has_tty = False
 
     def __init__(self, play_context, new_stdin, *args, **kwargs):
@@ -232,6 +238,13 @@ class Connection(ConnectionBase):
 
     def set_become_plugin(self, plugin):
         super(Connection, self).set_become_plugin(_EngineBecome(plugin) if plugin is not None else None)
+
+    def is_pipelining_enabled(self, wrap_async=False):
+        try:
+            settings = resolve_connection(self._settings_params())
+        except EngineError:
+            return False  # the connection reports the bad settings
+        return can_send_stdin(settings) and super(Connection, self).is_pipelining_enabled(wrap_async)
 
     def _settings_params(self):
         return dict((name, self.get_option(name)) for name in SETTINGS_OPTIONS)
@@ -264,9 +277,9 @@ class Connection(ConnectionBase):
                 return become_user
         return self.get_option('remote_user') or None
 
-    def _run(self, argv, user):
+    def _run(self, argv, user, stdin=None):
         try:
-            return self._container.run(argv, user=user)
+            return self._container.run(argv, user=user, stdin=stdin)
         except ContainerUnavailable as exc:
             raise AnsibleConnectionFailure(to_native(exc))
         except EngineConnectionError as exc:
@@ -276,13 +289,10 @@ class Connection(ConnectionBase):
 
     def exec_command(self, cmd, in_data=None, sudoable=True):
         super(Connection, self).exec_command(cmd, in_data=in_data, sudoable=sudoable)
-        if in_data is not None:
-            raise AnsibleError('tprov.docker.docker_api does not support pipelining (no data on standard input); '
-                               'turn pipelining off for these hosts (ansible_pipelining: false).')
         user = self._user(sudoable)
         executable = self._play_context.executable or '/bin/sh'
         display.vvv('EXEC (as %s) %s' % (user or 'the container user', cmd), host=self._container.container)
-        return self._run([executable, '-c', cmd], user)
+        return self._run([executable, '-c', cmd], user, stdin=in_data)
 
     def _owner(self):
         if self._file_owner is None:

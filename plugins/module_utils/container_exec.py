@@ -206,6 +206,16 @@ def open_stream_socket(settings, timeout):
         raise EngineConnectionError(message, kind=kind)
 
 
+def can_send_stdin(settings):
+    """Whether a command's standard input can be sent and closed: over a unix socket or plain TCP.
+
+    Closing it means half-closing the connection while the output is still read. Over TLS that is a
+    close_notify sent with the stream kept open for reading, which Python's ssl module cannot do (its
+    unwrap() waits for the daemon's own close_notify, which comes only after the output).
+    """
+    return not settings.use_tls
+
+
 class ContainerExec(object):
     """Exec and archive calls for one container on one engine."""
 
@@ -241,9 +251,16 @@ class ContainerExec(object):
         return body
 
     # -- exec -------------------------------------------------------------------------------
-    def run(self, argv, user=None, workdir=None, env=None):
-        """(exit code, stdout bytes, stderr bytes) of argv run in the container."""
-        body = {'AttachStdin': False, 'AttachStdout': True, 'AttachStderr': True, 'Tty': False, 'Cmd': list(argv)}
+    def run(self, argv, user=None, workdir=None, env=None, stdin=None):
+        """(exit code, stdout bytes, stderr bytes) of argv run in the container.
+
+        ``stdin`` (bytes) is written to the command's standard input, which is then closed; that
+        needs a half-close of the connection, so it is refused over TLS (see can_send_stdin).
+        """
+        if stdin is not None and not can_send_stdin(self.client.settings):
+            raise EngineError('Standard input cannot be sent to a command over TLS (%s): its end would need a '
+                              'half-closed TLS stream.' % self.client.settings.docker_host)
+        body = {'AttachStdin': stdin is not None, 'AttachStdout': True, 'AttachStderr': True, 'Tty': False, 'Cmd': list(argv)}
         if user:
             body['User'] = user
         if workdir:
@@ -258,7 +275,7 @@ class ContainerExec(object):
         if not exec_id:
             raise EngineAPIError('The engine created no exec instance in the %s (answer: %r).' % (self.where, created))
         demuxer = FrameDemuxer()
-        self._stream(exec_id, demuxer)
+        self._stream(exec_id, demuxer, stdin)
         exit_code = self._exit_code(exec_id)
         if exit_code >= 128:
             self._check_still_running()
@@ -308,7 +325,7 @@ class ContainerExec(object):
             time.sleep(delay)
             delay = min(delay * 2, 0.2)
 
-    def _stream(self, exec_id, demuxer):
+    def _stream(self, exec_id, demuxer, stdin=None):
         settings = self.client.settings
         timeout = settings.timeout
         sock = open_stream_socket(settings, timeout)
@@ -325,6 +342,14 @@ class ContainerExec(object):
             rest = self._read_head(sock, exec_id)
             if rest:
                 demuxer.feed(rest)
+            if stdin is not None:
+                try:
+                    sock.sendall(stdin)
+                    # The command sees the end of its input only when the connection is half-closed.
+                    sock.shutdown(socket.SHUT_WR)
+                except OSError as exc:
+                    kind, message = explain_connection_error(exc, settings)
+                    raise EngineConnectionError(message, kind=kind)
             quiet_checks = 0
             while True:
                 try:
