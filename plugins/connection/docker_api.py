@@ -176,6 +176,7 @@ EXAMPLES = r'''
       become_user: app
 '''
 
+import contextlib
 import os
 
 from ansible.errors import AnsibleConnectionFailure, AnsibleError, AnsibleFileNotFound
@@ -191,8 +192,8 @@ from ansible_collections.tprov.docker.plugins.module_utils.container_exec import
 )
 from ansible_collections.tprov.docker.plugins.module_utils.engine_client import REQUESTS_IMPORT_ERROR, EngineClient
 from ansible_collections.tprov.docker.plugins.module_utils.errors import (
+    CONNECTION_ERROR_KINDS,
     ConnectionSettingsError,
-    EngineConnectionError,
     EngineError,
 )
 
@@ -201,6 +202,17 @@ display = Display()
 # The connection options resolve_connection reads, named as the modules name them.
 SETTINGS_OPTIONS = ('docker_host', 'tls', 'validate_certs', 'ca_path', 'client_cert', 'client_key', 'tls_hostname',
                     'api_version', 'timeout')
+
+
+@contextlib.contextmanager
+def engine_errors():
+    """The collection's errors as Ansible's: the engine or the container out of reach makes the host unreachable."""
+    try:
+        yield
+    except EngineError as exc:
+        if isinstance(exc, ContainerUnavailable) or exc.kind in CONNECTION_ERROR_KINDS:
+            raise AnsibleConnectionFailure(to_native(exc))
+        raise AnsibleError('tprov.docker.docker_api: %s' % to_native(exc))
 
 
 class _EngineBecome(object):
@@ -258,13 +270,10 @@ class Connection(ConnectionBase):
         name = self.get_option('remote_addr')
         try:
             self._client = EngineClient.from_params(self._settings_params())
-            self._container = ContainerExec(self._client, name)
-            inspect = self._container.inspect()
         except ConnectionSettingsError as exc:
             raise AnsibleError('tprov.docker.docker_api: %s' % exc)
-        except EngineError as exc:
-            raise AnsibleConnectionFailure(to_native(exc))
-        self._configured_user = (inspect.get('Config') or {}).get('User') or ''
+        # No request yet: a missing or stopped container is named by the first exec's answer.
+        self._container = ContainerExec(self._client, name)
         display.vvv('ESTABLISH DOCKER API CONNECTION to %s on %s' % (name, self._client.settings.docker_host),
                     host=name)
         self._connected = True
@@ -278,14 +287,8 @@ class Connection(ConnectionBase):
         return self.get_option('remote_user') or None
 
     def _run(self, argv, user, stdin=None):
-        try:
+        with engine_errors():
             return self._container.run(argv, user=user, stdin=stdin)
-        except ContainerUnavailable as exc:
-            raise AnsibleConnectionFailure(to_native(exc))
-        except EngineConnectionError as exc:
-            raise AnsibleConnectionFailure(to_native(exc))
-        except EngineError as exc:
-            raise AnsibleError('tprov.docker.docker_api: %s' % exc)
 
     def exec_command(self, cmd, in_data=None, sudoable=True):
         super(Connection, self).exec_command(cmd, in_data=in_data, sudoable=sudoable)
@@ -296,13 +299,11 @@ class Connection(ConnectionBase):
 
     def _owner(self):
         if self._file_owner is None:
-            user = self.get_option('remote_user') or self._configured_user
-            try:
+            with engine_errors():
+                user = self.get_option('remote_user')
+                if not user:
+                    user = (self._container.inspect().get('Config') or {}).get('User') or ''
                 self._file_owner = self._container.user_ids(user)
-            except ContainerUnavailable as exc:
-                raise AnsibleConnectionFailure(to_native(exc))
-            except EngineError as exc:
-                raise AnsibleError('tprov.docker.docker_api: %s' % exc)
         return self._file_owner
 
     def put_file(self, in_path, out_path):
@@ -312,23 +313,15 @@ class Connection(ConnectionBase):
             raise AnsibleFileNotFound('file or module does not exist: %s' % in_path)
         out_path = self._prefix_login_path(out_path)
         uid, gid = self._owner()
-        try:
+        with engine_errors():
             self._container.put_file(in_path, out_path, uid, gid)
-        except ContainerUnavailable as exc:
-            raise AnsibleConnectionFailure(to_native(exc))
-        except EngineError as exc:
-            raise AnsibleError('tprov.docker.docker_api: %s' % exc)
 
     def fetch_file(self, in_path, out_path):
         super(Connection, self).fetch_file(in_path, out_path)
         display.vvv('FETCH %s TO %s' % (in_path, out_path), host=self._container.container)
         in_path = self._prefix_login_path(in_path)
-        try:
+        with engine_errors():
             self._container.fetch_file(in_path, out_path)
-        except ContainerUnavailable as exc:
-            raise AnsibleConnectionFailure(to_native(exc))
-        except EngineError as exc:
-            raise AnsibleError('tprov.docker.docker_api: %s' % exc)
 
     def _prefix_login_path(self, path):
         """A relative path is taken from the root, as the engine's archive endpoints need an absolute one."""
