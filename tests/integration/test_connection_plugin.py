@@ -385,3 +385,19 @@ def test_container_removed_during_the_play(tls_containers, workdir):
     assert rc != 0 and 'UNREACHABLE' in output, output
     assert 'container %s on %s does not exist (removed?)' % (bb, daemon.host) in output, output
     assert seconds < 30
+
+
+def test_docker_host_variable_beats_the_environment(busybox_image, unique_name, workdir):
+    """ansible_docker_host (a host variable) wins over DOCKER_HOST; DOCKER_HOST alone is used."""
+    docker('run', '-d', '--name', unique_name, busybox_image, 'sleep', '300')
+    plain = write(os.path.join(workdir, 'plain-%s.yml' % uuid.uuid4().hex[:8]), json.dumps(
+        {'all': {'hosts': {unique_name: {'ansible_connection': 'tprov.docker.docker_api'}}}}))
+    with_var = write(os.path.join(workdir, 'var-%s.yml' % uuid.uuid4().hex[:8]), json.dumps(
+        {'all': {'hosts': {unique_name: {'ansible_connection': 'tprov.docker.docker_api',
+                                         'ansible_docker_host': 'unix:///var/run/docker.sock'}}}}))
+    missing = {'DOCKER_HOST': 'unix:///nonexistent/docker.sock'}
+    rc, output, _seconds = run_ansible(workdir, plain, RAW_PLAY, env=missing)
+    assert rc != 0 and 'UNREACHABLE' in output
+    assert 'Cannot connect to the Docker daemon at unix:///nonexistent/docker.sock: the socket does not exist' in output
+    rc, output, _seconds = run_ansible(workdir, with_var, RAW_PLAY, '-v', env=missing)
+    assert rc == 0 and 'reached' in output, output
