@@ -22,14 +22,14 @@ description:
     while the engine reports it running; a stream the engine leaves open after the command ended, a stopped or
     removed container, and an engine that went away end the task with a message naming the cause.
   - C(become) is done by the engine, not by C(sudo) or C(su) in the container (which needs neither); a
-    command Ansible runs with privilege escalation is executed as O(become_user) (exec's C(User)); the
+    command Ansible runs with privilege escalation is executed as C(become_user) (exec's C(User)); the
     C(become_method), its flags and a become password are not used. Other commands run as O(remote_user).
   - Files are written by the engine (as root), owned by O(remote_user) (or the container's configured user),
     with the mode they have on the controller. C(fetch) follows a symbolic link.
   - Pipelining (C(ANSIBLE_PIPELINING), C(ansible_pipelining)) is used over a unix socket and plain TCP, not over TLS
     (see the notes).
 author: tprov.docker contributors
-version_added: 1.1.0
+version_added: 0.2.0
 options:
   remote_addr:
     description:
@@ -140,7 +140,7 @@ notes:
     options, or the C(DOCKER_*) variables.
   - The engine does the copies as root, so C(fetch) and the copy of files bypass the container's file permissions
     for the path given; who may use the engine is root on its host anyway.
-  - The inventory plugin M(tprov.docker.docker_containers#inventory) sets C(ansible_connection) and the
+  - The inventory plugin P(tprov.docker.docker_containers#inventory) sets C(ansible_connection) and the
     C(ansible_docker_*) variables for every container it lists.
 requirements:
   - requests

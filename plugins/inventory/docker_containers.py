@@ -23,7 +23,7 @@ description:
   - Groups come from O(keyed_groups) and O(groups), the C(constructed) conventions; for example
     C(keyed_groups) with C(key=docker_labels) and C(prefix=label) makes C(label_tier_web) for label C(tier=web).
 author: tprov.docker contributors
-version_added: 1.1.0
+version_added: 0.2.0
 extends_documentation_fragment:
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache

@@ -343,7 +343,7 @@ def test_tls_refusals_name_the_cause_within_the_timeout(case, tls_containers, fo
         inventory = static_inventory(workdir, tls_containers,
                                      ansible_docker_ca_path=os.path.join(foreign_pki, 'ca.pem'))
         expected = 'not issued by the CA in ca_path'
-    rc, output, seconds = run_ansible(workdir, inventory, RAW_PLAY,
+    rc, output, seconds = run_ansible(workdir, inventory, RAW_PLAY, '-v',
                                       env={'HOME': workdir, 'DOCKER_CERT_PATH': ''})
     assert rc != 0 and 'UNREACHABLE' in output, output
     assert expected in output, output
