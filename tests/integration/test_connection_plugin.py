@@ -401,3 +401,29 @@ def test_docker_host_variable_beats_the_environment(busybox_image, unique_name, 
     assert 'Cannot connect to the Docker daemon at unix:///nonexistent/docker.sock: the socket does not exist' in output
     rc, output, _seconds = run_ansible(workdir, with_var, RAW_PLAY, '-v', env=missing)
     assert rc == 0 and 'reached' in output, output
+
+
+def test_inventory_from_the_docker_hosts_group_and_a_client_bundle(tls_containers, workdir):
+    """docker_hosts_group: the engines of an earlier inventory's group, with the pki's client bundle."""
+    daemon = tls_containers['daemon']
+    hosts = write(os.path.join(workdir, 'hosts-%s.yml' % uuid.uuid4().hex[:8]), json.dumps(
+        {'docker_hosts': {'hosts': {'tlsd': {'ansible_host': '127.0.0.1'}}}}))
+    config = dict(plugin='tprov.docker.docker_containers', docker_hosts_group='docker_hosts',
+                  docker_port=daemon.port, client_bundle=os.path.join(daemon.pki, 'client'),
+                  filters={'label': [tls_containers['label'], 'tier=web']})
+    inventory = write(os.path.join(workdir, 'group-%s.docker_containers.yml' % uuid.uuid4().hex[:8]),
+                      json.dumps(config))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_DIR)
+    proc = subprocess.run([INVENTORY, '-i', hosts, '-i', inventory, '--list'], capture_output=True, text=True,
+                          env=env, check=True)
+    listed = json.loads(proc.stdout, object_hook=lambda d: d.get('__ansible_unsafe', d))
+    hostvars = listed['_meta']['hostvars']
+    assert tls_containers['py'] in hostvars and tls_containers['bb'] not in hostvars
+    mine = hostvars[tls_containers['py']]
+    assert mine['ansible_docker_host'] == 'tcp://127.0.0.1:%d' % daemon.port
+    assert mine['ansible_docker_ca_path'] == os.path.join(daemon.pki, 'client', 'ca.pem')
+    assert mine['ansible_docker_client_key'] == os.path.join(daemon.pki, 'client', 'key.pem')
+    # The group's inventory first: the plugin reads the group as parsed so far.
+    rc, output, _seconds = run_ansible(workdir, hosts, RAW_PLAY, '-v', '-i', inventory,
+                                       '--limit', tls_containers['py'])
+    assert rc == 0 and 'reached' in output, output
