@@ -15,13 +15,12 @@ import uuid
 
 import pytest
 
-from engine_bed import BUSYBOX
+from engine_bed import BUSYBOX, ansible_playbook
 from tprov_testlib import COLLECTIONS_DIR, REPO_ROOT, docker
 
 PYTHON_IMAGE = 'tprov-test/docker-host:bookworm'
 # -vvv's line for a module run with its code on standard input.
 PIPELINED = re.compile(r"EXEC \(as [^)]*\) /bin/sh -c '/usr/bin/python3[.0-9]* && sleep 0'")
-PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
 INVENTORY = os.path.join(os.path.dirname(sys.executable), 'ansible-inventory')
 
 
@@ -35,19 +34,15 @@ def tls_docker(daemon, *args, **kwargs):
 
 def run_ansible(workdir, inventory, playbook, *extra, **kwargs):
     """(rc, output, seconds) of a real ansible-playbook run over ``inventory`` (a path)."""
-    path = os.path.join(workdir, 'play-%s.yml' % uuid.uuid4().hex[:8])
-    with open(path, 'w') as handle:
-        handle.write(playbook)
-    env = dict(os.environ)
-    env.update({'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS_DIR, 'ANSIBLE_NOCOLOR': '1',
-                'ANSIBLE_RETRY_FILES_ENABLED': '0', 'ANSIBLE_LOCALHOST_WARNING': '0',
-                'ANSIBLE_HOST_KEY_CHECKING': '0', 'ANSIBLE_PYTHON_INTERPRETER': 'auto_silent'})
+    # The containers' Python is found by discovery, not the controller's venv.
+    env = {'ANSIBLE_HOST_KEY_CHECKING': '0', 'ANSIBLE_PYTHON_INTERPRETER': 'auto_silent'}
     env.update(kwargs.get('env') or {})
-    command = [kwargs.get('playbook_command', PLAYBOOK), '-i', inventory, path] + list(extra)
     started = time.time()
-    proc = subprocess.run(command, capture_output=True, text=True, env=env, check=False,
-                          timeout=kwargs.get('timeout', 600))
-    return proc.returncode, proc.stdout + proc.stderr, time.time() - started
+    # timeout(1): a hang fails the test (rc 124) instead of stopping the suite.
+    rc, output, _recap = ansible_playbook(playbook, workdir, extra, env=env, inventory=inventory,
+                                          command=kwargs.get('playbook_command'),
+                                          prefix=('timeout', str(kwargs.get('timeout', 600))))
+    return rc, output, time.time() - started
 
 
 def write(path, text):
