@@ -28,7 +28,8 @@ description:
     with the mode they have on the controller. C(fetch) follows a symbolic link.
   - Pipelining (C(ANSIBLE_PIPELINING), C(ansible_pipelining)) is used over a unix socket and plain TCP, not over TLS
     (see the notes).
-author: tprov.docker contributors
+author:
+  - tprov.docker maintainers (@tprov)
 version_added: 0.2.0
 options:
   remote_addr:

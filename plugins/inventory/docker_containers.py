@@ -22,7 +22,8 @@ description:
   - The inventory file's name must end in C(docker_containers.yml) or C(docker_containers.yaml).
   - Groups come from O(keyed_groups) and O(groups), the C(constructed) conventions; for example
     C(keyed_groups) with C(key=docker_labels) and C(prefix=label) makes C(label_tier_web) for label C(tier=web).
-author: tprov.docker contributors
+author:
+  - tprov.docker maintainers (@tprov)
 version_added: 0.2.0
 extends_documentation_fragment:
   - ansible.builtin.constructed
