@@ -15,7 +15,7 @@ import uuid
 
 import pytest
 
-from engine_bed import BUSYBOX, ansible_playbook
+from engine_bed import BUSYBOX, TESTBED, ansible_playbook
 from tprov_testlib import COLLECTIONS_DIR, REPO_ROOT, docker
 
 PYTHON_IMAGE = 'tprov-test/docker-host:bookworm'
@@ -60,7 +60,16 @@ def sha256(path):
 
 
 @pytest.fixture(scope='session')
-def tls_images(tls_daemon, busybox_image, workdir):
+def python_image(engine):
+    """The Debian 12 host image (it has python3) on the local engine; built (cached by recipe) when missing."""
+    if docker('image', 'inspect', PYTHON_IMAGE, check=False).returncode != 0:
+        subprocess.run([os.path.join(TESTBED, 'build-host-image.sh'), PYTHON_IMAGE, 'bookworm'], check=True,
+                       capture_output=True, text=True)
+    return PYTHON_IMAGE
+
+
+@pytest.fixture(scope='session')
+def tls_images(tls_daemon, busybox_image, python_image, workdir):
     """The busybox and Python images on the TLS-only engine (its own data root), loaded once."""
     for image in (busybox_image, PYTHON_IMAGE):
         if tls_docker(tls_daemon, 'image', 'inspect', image, check=False).returncode == 0:
@@ -238,7 +247,7 @@ def test_play_over_mutual_tls(tls_containers, workdir):
 
 def community_playbook():
     """ansible-playbook of a venv with the ansible bundle (community.docker), if one is there."""
-    for venv in (os.environ.get('TPROV_BENCH_VENV'), os.path.join(REPO_ROOT, '.venv-bench'), '/var/tmp/conn-bench'):
+    for venv in (os.environ.get('TPROV_BENCH_VENV'), os.path.join(REPO_ROOT, '.venv-bench')):
         if venv and os.path.isfile(os.path.join(venv, 'bin', 'ansible-playbook')) and os.path.isdir(
                 os.path.join(venv, 'lib')):
             return os.path.join(venv, 'bin', 'ansible-playbook')
@@ -276,7 +285,7 @@ def compare_with_community_docker(containers, workdir):
 
 
 @pytest.fixture
-def local_containers(busybox_image, unique_name):
+def local_containers(busybox_image, python_image, unique_name):
     label = 'tprov.it=%s' % unique_name
     py, bb = unique_name + '-py', unique_name + '-bb'
     docker('run', '-d', '--name', py, '--label', label, '--label', 'tier=web', '--entrypoint', 'sleep',
