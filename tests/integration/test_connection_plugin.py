@@ -89,6 +89,9 @@ def tls_containers(tls_images, unique_name):
     tls_docker(tls_images, 'run', '-d', '--name', py, '--label', label, '--label', 'tier=web',
                '--entrypoint', 'sleep', PYTHON_IMAGE, 'infinity')
     tls_docker(tls_images, 'run', '-d', '--name', bb, '--label', label, '--label', 'tier=raw', BUSYBOX, 'sleep', '100000')
+    # A nested TLS engine (in the Debian 13 host) stores layers with the vfs driver, which makes a
+    # container's / mode 0700: no user but root could load a library. The image's own mode back.
+    tls_docker(tls_images, 'exec', py, 'chmod', '0755', '/')
     yield dict(py=py, bb=bb, label=label, daemon=tls_images)
     tls_docker(tls_images, 'rm', '-f', py, bb, check=False)
 
