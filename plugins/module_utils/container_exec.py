@@ -26,6 +26,7 @@ import ssl
 import stat
 import struct
 import tarfile
+import tempfile
 import time
 from urllib.parse import quote
 
@@ -55,25 +56,28 @@ class FrameDemuxer(object):
     """Splits the engine's multiplexed stream (8-byte header: stream, 0, 0, 0, big-endian size) as it arrives."""
 
     def __init__(self):
-        self._pending = b''
+        self._pending = bytearray()
         self.stdout = []
         self.stderr = []
 
     def feed(self, data):
         self._pending += data
-        while len(self._pending) >= 8:
-            kind = self._pending[0]
-            size = struct.unpack('>I', self._pending[4:8])[0]
-            if len(self._pending) < 8 + size:
-                return
-            payload = self._pending[8:8 + size]
-            self._pending = self._pending[8 + size:]
+        offset = 0
+        while len(self._pending) - offset >= 8:
+            kind = self._pending[offset]
+            size = struct.unpack('>I', bytes(self._pending[offset + 4:offset + 8]))[0]
+            if len(self._pending) - offset < 8 + size:
+                break
+            payload = bytes(self._pending[offset + 8:offset + 8 + size])
+            offset += 8 + size
             # stdin (0) is never echoed without a TTY; anything else the engine marks as stdout.
             (self.stderr if kind == STDERR else self.stdout).append(payload)
+        # One cut per chunk received, not one per frame: a large output stays linear.
+        del self._pending[:offset]
 
     def result(self):
         """(stdout, stderr) as bytes; a frame cut short by the end of the stream is kept as stdout."""
-        tail = self._pending[8:] if len(self._pending) > 8 else b''
+        tail = bytes(self._pending[8:]) if len(self._pending) > 8 else b''
         return b''.join(self.stdout) + tail, b''.join(self.stderr)
 
 
@@ -137,12 +141,23 @@ def extract_file(fileobj, out_path):
                 raise EngineError('%s is not a regular file in the container (tar type %r); fetch only copies files.'
                                   % (member.name, member.type))
             source = archive.extractfile(member)
-            with open(out_path, 'wb') as handle:
-                while True:
-                    chunk = source.read(CHUNK)
-                    if not chunk:
-                        break
-                    handle.write(chunk)
+            # Beside out_path, then renamed over it: a failed transfer leaves no half file.
+            fd, partial = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(out_path)),
+                                           prefix='.%s.' % os.path.basename(out_path), suffix='.part')
+            try:
+                with os.fdopen(fd, 'wb') as handle:
+                    while True:
+                        chunk = source.read(CHUNK)
+                        if not chunk:
+                            break
+                        handle.write(chunk)
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(partial, 0o666 & ~umask)  # what open() would have made, not mkstemp's 0600
+                os.replace(partial, out_path)
+            except BaseException:
+                os.unlink(partial)
+                raise
             return None
     raise EngineError('The engine sent an empty archive for %s.' % out_path)
 

@@ -434,3 +434,20 @@ def test_inventory_from_the_docker_hosts_group_and_a_client_bundle(tls_container
     rc, output, _seconds = run_ansible(workdir, hosts, RAW_PLAY, '-v', '-i', inventory,
                                        '--limit', tls_containers['py'])
     assert rc == 0 and 'reached' in output, output
+
+
+def test_a_quiet_command_outlasts_the_read_timeout(busybox_image, unique_name, workdir):
+    """Silence longer than ansible_docker_timeout is waited for while the engine says the command runs."""
+    docker('run', '-d', '--name', unique_name, busybox_image, 'sleep', '300')
+    inventory = write(os.path.join(workdir, 'quiet-%s.yml' % uuid.uuid4().hex[:8]), json.dumps(
+        {'all': {'hosts': {unique_name: {'ansible_connection': 'tprov.docker.docker_api',
+                                         'ansible_docker_timeout': 1}}}}))
+    play = '''
+- hosts: all
+  gather_facts: false
+  tasks:
+    - ansible.builtin.raw: sleep 4; echo "do""ne"
+'''
+    rc, output, seconds = run_ansible(workdir, inventory, play, '-v')
+    assert rc == 0 and 'done' in output, output
+    assert seconds >= 4

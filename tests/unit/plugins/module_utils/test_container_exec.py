@@ -84,8 +84,13 @@ def test_extract_file_streams_a_regular_file(tmp_path):
     content = os.urandom(3 * container_exec.CHUNK + 17)
     info.size = len(content)
     target = tmp_path / 'out'
-    assert extract_file(tar_with(info, content), str(target)) is None
+    old = os.umask(0o027)
+    try:
+        assert extract_file(tar_with(info, content), str(target)) is None
+    finally:
+        os.umask(old)
     assert target.read_bytes() == content
+    assert os.stat(str(target)).st_mode & 0o777 == 0o640
 
 
 def test_extract_file_reports_a_symlink_and_refuses_a_directory(tmp_path):
@@ -120,3 +125,14 @@ def test_stdin_only_where_the_connection_can_be_half_closed(tmp_path):
     tls = resolve_connection({'docker_host': 'tcp://127.0.0.1:2376'}, environ={'DOCKER_TLS_VERIFY': '1',
                                                                                'DOCKER_CERT_PATH': str(tmp_path)})
     assert not can_send_stdin(tls)
+
+
+def test_a_broken_archive_leaves_no_file(tmp_path):
+    info = tarfile.TarInfo('f')
+    info.size = 100000
+    broken = tar_with(info, os.urandom(100000)).getvalue()[:50000]
+    target = tmp_path / 'out'
+    target.write_bytes(b'old')
+    with pytest.raises(tarfile.TarError):
+        extract_file(io.BytesIO(broken), str(target))
+    assert target.read_bytes() == b'old' and os.listdir(str(tmp_path)) == ['out']
