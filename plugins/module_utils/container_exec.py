@@ -46,6 +46,8 @@ CHUNK = 64 * 1024
 IN_MEMORY_LIMIT = 1024 * 1024
 MAX_HEAD = 64 * 1024
 MAX_LINKS = 20
+# Seconds a container being killed may still be reported running after a command in it died of the kill.
+SIGNAL_SETTLE = 1.5
 
 
 class ContainerUnavailable(EngineError):
@@ -298,16 +300,25 @@ class ContainerExec(object):
         return exit_code, stdout, stderr
 
     def _check_still_running(self):
-        """After a command died of a signal: was it the container stopping or going away?"""
-        try:
-            body = self.client.get_json(self._path + '/json')
-        except NotFound as exc:
-            raise ContainerUnavailable('The %s was removed while a command ran in it (%s).'
-                                       % (self.where, exc.explanation or exc), kind='not_found')
-        state = body.get('State') or {}
-        if not state.get('Running') or state.get('Restarting'):
-            raise ContainerUnavailable('The %s stopped (or is being removed) while a command ran in it (status: %s).'
-                                       % (self.where, state.get('Status')), kind='conflict')
+        """After a command died of a signal: was it the container stopping or going away?
+
+        The engine may report the exec's end before the container's; a container being killed is
+        seen stopped within SIGNAL_SETTLE seconds, one that stays up is the command's own death.
+        """
+        deadline = time.time() + SIGNAL_SETTLE
+        while True:
+            try:
+                body = self.client.get_json(self._path + '/json')
+            except NotFound as exc:
+                raise ContainerUnavailable('The %s was removed while a command ran in it (%s).'
+                                           % (self.where, exc.explanation or exc), kind='not_found')
+            state = body.get('State') or {}
+            if not state.get('Running') or state.get('Restarting') or state.get('Dead'):
+                raise ContainerUnavailable('The %s stopped (or is being removed) while a command ran in it '
+                                           '(status: %s).' % (self.where, state.get('Status')), kind='conflict')
+            if time.time() > deadline:
+                return
+            time.sleep(0.05)
 
     def _exec_state(self, exec_id):
         try:
