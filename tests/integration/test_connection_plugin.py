@@ -451,3 +451,23 @@ def test_a_quiet_command_outlasts_the_read_timeout(busybox_image, unique_name, w
     rc, output, seconds = run_ansible(workdir, inventory, play, '-v')
     assert rc == 0 and 'done' in output, output
     assert seconds >= 4
+
+
+def test_inventory_cache(busybox_image, unique_name, workdir):
+    """With cache: true a second listing comes from the cache; --flush-cache asks the engine again."""
+    docker('run', '-d', '--name', unique_name, '--label', 'tprov.it=%s' % unique_name, busybox_image, 'sleep', '300')
+    config = dict(plugin='tprov.docker.docker_containers', filters={'label': ['tprov.it=%s' % unique_name]},
+                  cache=True, cache_plugin='ansible.builtin.jsonfile',
+                  cache_connection=os.path.join(workdir, 'cache-%s' % unique_name))
+    inventory = write(os.path.join(workdir, 'cached-%s.docker_containers.yml' % uuid.uuid4().hex[:8]),
+                      json.dumps(config))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_DIR)
+
+    def hosts(*extra):
+        proc = subprocess.run([INVENTORY, '-i', inventory, '--list'] + list(extra), capture_output=True, text=True,
+                              env=env, check=True)
+        return sorted(json.loads(proc.stdout)['_meta']['hostvars'])
+    assert hosts() == [unique_name]
+    docker('rm', '-f', unique_name)
+    assert hosts() == [unique_name]
+    assert hosts('--flush-cache') == []
