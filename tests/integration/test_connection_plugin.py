@@ -68,9 +68,11 @@ def python_image(engine):
     return PYTHON_IMAGE
 
 
-@pytest.fixture(scope='session')
+@pytest.fixture(scope='module')
 def tls_images(tls_daemon, busybox_image, python_image, workdir):
-    """The busybox and Python images on the TLS-only engine (its own data root), loaded once."""
+    """The busybox and Python images on the TLS-only engine (its own data root), loaded for this file's
+    tests and removed after them: other tests (test_images) expect that engine to start without them."""
+    loaded = []
     for image in (busybox_image, PYTHON_IMAGE):
         if tls_docker(tls_daemon, 'image', 'inspect', image, check=False).returncode == 0:
             continue
@@ -78,7 +80,10 @@ def tls_images(tls_daemon, busybox_image, python_image, workdir):
         docker('save', '-o', archive, image)
         tls_docker(tls_daemon, 'load', '-i', archive)
         os.unlink(archive)
-    return tls_daemon
+        loaded.append(image)
+    yield tls_daemon
+    for image in loaded:
+        tls_docker(tls_daemon, 'rmi', '-f', image, check=False)
 
 
 @pytest.fixture
