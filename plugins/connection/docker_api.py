@@ -240,7 +240,6 @@ class Connection(ConnectionBase):
     """Exec and archive calls on a container, through tprov.docker's Engine API client."""
 
     transport = 'tprov.docker.docker_api'
-    has_pipelining = True
     has_tty = False
 
     def __init__(self, play_context, new_stdin, *args, **kwargs):
@@ -252,12 +251,15 @@ class Connection(ConnectionBase):
     def set_become_plugin(self, plugin):
         super(Connection, self).set_become_plugin(_EngineBecome(plugin) if plugin is not None else None)
 
-    def is_pipelining_enabled(self, wrap_async=False):
+    @property
+    def has_pipelining(self):
+        """Over a unix socket or plain TCP, not over TLS. A property, not the usual class attribute: every
+        ansible-core reads it (before 2.19 the action asks it alone), and the answer depends on the options."""
         try:
             settings = resolve_connection(self._settings_params())
-        except EngineError:
-            return False  # the connection reports the bad settings
-        return can_send_stdin(settings) and super(Connection, self).is_pipelining_enabled(wrap_async)
+        except (EngineError, KeyError, AttributeError):
+            return False  # options not loaded yet, or bad: the connection reports bad settings itself
+        return can_send_stdin(settings)
 
     def _settings_params(self):
         return dict((name, self.get_option(name)) for name in SETTINGS_OPTIONS)

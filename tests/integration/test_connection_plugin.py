@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -321,7 +322,10 @@ def test_play_over_the_unix_socket(pipelining, local_containers, workdir):
                                        env={'ANSIBLE_PIPELINING': '1' if pipelining else '0'})
     assert rc == 0, output
     # Pipelined: the module goes to python3's standard input, which the plugin closes after it.
-    assert bool(PIPELINED.search(output)) is pipelining
+    # Before 2.18, interpreter discovery pipes its platform script whatever pipelining says: the copied
+    # AnsiballZ file is what tells a module run without pipelining.
+    if pipelining:
+        assert PIPELINED.search(output), output
     assert ('AnsiballZ_command.py' in output) is not pipelining
 
     def exec_in(name, *argv):
@@ -482,4 +486,9 @@ def test_inventory_cache(busybox_image, unique_name, workdir):
     assert hosts() == [unique_name]
     docker('rm', '-f', unique_name)
     assert hosts() == [unique_name]
-    assert hosts('--flush-cache') == []
+    helptext = subprocess.run([INVENTORY, '--help'], capture_output=True, text=True, env=env).stdout
+    if '--flush-cache' in helptext:
+        assert hosts('--flush-cache') == []
+    else:  # ansible-core 2.16's ansible-inventory has no --flush-cache: empty the jsonfile cache as it would
+        shutil.rmtree(config['cache_connection'])
+        assert hosts() == []
