@@ -1,13 +1,13 @@
 """20 `command` tasks against one container: tprov.docker.docker_api vs community.docker.docker_api.
 
-Both connection plugins, over the local engine's unix socket, in the same run, alternating A B A B,
+Both connection plugins, over the local engine's unix socket, in the same run, alternating A B, B A,
 with pipelining on and off; the median of --repeat runs of ansible-playbook (wall clock, which
-includes ansible-playbook's start, the same for both). Run it with the Python of .venv-bench
-(benchmarks/run makes it), which carries the ansible bundle (community.docker) and requests:
+includes ansible-playbook's start, the same for both). benchmarks/compare.py runs it as its `exec`
+section of benchmarks/results/comparison.md (`benchmarks/run --only exec`); run alone, with the
+Python of .venv-bench (which carries the ansible bundle, community.docker, and requests), it only
+prints the table:
 
     .venv-bench/bin/python benchmarks/exec_commands.py --repeat 5
-
-Prints a markdown table and writes it to benchmarks/results/exec_commands.md.
 """
 
 import argparse
@@ -37,11 +37,11 @@ def playbook(tasks):
 
 
 def run_once(workdir, container, plugin, pipelining, tasks):
-    inventory = os.path.join(workdir, 'inventory.yml')
+    inventory = os.path.join(workdir, 'exec-inventory.yml')
     with open(inventory, 'w') as handle:
         handle.write('all:\n  hosts:\n    %s:\n      ansible_connection: %s\n'
                      '      ansible_python_interpreter: /usr/bin/python3\n' % (container, plugin))
-    play = os.path.join(workdir, 'play.yml')
+    play = os.path.join(workdir, 'exec-play.yml')
     with open(play, 'w') as handle:
         handle.write(playbook(tasks))
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_DIR, ANSIBLE_NOCOLOR='1',
@@ -55,34 +55,45 @@ def run_once(workdir, container, plugin, pipelining, tasks):
     return seconds
 
 
+def bench_exec(workdir, repeat, tasks=20, progress=None):
+    """{'on' | 'off': {plugin: median seconds}} for `tasks` command tasks, pipelining on and off."""
+    container = 'tprov-bench-exec-%s' % uuid.uuid4().hex[:8]
+    subprocess.run(['docker', 'run', '-d', '--name', container, '--entrypoint', 'sleep', IMAGE, 'infinity'],
+                   check=True, capture_output=True)
+    medians = {}
+    try:
+        for pipelining in (True, False):
+            times = dict((plugin, []) for plugin in PLUGINS)
+            for rep in range(repeat):
+                order = PLUGINS if rep % 2 == 0 else tuple(reversed(PLUGINS))
+                for plugin in order:
+                    times[plugin].append(run_once(workdir, container, plugin, pipelining, tasks))
+                if progress:
+                    progress('  exec pipelining %s rep %d/%d' % ('on' if pipelining else 'off', rep + 1, repeat))
+            medians['on' if pipelining else 'off'] = dict((p, statistics.median(times[p])) for p in PLUGINS)
+    finally:
+        subprocess.run(['docker', 'rm', '-f', container], capture_output=True, check=False)
+    return medians
+
+
+def table(medians, tasks):
+    """The markdown table of bench_exec's result (ratio: tprov / community, lower is faster)."""
+    lines = ['| %d `command` tasks, one container | tprov.docker.docker_api | community.docker.docker_api '
+             '| ratio |' % tasks, '|---|---|---|---|']
+    for mode in ('on', 'off'):
+        ours, theirs = (medians[mode][p] for p in PLUGINS)
+        lines.append('| pipelining %s | %.2f s | %.2f s | %.2f |' % (mode, ours, theirs, ours / theirs))
+    return lines
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--repeat', type=int, default=5)
     parser.add_argument('--tasks', type=int, default=20)
     args = parser.parse_args()
-    container = 'tprov-bench-exec-%s' % uuid.uuid4().hex[:8]
-    subprocess.run(['docker', 'run', '-d', '--name', container, '--entrypoint', 'sleep', IMAGE, 'infinity'],
-                   check=True, capture_output=True)
-    rows = []
-    try:
-        with tempfile.TemporaryDirectory() as workdir:
-            for pipelining in (True, False):
-                times = dict((plugin, []) for plugin in PLUGINS)
-                for _round in range(args.repeat):
-                    for plugin in PLUGINS:
-                        times[plugin].append(run_once(workdir, container, plugin, pipelining, args.tasks))
-                ours, theirs = (statistics.median(times[p]) for p in PLUGINS)
-                rows.append('| %d `command` tasks, pipelining %s | %.2f s | %.2f s | %.2f |'
-                            % (args.tasks, 'on' if pipelining else 'off', ours, theirs, ours / theirs))
-    finally:
-        subprocess.run(['docker', 'rm', '-f', container], capture_output=True, check=False)
-    table = '\n'.join([
-        '| one container, unix socket (median of %d) | tprov.docker.docker_api | community.docker.docker_api | '
-        'ratio (lower is faster) |' % args.repeat, '|---|---|---|---|'] + rows) + '\n'
-    print(table)
-    os.makedirs(os.path.join(HERE, 'results'), exist_ok=True)
-    with open(os.path.join(HERE, 'results', 'exec_commands.md'), 'w') as handle:
-        handle.write(table)
+    with tempfile.TemporaryDirectory() as workdir:
+        medians = bench_exec(workdir, args.repeat, args.tasks, progress=print)
+    print('\n'.join(table(medians, args.tasks)))
 
 
 if __name__ == '__main__':
