@@ -13,22 +13,37 @@ quietly is waited for and a stream the daemon left open after the command ended 
 is gone) ends in an error naming the cause, never a hang.
 
 The frame demuxer and the tar writer and reader are pure and tested on their own.
+
+Files on the controller are opened the way tls_files opens a destination (root may run the play in
+directories other users control): each directory from / through an fd, O_NOFOLLOW, following a
+symbolic link only where root (or the user running the play) alone could have planted it - in a
+directory owned by one of them that no one else may write. A fetched file is created in its
+directory's fd (O_EXCL, its mode before its content) and renamed there; a put file is read, sized and
+moded through one fd.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
 import json
 import os
+import re
 import socket
 import ssl
 import stat
 import struct
 import tarfile
-import tempfile
 import time
 from urllib.parse import quote
+
+try:
+    from requests.exceptions import RequestException
+    from urllib3.exceptions import HTTPError as TransportError
+    from urllib3.exceptions import ReadTimeoutError
+except ImportError:  # the client reports the missing library before a stream is read; nothing to catch
+    RequestException = TransportError = ReadTimeoutError = ()
 
 from ansible_collections.tprov.docker.plugins.module_utils.diagnosis import explain_connection_error, explain_http_error
 from ansible_collections.tprov.docker.plugins.module_utils.errors import (
@@ -38,6 +53,7 @@ from ansible_collections.tprov.docker.plugins.module_utils.errors import (
     EngineError,
     NotFound,
 )
+from ansible_collections.tprov.docker.plugins.module_utils.tls_files import FilesError, _trusted_dir, open_directory
 
 STDOUT, STDERR = 1, 2
 BLOCK = 512
@@ -94,27 +110,69 @@ def tar_member(arcname, size, mode, uid, gid, mtime):
     return info.tobuf(format=tarfile.PAX_FORMAT)
 
 
+def _controller_error(exc):
+    """A refusal of tls_files' directory walk as this module's error (its message names a dest: option)."""
+    return EngineError(re.sub(r'^dest: ', '', str(exc)), kind='invalid_option')
+
+
+def open_source(path):
+    """fd (read-only) of the controller's regular file ``path``, reached as the module docstring says;
+    a symbolic link at ``path`` itself is followed under the same rule."""
+    for _hop in range(MAX_LINKS):
+        directory, name = os.path.split(os.path.abspath(path))
+        try:
+            dir_fd = open_directory(directory)
+        except FilesError as exc:
+            raise _controller_error(exc)
+        if dir_fd is None:
+            raise EngineError('%s does not exist on the controller.' % path, kind='not_found')
+        try:
+            try:
+                # O_NONBLOCK: a FIFO planted at path is refused below instead of blocking the run.
+                fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, dir_fd=dir_fd)
+            except OSError as exc:
+                if exc.errno != errno.ELOOP:
+                    raise EngineError('Cannot read %s on the controller: %s' % (path, exc.strerror),
+                                      kind='not_found' if exc.errno == errno.ENOENT else 'engine_error')
+                if not _trusted_dir(os.fstat(dir_fd)):
+                    raise EngineError('%s is a symbolic link in %s, which a user other than root%s can write (and '
+                                      'so could have planted it); refusing to follow it. Give the real path.'
+                                      % (path, directory, '' if os.geteuid() == 0 else ' and you'),
+                                      kind='invalid_option')
+                path = os.path.join(directory, os.readlink(name, dir_fd=dir_fd))
+                continue
+        finally:
+            os.close(dir_fd)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise EngineError('%s is not a regular file; only files are put.' % path, kind='invalid_option')
+        return fd
+    raise EngineError('%s: more than %d symbolic links.' % (path, MAX_LINKS), kind='invalid_option')
+
+
 def tar_of_file(path, arcname, uid, gid):
     """A one-file tar of ``path`` with its mode, owned by uid:gid.
 
     Bytes up to IN_MEMORY_LIMIT (sent with a Content-Length); above, a generator reading the file in
-    CHUNKs (sent chunked), so a large file never sits in memory whole.
+    CHUNKs (sent chunked), so a large file never sits in memory whole. Size, mode and content come
+    from one open file (open_source): a path swapped between a stat and an open cannot mix two files.
     """
-    st = os.stat(path)
+    handle = os.fdopen(open_source(path), 'rb')
+    st = os.fstat(handle.fileno())
     header = tar_member(arcname, st.st_size, st.st_mode, uid, gid, st.st_mtime)
     padding = b'\0' * (-st.st_size % BLOCK)
     trailer = b'\0' * (2 * BLOCK)
     if st.st_size <= IN_MEMORY_LIMIT:
-        with open(path, 'rb') as handle:
-            content = handle.read()
+        with handle:
+            content = handle.read(st.st_size + 1)
         if len(content) != st.st_size:
             raise EngineError('%s changed size while it was read; put it again.' % path)
         return header + content + padding + trailer
 
     def stream():
         sent = 0
-        yield header
-        with open(path, 'rb') as handle:
+        with handle:
+            yield header
             while True:
                 chunk = handle.read(CHUNK)
                 if not chunk:
@@ -143,25 +201,52 @@ def extract_file(fileobj, out_path):
                 raise EngineError('%s is not a regular file in the container (tar type %r); fetch only copies files.'
                                   % (member.name, member.type))
             source = archive.extractfile(member)
-            # Beside out_path, then renamed over it: a failed transfer leaves no half file.
-            fd, partial = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(out_path)),
-                                           prefix='.%s.' % os.path.basename(out_path), suffix='.part')
-            try:
-                with os.fdopen(fd, 'wb') as handle:
-                    while True:
-                        chunk = source.read(CHUNK)
-                        if not chunk:
-                            break
-                        handle.write(chunk)
-                umask = os.umask(0)
-                os.umask(umask)
-                os.chmod(partial, 0o666 & ~umask)  # what open() would have made, not mkstemp's 0600
-                os.replace(partial, out_path)
-            except BaseException:
-                os.unlink(partial)
-                raise
+            _write_beside(source, out_path)
             return None
     raise EngineError('The engine sent an empty archive for %s.' % out_path)
+
+
+def _write_beside(source, out_path):
+    """Stream ``source`` to out_path: a temp file beside it, renamed over it (a failed transfer leaves no
+    half file), both through the directory's fd (see the module docstring)."""
+    directory, name = os.path.split(os.path.abspath(out_path))
+    try:
+        dir_fd = open_directory(directory)
+    except FilesError as exc:
+        raise _controller_error(exc)
+    if dir_fd is None:
+        raise EngineError('The directory %s does not exist on the controller.' % directory, kind='not_found')
+    try:
+        for _attempt in range(100):
+            partial = '.%s.%s.part' % (name, os.urandom(6).hex())
+            try:
+                fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
+                             dir_fd=dir_fd)
+                break
+            except FileExistsError:
+                continue
+        else:
+            raise EngineError('No free temporary name beside %s.' % out_path)
+        try:
+            with os.fdopen(fd, 'wb') as handle:
+                umask = os.umask(0)
+                os.umask(umask)
+                # What open() would have made, not 0600; set on the fd before a byte is written.
+                os.fchmod(handle.fileno(), 0o666 & ~umask)
+                while True:
+                    chunk = source.read(CHUNK)
+                    if not chunk:
+                        break
+                    handle.write(chunk)
+            os.replace(partial, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        except BaseException:
+            try:
+                os.unlink(partial, dir_fd=dir_fd)
+            except FileNotFoundError:
+                pass
+            raise
+    finally:
+        os.close(dir_fd)
 
 
 def link_target(path, linkname):
@@ -376,22 +461,28 @@ class ContainerExec(object):
                 except OSError as exc:
                     kind, message = explain_connection_error(exc, settings)
                     raise EngineConnectionError(message, kind=kind)
-            quiet_checks = 0
+            # The exec's state is asked every `timeout` seconds of wall clock, data or not: a command
+            # that ended while a child it left keeps writing (or keeps the stream open silently) is
+            # read for at most `timeout` seconds more, never forever.
+            next_check = time.time() + timeout
+            ended_at = None
             while True:
+                now = time.time()
+                if now >= next_check:
+                    if ended_at is not None:
+                        raise EngineConnectionError(
+                            'The command in the %s ended, but the engine kept its output stream open for %ss '
+                            'more; the output may be cut short.' % (self.where, timeout), kind='timeout')
+                    if not self._exec_state(exec_id).get('Running'):
+                        ended_at = now
+                    next_check = time.time() + timeout
+                    now = time.time()
+                # Each read waits at most until the next check: silence is a quiet command, a stream
+                # left open by a command that ended, or a daemon that went away; the check tells.
+                sock.settimeout(max(next_check - now, 0.01))
                 try:
                     data = sock.recv(CHUNK)
                 except socket.timeout:
-                    # Silence for `timeout` seconds: a quiet command, or a stream left open by a
-                    # command that ended, or a daemon that went away. The client's own request tells.
-                    if self._exec_state(exec_id).get('Running'):
-                        quiet_checks = 0
-                        continue
-                    quiet_checks += 1
-                    if quiet_checks >= 2:
-                        raise EngineConnectionError(
-                            'The command in the %s ended, but the engine kept its output stream open for %ss '
-                            'without closing it; the output may be cut short.' % (self.where, 2 * timeout),
-                            kind='timeout')
                     continue
                 except (ssl.SSLZeroReturnError, ssl.SSLEOFError, ConnectionResetError):
                     # A TLS peer that closes without close_notify, or resets: the end of the stream;
@@ -515,6 +606,18 @@ class ContainerExec(object):
             except tarfile.TarError as exc:
                 raise EngineError('The engine sent a broken archive for %s from the %s: %s'
                                   % (in_path, self.where, exc))
+            except (ReadTimeoutError, socket.timeout) as exc:
+                raise EngineConnectionError(
+                    'Fetching %s from the %s: the engine sent nothing for %ss in the middle of the file (%s); %s '
+                    'was not written.' % (in_path, self.where, self.client.settings.timeout, exc, out_path),
+                    kind='timeout')
+            except (RequestException, TransportError, ConnectionError, ssl.SSLError) as exc:
+                raise EngineConnectionError(
+                    'Fetching %s from the %s: the engine closed or broke the stream before the end of the file '
+                    '(%s); %s was not written.' % (in_path, self.where, exc, out_path), kind='closed')
+            except OSError as exc:
+                raise EngineError('Fetching %s from the %s: cannot write %s on the controller: %s'
+                                  % (in_path, self.where, out_path, exc.strerror or exc))
             finally:
                 response.close()
             if linkname is None:
