@@ -37,12 +37,11 @@ options:
   docker_host:
     description:
       - The engines to list, each as the Docker CLI's C(-H) takes it (see the modules' O(docker_host)).
-      - Without it (and without O(docker_hosts_group)), E(DOCKER_HOST), else the local socket.
+      - Without it and without O(docker_hosts_group), E(DOCKER_HOST), else the local socket. E(DOCKER_HOST) is
+        never added to the engines named here or by O(docker_hosts_group).
       - The TLS options apply to every engine listed here.
     type: list
     elements: str
-    env:
-      - name: DOCKER_HOST
   docker_hosts_group:
     description:
       - The name of an inventory group read before this file (an earlier inventory source), whose hosts are
@@ -112,6 +111,13 @@ options:
     default: true
 notes:
   - Two engines with a container of the same name - the host is added once, from the first engine, with a warning.
+  - A container named like a host already in the inventory (from an earlier source, or V(localhost)) is not added,
+    with a warning naming both - else it would take that host over (its C(ansible_connection) replaced). A name
+    that is not a Docker container name is skipped the same way.
+  - What the engines report (names, images, labels, ...) is marked unsafe - never templated - so a label
+    C({{ lookup('pipe', ...) }}) stays text in the host variables, O(compose), O(groups) and O(keyed_groups).
+  - The cache keeps only what the engines reported (for the same engines, O(filters) and O(all)); the
+    connection variables are made from the current options on every parse.
 requirements:
   - requests
   - requests-unixsocket
@@ -144,10 +150,13 @@ compose:
 '''
 
 import os
+import re
 
+from ansible import constants as C
 from ansible.errors import AnsibleParserError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.tprov.docker.plugins.module_utils.api_query import list_params
 from ansible_collections.tprov.docker.plugins.module_utils.engine_client import REQUESTS_IMPORT_ERROR, EngineClient
@@ -167,6 +176,11 @@ CONNECTION_VARS = (
     ('timeout', 'ansible_docker_timeout'),
 )
 TLS_FILES = (('ca_path', 'ca.pem'), ('client_cert', 'cert.pem'), ('client_key', 'key.pem'))
+# The names dockerd gives containers (daemon/names: [a-zA-Z0-9][a-zA-Z0-9_.-]+); anything else came from a
+# misbehaving engine and is no host name.
+CONTAINER_NAME = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]*$')
+# The cache entry's shape; an entry of another shape (an older version's) is a cache miss.
+CACHE_FORMAT = 2
 
 
 def container_vars(inspect, engine):
@@ -237,7 +251,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     address = '[%s]' % address
                 hosts.append('tcp://%s:%d' % (address, self.get_option('docker_port')))
         if not hosts and not group:
-            hosts = [None]  # resolve_connection: DOCKER_HOST was read as the option's env; else the socket
+            # DOCKER_HOST only here: not an option env, which would add it to the engines named.
+            hosts = [os.environ.get('DOCKER_HOST') or None]  # None: the local socket
         engines = []
         for docker_host in hosts:
             params = dict(common, docker_host=docker_host)
@@ -288,20 +303,28 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         cache_key = self.get_cache_key(path)
         use_cache = self.get_option('cache') and cache
         update_cache = self.get_option('cache') and not cache
-        results = None
+        engines = self._engines(path)
+        query = {'engines': [params['docker_host'] for params in engines],
+                 'filters': self.get_option('filters') or {}, 'all': bool(self.get_option('all'))}
+        listed = None
         if use_cache:
             try:
-                results = self._cache[cache_key]
+                cached = self._cache[cache_key]
             except KeyError:
+                cached = None
+            # Only the engines' data is cached; for other engines, filters or all it is no answer.
+            if isinstance(cached, dict) and cached.get('format') == CACHE_FORMAT and cached.get('query') == query:
+                listed = cached['listed']
+            else:
                 update_cache = True
-        if results is None:
-            results = []
-            for params in self._engines(path):
-                docker_host, containers = self._list(params)
-                connection = self._connection_vars(params, docker_host) if self.get_option('connection_vars') else {}
-                results.append({'engine': docker_host, 'connection': connection, 'containers': containers})
+        if listed is None:
+            listed = [self._list(params) for params in engines]
         if update_cache:
-            self._cache[cache_key] = results
+            self._cache[cache_key] = {'format': CACHE_FORMAT, 'query': query, 'listed': listed}
+        results = []
+        for params, (docker_host, containers) in zip(engines, listed):
+            connection = self._connection_vars(params, docker_host) if self.get_option('connection_vars') else {}
+            results.append({'engine': docker_host, 'connection': connection, 'containers': containers})
         self._populate(results)
 
     def _populate(self, results):
@@ -309,10 +332,23 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         seen = {}
         for engine in results:
             for hostvars in engine['containers']:
+                # Unsafe: an engine's data (a label '{{ lookup(...) }}') is never templated, whether it
+                # came from the engine or from the cache.
+                hostvars = wrap_var(hostvars)
                 name = hostvars['docker_name']
                 if name in seen:
                     self.display.warning('tprov.docker.docker_containers: container %s is on %s and on %s; the host '
                                          'is the one on %s.' % (name, seen[name], engine['engine'], seen[name]))
+                    continue
+                if not CONTAINER_NAME.match(name or ''):
+                    self.display.warning('tprov.docker.docker_containers: the engine %s reported a container named '
+                                         '%r, which is no container name; skipped.' % (engine['engine'], name))
+                    continue
+                if name in self.inventory.hosts or name in C.LOCALHOST:
+                    self.display.warning('tprov.docker.docker_containers: container %s on %s has the name of the host '
+                                         '%s already in the inventory (an earlier source, or localhost); it is not '
+                                         'added, so that host keeps its own connection. Rename the container, or '
+                                         'leave it out with filters.' % (name, engine['engine'], name))
                     continue
                 seen[name] = engine['engine']
                 self.inventory.add_host(name)

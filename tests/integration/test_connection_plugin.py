@@ -3,6 +3,7 @@ against real engines: the local dockerd on its unix socket and the TLS-only dock
 certificates issued by docker_tls_cert. Real ansible-playbook runs; results and file contents checked.
 """
 
+import glob
 import hashlib
 import json
 import os
@@ -436,9 +437,11 @@ def test_inventory_from_the_docker_hosts_group_and_a_client_bundle(tls_container
                   filters={'label': [tls_containers['label'], 'tier=web']})
     inventory = write(os.path.join(workdir, 'group-%s.docker_containers.yml' % uuid.uuid4().hex[:8]),
                       json.dumps(config))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_DIR)
+    # DOCKER_HOST is not one of the group's engines (it was, through the docker_host option's env).
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_DIR, DOCKER_HOST='unix:///nonexistent/docker.sock')
     proc = subprocess.run([INVENTORY, '-i', hosts, '-i', inventory, '--list'], capture_output=True, text=True,
                           env=env, check=True)
+    assert 'nonexistent' not in proc.stderr, proc.stderr
     listed = json.loads(proc.stdout, object_hook=lambda d: d.get('__ansible_unsafe', d))
     hostvars = listed['_meta']['hostvars']
     assert tls_containers['py'] in hostvars and tls_containers['bb'] not in hostvars
@@ -492,3 +495,97 @@ def test_inventory_cache(busybox_image, unique_name, workdir):
     else:  # ansible-core 2.16's ansible-inventory has no --flush-cache: empty the jsonfile cache as it would
         shutil.rmtree(config['cache_connection'])
         assert hosts() == []
+
+
+# An older ansible-core (2.16: it templates strings not marked unsafe) from the matrix's venvs, when there.
+OLD_CORE_INVENTORY = sorted(glob.glob(os.path.join(os.environ.get('TPROV_MATRIX_CACHE', '/var/tmp/tprov-matrix'),
+                                                   'venvs', 'ansible-core-2.16.*', 'bin', 'ansible-inventory')))
+
+
+def list_inventory(*sources, **kwargs):
+    """(hostvars, groups, stderr) of ansible-inventory --list over sources."""
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_DIR)
+    env.update(kwargs.get('env') or {})
+    args = [kwargs.get('command') or INVENTORY]
+    for source in sources:
+        args += ['-i', source]
+    proc = subprocess.run(args + ['--list'], capture_output=True, text=True, env=env, check=True)
+    listed = json.loads(proc.stdout, object_hook=lambda d: d.get('__ansible_unsafe', d))
+    groups = dict((name, body.get('hosts', [])) for name, body in listed.items() if name != '_meta')
+    return listed['_meta']['hostvars'], groups, proc.stderr
+
+
+@pytest.mark.parametrize('core', ['venv'] + (['2.16'] if OLD_CORE_INVENTORY else []))
+def test_inventory_never_templates_what_the_engine_reports(core, busybox_image, unique_name, workdir):
+    """A label '{{ lookup('pipe', ...) }}' is text in host variables, compose, groups and keyed_groups, from the
+    engine and from the cache: the payload never runs on the controller (ansible-core 2.16 templates any string
+    not marked unsafe)."""
+    marker = os.path.join(workdir, 'pwned-%s' % unique_name)
+    payload = "{{ lookup('ansible.builtin.pipe', 'touch %s; echo ran') }}" % marker
+    docker('run', '-d', '--name', unique_name, '--label', 'tprov.it=%s' % unique_name, '--label', 'note=' + payload,
+           '--label', 'tier=' + payload, busybox_image, 'sleep', '300')
+    config = dict(plugin='tprov.docker.docker_containers', filters={'label': ['tprov.it=%s' % unique_name]},
+                  keyed_groups=[{'key': 'docker_labels', 'prefix': 'label'}],
+                  groups={'noted': "docker_labels.note is defined"},
+                  compose={'note_copy': 'docker_labels.note', 'name_copy': 'docker_name ~ "-x"'},
+                  cache=True, cache_plugin='ansible.builtin.jsonfile',
+                  cache_connection=os.path.join(workdir, 'cache-unsafe-%s-%s' % (core, unique_name)))
+    inventory = write(os.path.join(workdir, 'unsafe-%s.docker_containers.yml' % uuid.uuid4().hex[:8]),
+                      json.dumps(config))
+    command = OLD_CORE_INVENTORY[-1] if core == '2.16' else None
+    for _source in ('engine', 'cache'):
+        hostvars, groups, _stderr = list_inventory(inventory, command=command)
+        mine = hostvars[unique_name]
+        assert mine['docker_labels']['note'] == payload and mine['note_copy'] == payload, mine
+        assert mine['name_copy'] == unique_name + '-x'
+        assert unique_name in groups['noted']
+        assert not os.path.exists(marker)
+
+
+def test_inventory_keeps_a_host_of_an_earlier_source(busybox_image, unique_name, workdir):
+    """A container named like a host already in the inventory does not take it over: skipped, with a warning."""
+    label = 'tprov.it=%s' % unique_name
+    taken, free = unique_name + '-host', unique_name + '-free'
+    for name in (taken, free):
+        docker('run', '-d', '--name', name, '--label', label, busybox_image, 'sleep', '300')
+    hosts = write(os.path.join(workdir, 'hosts-%s.yml' % uuid.uuid4().hex[:8]), json.dumps(
+        {'all': {'hosts': {taken: {'ansible_host': '192.0.2.10', 'ansible_connection': 'ssh'}}}}))
+    inventory = write(os.path.join(workdir, 'takeover-%s.docker_containers.yml' % uuid.uuid4().hex[:8]),
+                      json.dumps(dict(plugin='tprov.docker.docker_containers', filters={'label': [label]})))
+    hostvars, _groups, stderr = list_inventory(hosts, inventory)
+    assert hostvars[taken]['ansible_connection'] == 'ssh' and 'docker_id' not in hostvars[taken], hostvars[taken]
+    assert hostvars[free]['ansible_connection'] == 'tprov.docker.docker_api'
+    assert 'container %s on unix:///var/run/docker.sock has the name of the host %s' % (taken, taken) in \
+        ' '.join(stderr.split()), stderr
+
+
+def test_inventory_cache_keeps_engine_data_not_connection_variables(busybox_image, unique_name, workdir):
+    """An option edited while the cache is fresh is in the next parse's connection variables; the
+    containers still come from the cache."""
+    label = 'tprov.it=%s' % unique_name
+    docker('run', '-d', '--name', unique_name, '--label', label, busybox_image, 'sleep', '300')
+    config = dict(plugin='tprov.docker.docker_containers', filters={'label': [label]}, timeout=10,
+                  cache=True, cache_plugin='ansible.builtin.jsonfile',
+                  cache_connection=os.path.join(workdir, 'cache-conn-%s' % unique_name))
+    inventory = os.path.join(workdir, 'conn-%s.docker_containers.yml' % uuid.uuid4().hex[:8])
+    write(inventory, json.dumps(config))
+    hostvars, _groups, _stderr = list_inventory(inventory)
+    assert hostvars[unique_name]['ansible_docker_timeout'] == 10
+    docker('rm', '-f', unique_name)
+    write(inventory, json.dumps(dict(config, timeout=7, tls_hostname='docker.example')))
+    hostvars, _groups, _stderr = list_inventory(inventory)
+    assert hostvars[unique_name]['ansible_docker_timeout'] == 7, hostvars  # from the cache, with today's options
+    assert hostvars[unique_name]['ansible_docker_tls_hostname'] == 'docker.example'
+
+
+def test_inventory_reads_docker_host_env_when_no_engine_is_named(busybox_image, unique_name, workdir):
+    """Without docker_host and docker_hosts_group, DOCKER_HOST names the engine (the group case is in
+    test_inventory_from_the_docker_hosts_group_and_a_client_bundle)."""
+    label = 'tprov.it=%s' % unique_name
+    docker('run', '-d', '--name', unique_name, '--label', label, busybox_image, 'sleep', '300')
+    unnamed = write(os.path.join(workdir, 'env-%s.docker_containers.yml' % uuid.uuid4().hex[:8]), json.dumps(
+        dict(plugin='tprov.docker.docker_containers', filters={'label': [label]})))
+    hostvars, _groups, stderr = list_inventory(unnamed, env={'DOCKER_HOST': 'unix:///nonexistent/docker.sock'})
+    assert hostvars == {} and 'unix:///nonexistent/docker.sock' in stderr, stderr
+    hostvars, _groups, _stderr = list_inventory(unnamed, env={'DOCKER_HOST': 'unix:///var/run/docker.sock'})
+    assert list(hostvars) == [unique_name]
