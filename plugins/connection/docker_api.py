@@ -143,6 +143,8 @@ notes:
     for the path given; who may use the engine is root on its host anyway.
   - The inventory plugin P(tprov.docker.docker_containers#inventory) sets C(ansible_connection) and the
     C(ansible_docker_*) variables for every container it lists.
+  - Over plain C(tcp://) or with O(validate_certs=false) the task arguments (C(no_log) values included) and the
+    files copied go to the engine unprotected, as with the modules; use mutual TLS with verification.
 requirements:
   - requests
   - requests-unixsocket
