@@ -124,6 +124,8 @@ def open_source(path):
             dir_fd = open_directory(directory)
         except FilesError as exc:
             raise _controller_error(exc)
+        except OSError as exc:  # a directory on the way we may pass but not open (mode 0711)
+            raise EngineError('Cannot read %s on the controller: %s: %s' % (path, directory, exc.strerror))
         if dir_fd is None:
             raise EngineError('%s does not exist on the controller.' % path, kind='not_found')
         try:
