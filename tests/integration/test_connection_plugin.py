@@ -489,7 +489,7 @@ def test_inventory_cache(busybox_image, unique_name, workdir):
     assert hosts() == [unique_name]
     docker('rm', '-f', unique_name)
     assert hosts() == [unique_name]
-    helptext = subprocess.run([INVENTORY, '--help'], capture_output=True, text=True, env=env).stdout
+    helptext = subprocess.run([INVENTORY, '--help'], capture_output=True, text=True, env=env, check=False).stdout
     if '--flush-cache' in helptext:
         assert hosts('--flush-cache') == []
     else:  # ansible-core 2.16's ansible-inventory has no --flush-cache: empty the jsonfile cache as it would
