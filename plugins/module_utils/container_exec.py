@@ -53,6 +53,7 @@ from ansible_collections.tprov.docker.plugins.module_utils.errors import (
     EngineError,
     NotFound,
 )
+from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import create_temp_at
 from ansible_collections.tprov.docker.plugins.module_utils.tls_files import FilesError, _trusted_dir, open_directory
 
 STDOUT, STDERR = 1, 2
@@ -219,16 +220,7 @@ def _write_beside(source, out_path):
     if dir_fd is None:
         raise EngineError('The directory %s does not exist on the controller.' % directory, kind='not_found')
     try:
-        for _attempt in range(100):
-            partial = '.%s.%s.part' % (name, os.urandom(6).hex())
-            try:
-                fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
-                             dir_fd=dir_fd)
-                break
-            except FileExistsError:
-                continue
-        else:
-            raise EngineError('No free temporary name beside %s.' % out_path)
+        fd, partial = create_temp_at(dir_fd, name)
         try:
             with os.fdopen(fd, 'wb') as handle:
                 umask = os.umask(0)

@@ -47,14 +47,14 @@ def victim(tmp_path):
 
 class SwapsThePartFile(object):
     """The engine's archive; halfway through, the owner of the destination directory replaces root's
-    .part file with a symlink to a root file (the review's race, made deterministic)."""
+    temp file with a symlink to a root file (the review's race, made deterministic)."""
 
     def __init__(self, raw, directory, target):
         self.raw, self.pos, self.directory, self.target, self.swapped = raw, 0, directory, target, False
 
     def read(self, size=-1):
         if self.pos > 4096 and not self.swapped:
-            [part] = [name for name in os.listdir(self.directory) if name.endswith('.part')]
+            [part] = [name for name in os.listdir(self.directory) if name.endswith(('.part', '.tmp'))]
             os.unlink(os.path.join(self.directory, part))
             os.symlink(self.target, os.path.join(self.directory, part))
             self.swapped = True
@@ -64,7 +64,7 @@ class SwapsThePartFile(object):
         return chunk
 
 
-def test_a_part_file_swapped_for_a_symlink_changes_nothing_it_points_to(tmp_path, victim):
+def test_a_temp_file_swapped_for_a_symlink_changes_nothing_it_points_to(tmp_path, victim):
     """The temp file gets its mode through its fd before any content, never a chmod by path."""
     dest = others_directory(tmp_path / 'alice')
     stream = SwapsThePartFile(one_file_tar('app.log', b'A' * 200000), str(dest), str(victim))
