@@ -10,10 +10,14 @@ community collections come from: no Galaxy needed). Measures, median of --repeat
               proxy on a unix socket (benchmarks/request_proxy.py) for both tools.
   pki         CA + server + client certificates: the community.crypto task chain vs docker_tls_cert,
               first run and re-run, ECDSA P-256 and RSA 4096.
+  exec        20 `command` tasks in one container: the connection plugin tprov.docker.docker_api vs
+              community.docker.docker_api over the unix socket, pipelining on and off
+              (benchmarks/exec_commands.py).
   fleet       playbooks/secure-docker.yml against 1, 3, 6 throwaway systemd hosts (default forks),
               first run and re-run.
 
-Writes benchmarks/results/comparison.md and comparison.png.
+Writes benchmarks/results/comparison.md (and comparison.png with the containers). A run of some of
+them (--only) replaces their sections of comparison.md and keeps the others' as they were.
 """
 
 import argparse
@@ -35,6 +39,7 @@ sys.path.insert(0, os.path.join(ROOT, 'tests'))
 sys.path.insert(0, HERE)
 from tprov_testlib import COLLECTIONS_DIR  # noqa: E402  (links the checkout as tprov.docker)
 from request_proxy import CountingProxy  # noqa: E402
+from exec_commands import bench_exec, table as exec_table  # noqa: E402
 
 IMAGE = 'tprov-test/busybox:latest'
 BIN = os.path.dirname(sys.executable)
@@ -332,58 +337,118 @@ def ratio(a, b):
     return a / b if b else float('nan')
 
 
-def write_report(containers, requests, pki, fleet, repeat):
+# The sections of comparison.md, in order, and their headings: a run of some of them (--only) finds
+# the others' sections by heading and keeps them.
+SECTIONS = ('containers', 'pki', 'exec', 'fleet')
+HEADINGS = {
+    'containers': '## Containers declared in inventory',
+    'pki': '## PKI: CA + server + client certificates',
+    'exec': '## Connection plugin: `command` tasks in one container',
+    'fleet': '## secure-docker.yml on a fleet of throwaway systemd hosts (default forks: 5)',
+}
+
+
+def containers_section(containers, requests):
+    lines = [HEADINGS['containers'], '',
+             'community.docker: `docker_container` in a loop. tprov.docker: the `containers` role (one '
+             '`docker_api_containers` run, in the worker process since the task runs on the controller). Floor: '
+             '`ansible-playbook` with one no-op task plus the raw API checks (2 requests per container) from one '
+             'Python process. Last column: the tprov re-run with `tprov_docker_in_process=false` (the module as '
+             'its own process, as on a remote host).', '',
+             '| N | first: community | first: tprov | ratio | re-run: community | re-run: tprov | ratio '
+             '| floor | tprov / floor | re-run: tprov as a process |', '|---|---|---|---|---|---|---|---|---|---|']
+    for count, row in sorted(containers.items()):
+        c, t, f = row['community.docker'], row['tprov.docker'], row['floor']
+        p = row['tprov.docker (process)']
+        lines.append('| %d | %.2f s | %.2f s | %.2f | %.2f s | %.2f s | %.3f | %.2f s | %.2f | %.2f s (%.2fx floor) |' % (
+            count, c['first'], t['first'], ratio(t['first'], c['first']), c['rerun'], t['rerun'],
+            ratio(t['rerun'], c['rerun']), f['rerun'], ratio(t['rerun'], f['rerun']), p['rerun'],
+            ratio(p['rerun'], f['rerun'])))
+    lines += ['', '### Engine API requests of one idempotent container check (counting proxy)', '',
+              '| tool | requests | of which version negotiation | requests |', '|---|---|---|---|']
+    for tool, info in requests.items():
+        paths = ', '.join('`%s`' % p for p in info['paths'])
+        lines.append('| %s | %d | %d | %s |' % (tool, info['total'], info['negotiation'], paths))
+    return lines + ['']
+
+
+def pki_section(pki):
+    lines = [HEADINGS['pki'], '',
+             'community.crypto: key, CSR (`openssl_csr_pipe`) and certificate for each of the three (9 tasks). '
+             'tprov.docker: one `docker_tls_pki` task (what the pki role runs), in the worker process; '
+             '"as a process": the same with `tprov_docker_in_process=false`.', '',
+             '| key type | first: community | first: tprov | ratio | re-run: community | re-run: tprov | ratio '
+             '| tprov as a process: first / re-run |', '|---|---|---|---|---|---|---|---|']
+    for label, row in pki.items():
+        c, t, p = row['community.crypto'], row['tprov.docker'], row['tprov.docker (process)']
+        lines.append('| %s | %.2f s | %.2f s | %.2f | %.2f s | %.2f s | %.2f | %.2f / %.2f s (%.2f / %.2f) |' % (
+            label, c['first'], t['first'], ratio(t['first'], c['first']), c['rerun'], t['rerun'],
+            ratio(t['rerun'], c['rerun']), p['first'], p['rerun'], ratio(p['first'], c['first']),
+            ratio(p['rerun'], c['rerun'])))
+    return lines + ['']
+
+
+def exec_section(medians, tasks):
+    return [HEADINGS['exec'], '',
+            'The connection plugin `tprov.docker.docker_api` vs community.docker\'s `docker_api`, both over the '
+            'unix socket, one container of the Debian 12 image: `ansible-playbook` with %d `command` tasks, wall '
+            'clock (its start included, the same for both), plugins in alternation (benchmarks/exec_commands.py). '
+            'Ratio: tprov / community, lower is faster (goal: no slower, <= 1).' % tasks, ''] + \
+        exec_table(medians, tasks) + ['']
+
+
+def fleet_section(fleet):
+    lines = [HEADINGS['fleet'], '', '| hosts | first run | per host | re-run | per host |', '|---|---|---|---|---|']
+    for size, row in sorted(fleet.items()):
+        lines.append('| %d | %.1f s | %.1f s | %.1f s | %.1f s |' % (
+            size, row['first'], row['first'] / size, row['rerun'], row['rerun'] / size))
+    return lines + ['']
+
+
+def read_report(path):
+    """(header lines, {heading: lines}) of an existing comparison.md, in its order; ([], {}) without one."""
+    try:
+        with open(path) as handle:
+            text = handle.read()
+    except IOError:
+        return [], {}
+    header, sections, current = [], {}, None
+    for line in text.split('\n'):
+        if line.startswith('## '):
+            current = sections.setdefault(line, [])
+        (header if current is None else current).append(line)
+    return header, sections
+
+
+def write_report(sections, repeat):
+    """comparison.md with the sections measured now (name -> lines); the file's other sections are kept
+    as they were, and then its header too (the run it names is theirs): a section measured now says when."""
     now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
-    lines = ['# tprov.docker vs community.docker / community.crypto', '',
-             'Run %s on %s; median of %d, tools in alternation (A B, B A, ...). `benchmarks/run` reproduces it.'
-             % (now, machine(), repeat), '']
-    if containers:
-        lines += ['## Containers declared in inventory', '',
-                  'community.docker: `docker_container` in a loop. tprov.docker: the `containers` role (one '
-                  '`docker_api_containers` run, in the worker process since the task runs on the controller). Floor: '
-                  '`ansible-playbook` with one no-op task plus the raw API checks (2 requests per container) from one '
-                  'Python process. Last column: the tprov re-run with `tprov_docker_in_process=false` (the module as '
-                  'its own process, as on a remote host).', '',
-                  '| N | first: community | first: tprov | ratio | re-run: community | re-run: tprov | ratio '
-                  '| floor | tprov / floor | re-run: tprov as a process |', '|---|---|---|---|---|---|---|---|---|---|']
-        for count, row in sorted(containers.items()):
-            c, t, f = row['community.docker'], row['tprov.docker'], row['floor']
-            p = row['tprov.docker (process)']
-            lines.append('| %d | %.2f s | %.2f s | %.2f | %.2f s | %.2f s | %.3f | %.2f s | %.2f | %.2f s (%.2fx floor) |' % (
-                count, c['first'], t['first'], ratio(t['first'], c['first']), c['rerun'], t['rerun'],
-                ratio(t['rerun'], c['rerun']), f['rerun'], ratio(t['rerun'], f['rerun']), p['rerun'],
-                ratio(p['rerun'], f['rerun'])))
-        lines += ['', '### Engine API requests of one idempotent container check (counting proxy)', '',
-                  '| tool | requests | of which version negotiation | requests |', '|---|---|---|---|']
-        for tool, info in requests.items():
-            paths = ', '.join('`%s`' % p for p in info['paths'])
-            lines.append('| %s | %d | %d | %s |' % (tool, info['total'], info['negotiation'], paths))
-        lines.append('')
-    if pki:
-        lines += ['## PKI: CA + server + client certificates', '',
-                  'community.crypto: key, CSR (`openssl_csr_pipe`) and certificate for each of the three (9 tasks). '
-                  'tprov.docker: one `docker_tls_pki` task (what the pki role runs), in the worker process; '
-                  '"as a process": the same with `tprov_docker_in_process=false`.', '',
-                  '| key type | first: community | first: tprov | ratio | re-run: community | re-run: tprov | ratio '
-                  '| tprov as a process: first / re-run |', '|---|---|---|---|---|---|---|---|']
-        for label, row in pki.items():
-            c, t, p = row['community.crypto'], row['tprov.docker'], row['tprov.docker (process)']
-            lines.append('| %s | %.2f s | %.2f s | %.2f | %.2f s | %.2f s | %.2f | %.2f / %.2f s (%.2f / %.2f) |' % (
-                label, c['first'], t['first'], ratio(t['first'], c['first']), c['rerun'], t['rerun'],
-                ratio(t['rerun'], c['rerun']), p['first'], p['rerun'], ratio(p['first'], c['first']),
-                ratio(p['rerun'], c['rerun'])))
-        lines.append('')
-    if fleet:
-        lines += ['## secure-docker.yml on a fleet of throwaway systemd hosts (default forks: 5)', '',
-                  '| hosts | first run | per host | re-run | per host |', '|---|---|---|---|---|']
-        for size, row in sorted(fleet.items()):
-            lines.append('| %d | %.1f s | %.1f s | %.1f s | %.1f s |' % (
-                size, row['first'], row['first'] / size, row['rerun'], row['rerun'] / size))
-        lines.append('')
-    os.makedirs(RESULTS, exist_ok=True)
+    when = '%s on %s; median of %d' % (now, machine(), repeat)
     path = os.path.join(RESULTS, 'comparison.md')
-    with open(path, 'w') as handle:
+    old_header, old_sections = read_report(path)
+    partial = bool(old_header) and set(sections) != set(SECTIONS)
+    lines = old_header if partial else [
+        '# tprov.docker vs community.docker / community.crypto', '',
+        'Run %s, tools in alternation (A B, B A, ...). `benchmarks/run` reproduces it.' % when, '']
+    for name in SECTIONS:
+        kept = old_sections.pop(HEADINGS[name], None)
+        if name in sections:
+            section = sections[name]
+            if partial:
+                section = section[:2] + ['Run %s (`benchmarks/run --only %s`).' % (
+                    when, ' '.join(n for n in SECTIONS if n in sections)), ''] + section[2:]
+            lines = lines + section
+        elif kept:
+            lines = lines + kept
+    if partial:  # and a section this script no longer makes (a full run drops it: the header is new)
+        for kept in old_sections.values():
+            lines = lines + kept
+    os.makedirs(RESULTS, exist_ok=True)
+    # Written beside and renamed: the numbers of the sections kept are never half gone.
+    with open(path + '.new', 'w') as handle:
         handle.write('\n'.join(lines))
+    os.replace(path + '.new', path)
     print('\n'.join(lines))
     return path
 
@@ -417,18 +482,24 @@ def main():
     parser.add_argument('--counts', type=int, nargs='+', default=[1, 5, 20, 50])
     parser.add_argument('--repeat', type=int, default=5)
     parser.add_argument('--fleet', type=int, nargs='*', default=[1, 3, 6])
-    parser.add_argument('--only', choices=['containers', 'pki', 'fleet'], nargs='+',
-                        default=['containers', 'pki', 'fleet'])
+    parser.add_argument('--exec-tasks', type=int, default=20, help='command tasks per play in the exec section')
+    parser.add_argument('--only', choices=SECTIONS, nargs='+', default=list(SECTIONS))
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix='tprov-bench-')
     sock = os.path.join(workdir, 'proxy.sock')
     try:
-        containers, requests = ({}, {})
+        sections, containers = {}, {}
         if 'containers' in args.only:
             containers, requests = bench_containers(workdir, args.counts, args.repeat, sock)
-        pki = bench_pki(workdir, args.repeat) if 'pki' in args.only else {}
-        fleet = bench_fleet(workdir, args.fleet) if 'fleet' in args.only and args.fleet else {}
-        write_report(containers, requests, pki, fleet, args.repeat)
+            sections['containers'] = containers_section(containers, requests)
+        if 'pki' in args.only:
+            sections['pki'] = pki_section(bench_pki(workdir, args.repeat))
+        if 'exec' in args.only:
+            medians = bench_exec(workdir, args.repeat, args.exec_tasks, progress=lambda text: print(text, flush=True))
+            sections['exec'] = exec_section(medians, args.exec_tasks)
+        if 'fleet' in args.only and args.fleet:
+            sections['fleet'] = fleet_section(bench_fleet(workdir, args.fleet))
+        write_report(sections, args.repeat)
         chart = write_chart(containers)
         if chart:
             print('chart: %s' % chart)

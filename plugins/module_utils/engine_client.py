@@ -293,6 +293,14 @@ class EngineClient(object):
             return response.json()
         return None
 
+    def put(self, path, params=None, data=None, headers=None):
+        """PUT a body (bytes, or a generator of chunks, sent chunked); the answer is not read."""
+        self._call('PUT', path, params=params, data=data, headers=headers).close()
+
+    def get_stream(self, path, params=None):
+        """GET path; the open response, its body unread (a container archive of any size). Close it."""
+        return self._call('GET', path, params=params, stream=True)
+
     def delete(self, path, params=None):
         response = self._call('DELETE', path, params=params)
         if response.content and 'json' in response.headers.get('Content-Type', ''):

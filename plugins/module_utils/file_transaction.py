@@ -430,19 +430,23 @@ def back_up(path, directory=None, dir_fd=None, max_size=None):
     raise OSError(errno.EEXIST, 'no free backup name for %s' % path)
 
 
+def create_temp_at(dir_fd, name):
+    """(fd, its name) of a new 0600 file ``.NAME.RANDOM.tmp`` in the open directory dir_fd, created
+    O_EXCL|O_NOFOLLOW: never an existing file, never through a symlink."""
+    for _attempt in range(100):
+        tmp = _temp_name(name)
+        try:
+            return os.open(tmp, _CREATE_FLAGS, 0o600, dir_fd=dir_fd), tmp
+        except FileExistsError:
+            continue
+    raise OSError(errno.EEXIST, 'no free temporary name for %s' % name)
+
+
 def write_atomic_at(dir_fd, name, content, mode, uid=-1, gid=-1):
     """write_atomic for a name inside an open directory (dir_fd): the temp file is created there with
     O_EXCL|O_NOFOLLOW, gets owner and mode before its content, and is renamed over name - which
     replaces a symlink at name instead of following it."""
-    for _attempt in range(100):
-        tmp = _temp_name(name)
-        try:
-            fd = os.open(tmp, _CREATE_FLAGS, 0o600, dir_fd=dir_fd)
-            break
-        except FileExistsError:
-            continue
-    else:
-        raise OSError(errno.EEXIST, 'no free temporary name for %s' % name)
+    fd, tmp = create_temp_at(dir_fd, name)
     try:
         _fill_new_file(fd, content, mode, uid, gid)
         os.rename(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)

@@ -125,10 +125,11 @@ def issue_pki(pki, server_sans=('IP:127.0.0.1', 'DNS:localhost'), key_type='ecds
     return pki
 
 
-def ansible_playbook(playbook, workdir, extra_args=(), env=None, prefix=()):
+def ansible_playbook(playbook, workdir, extra_args=(), env=None, prefix=(), inventory=None, command=None):
     """Run a real ansible-playbook with this checkout as tprov.docker; returns (rc, output, recap).
 
-    ``prefix``: words put before the command (syslog_capture.SyslogCapture.prefix).
+    ``prefix``: words put before the command (syslog_capture.SyslogCapture.prefix). ``inventory``:
+    a path, instead of localhost over the local connection. ``command``: another ansible-playbook.
     """
     path = os.path.join(workdir, 'play-%s.yml' % uuid.uuid4().hex[:8])
     with open(path, 'w') as handle:
@@ -141,8 +142,9 @@ def ansible_playbook(playbook, workdir, extra_args=(), env=None, prefix=()):
                     'ANSIBLE_PYTHON_INTERPRETER': sys.executable})
     if env:
         run_env.update(env)
-    command = list(prefix) + [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
-                              '-i', 'localhost,', '-c', 'local', path] + list(extra_args)
+    target = ['-i', inventory] if inventory else ['-i', 'localhost,', '-c', 'local']
+    command = list(prefix) + [command or os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')] + \
+        target + [path] + list(extra_args)
     proc = subprocess.run(command, capture_output=True, text=True, env=run_env, check=False)
     output = proc.stdout + proc.stderr
     recap = {}

@@ -51,6 +51,8 @@ docker exec "$name" sh -c '
 wait_engine
 echo "== engine under test: $(docker exec "$name" docker version --format 'dockerd {{.Server.Version}} (API {{.Server.APIVersion}})')"
 docker save tprov-test/busybox:latest | docker exec -i "$name" docker load -q
+# A container with Python for the connection plugin's plays (tests/integration/test_connection_plugin.py).
+docker save tprov-test/docker-host:bookworm | docker exec -i "$name" docker load -q
 # DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE: the test bed's second (TLS) dockerd, nested, cannot turn IPv6
 # off on its containers' interfaces (see build-host-image.sh).
 if [ -n "${TPROV_HOST_COMMAND:-}" ]; then

@@ -24,8 +24,8 @@ LAYERS = (
     ('connection.py', 'diagnosis.py', 'api_query.py', 'container_spec.py', 'daemon_config.py',
      'tls_cert.py'),  # pure parsing, planning and connection resolution
     ('engine_client.py',),  # the HTTP client
-    ('images.py', 'containers.py', 'container_backends.py', 'engine_info.py', 'pki.py', 'tls_files.py',
-     'daemon_setup.py', 'networks.py', 'volumes.py'),  # services
+    ('images.py', 'containers.py', 'container_backends.py', 'container_exec.py', 'engine_info.py', 'pki.py',
+     'tls_files.py', 'daemon_setup.py', 'networks.py', 'volumes.py'),  # services
     ('safe_module.py',),  # the Ansible glue
 )
 SERVICES = 3
