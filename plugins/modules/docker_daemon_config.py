@@ -40,7 +40,7 @@ options:
   state:
     description:
       - V(present) writes the configuration. V(restored) puts back the files listed in O(restore).
-      - V(applied) records that the daemon was just restarted or reloaded on O(daemon_json_path) as it is now:
+      - V(applied) records that the daemon was just restarted or reloaded on O(daemon_json_path) as it is now;
         a copy goes to O(daemon_json_applied_path), by which later runs judge the keys the daemon does not
         report (a run interrupted before its restart is finished by the next one).
     type: str
@@ -113,8 +113,8 @@ options:
     default: fail
   daemon_options:
     description:
-      - Keys to set in O(daemon_json_path), e.g. V({"live-restore": true, "icc": false}). They win over what the
-        file has; keys the file has and this does not name are kept. A key set to V(null) is not managed.
+      - Keys to set in O(daemon_json_path), for example C(live-restore) V(true) and C(icc) V(false). They win over
+        what the file has; keys the file has and this does not name are kept. A key set to V(null) is not managed.
       - C(hosts) and the TLS keys are refused (this module passes them as flags; dockerd will not start with both).
       - The file is validated with C(dockerd --validate) where dockerd has it (Docker 23 and later).
       - Whether the daemon must restart, or a reload (SIGHUP) is enough, is judged by what the running daemon
@@ -244,15 +244,15 @@ served_certificate:
            "matches": true, "stale": false, "unknown": false}
 daemon_changed:
   description:
-    - Whether the daemon must be restarted to run the declared configuration: the unit, a drop-in or the
-      environment file changed, or a daemon.json key that dockerd reads only at start changed or is served
-      otherwise (RV(daemon_options_pending)); C(changed) also counts the saved C(.tprov-orig).
+    - Whether the daemon must be restarted to run the declared configuration. That is when the unit, a drop-in or
+      the environment file changed, or a daemon.json key that dockerd reads only at start changed or is served
+      otherwise (RV(daemon_options_pending)). C(changed) also counts the saved C(.tprov-orig).
   returned: state is present
   type: bool
   sample: true
 daemon_reload:
   description:
-    - Whether a reload (C(systemctl reload docker), SIGHUP) is enough: only keys dockerd applies on SIGHUP
+    - Whether a reload (C(systemctl reload docker), SIGHUP) is enough, because only keys dockerd applies on SIGHUP
       (C(debug), C(labels), C(live-restore), C(max-concurrent-downloads), registry mirrors, ...) differ.
       Never true together with RV(daemon_changed).
   returned: state is present
