@@ -260,7 +260,8 @@ daemon_reload:
   sample: false
 reload_before_restart:
   description:
-    - The restart switches C(live-restore) on: reloading first makes the restart keep the running containers.
+    - Whether C(live-restore) is being switched on. A reload before any restart in this run then keeps the running
+      containers through that restart.
   returned: state is present
   type: bool
   sample: false
