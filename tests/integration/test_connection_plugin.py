@@ -21,8 +21,10 @@ from engine_bed import BUSYBOX, TESTBED, ansible_playbook
 from tprov_testlib import COLLECTIONS_DIR, REPO_ROOT, docker
 
 PYTHON_IMAGE = 'tprov-test/docker-host:bookworm'
-# -vvv's line for a module run with its code on standard input.
-PIPELINED = re.compile(r"EXEC \(as [^)]*\) /bin/sh -c '/usr/bin/python3[.0-9]* && sleep 0'")
+# -vvv's line for a module run with its code on standard input: the interpreter alone, nothing after it
+# (ansible-core before 2.21 appends "&& sleep 0" and so quotes the command; 2.21 does not).
+PIPELINED = re.compile(r"EXEC \(as [^)]*\) /bin/sh -c (?:'/usr/bin/python3[.0-9]* && sleep 0'|/usr/bin/python3[.0-9]*)$",
+                       re.M)
 INVENTORY = os.path.join(os.path.dirname(sys.executable), 'ansible-inventory')
 
 
