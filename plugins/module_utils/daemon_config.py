@@ -492,15 +492,7 @@ def envfile_value(env_text, variable):
 
 def daemon_json_conflicts(json_text, path):
     """The keys of daemon.json that clash with the flags this collection sets, as {key: value}."""
-    if not json_text or not json_text.strip():
-        return {}
-    try:
-        data = json.loads(json_text)
-    except ValueError as exc:
-        raise DaemonConfigError('%s is not valid JSON (%s); dockerd would not start with it. Fix or remove it.'
-                                % (path, exc))
-    if not isinstance(data, dict):
-        raise DaemonConfigError('%s must hold a JSON object.' % path)
+    data = _load_object(json_text, path)
     return dict((key, data[key]) for key in DAEMON_JSON_FLAG_KEYS if key in data)
 
 
