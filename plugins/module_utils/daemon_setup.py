@@ -239,21 +239,23 @@ def configure(module, params):
     build = want_envfile if params['mode'] == 'envfile' else want_exec_start
     exec_start = build(module, params, writer, unit, dropins, vendor_argv, argv_source or unit.path, carried,
                        managed)
-    info = running_daemon_info(local_socket_path(exec_start))
-    new_json, wanted, kept = dc.merge_daemon_options(
-        new_json, json_path, params['daemon_options'], params['daemon_default_options'],
-        command_line=dc.command_line_keys(exec_start + envfile_words(params)),
-        swarm=((info or {}).get('Swarm') or {}).get('LocalNodeState') == 'active')
-    for key, why in sorted(kept.items()):
-        module.warn('daemon.json: the default "%s": %s is not applied: %s. Set it in docker_daemon_options to '
-                    'choose, or to null to silence this.'
-                    % (key, json.dumps(redact_mapping(params['daemon_default_options'][key])), redact_credentials(why)))
-    config_file = dc.command_line_keys(exec_start).get('config-file', '')
+    exec_keys = dc.command_line_keys(exec_start)
+    config_file = exec_keys.get('config-file', '')
     if config_file.startswith('--config-file=') and config_file.split('=', 1)[1] != json_path:
         raise dc.DaemonConfigError(
             'dockerd reads %s (%s on its command line), not daemon_json_path %s: the keys would be written where '
             'the daemon never reads them. Set daemon_json_path (role: docker_daemon_json_path) to %s.'
             % (config_file.split('=', 1)[1], config_file, json_path, config_file.split('=', 1)[1]))
+    info = running_daemon_info(local_socket_path(exec_start))
+    new_json, wanted, kept = dc.merge_daemon_options(
+        new_json, json_path, params['daemon_options'], params['daemon_default_options'],
+        # The command line's flags first, then the environment file's words (the unit may pass them).
+        command_line=dict(dc.command_line_keys(envfile_words(params)), **exec_keys),
+        swarm=((info or {}).get('Swarm') or {}).get('LocalNodeState') == 'active')
+    for key, why in sorted(kept.items()):
+        module.warn('daemon.json: the default "%s": %s is not applied: %s. Set it in docker_daemon_options to '
+                    'choose, or to null to silence this.'
+                    % (key, json.dumps(redact_mapping(params['daemon_default_options'][key])), redact_credentials(why)))
     if new_json != json_text:
         if os.path.islink(json_path):
             raise dc.DaemonConfigError(
@@ -262,7 +264,7 @@ def configure(module, params):
                 % (json_path, os.readlink(json_path)))
         # An existing file keeps its mode; a new one is 0600 (it may hold a proxy's credentials; dockerd
         # reads it as root).
-        writer.want(json_path, new_json, dc_file_mode(json_path, 0o600))
+        writer.want(json_path, new_json, existing_mode(json_path, 0o600))
     validated = validate_daemon_json(module, new_json) if new_json is not None else 'no daemon.json'
     backups = [] if module.check_mode else writer.commit()
     changed_files = writer.paths
@@ -309,7 +311,7 @@ def restart_decision(paths, unit, json_path, applied_text, json_text, new_json, 
                                    and not info.get('LiveRestoreEnabled')))
 
 
-def dc_file_mode(path, default):
+def existing_mode(path, default):
     """The permission bits of an existing file (not following a link), else ``default``."""
     try:
         return os.lstat(path).st_mode & 0o7777
