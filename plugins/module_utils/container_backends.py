@@ -25,6 +25,21 @@ from ansible_collections.tprov.docker.plugins.module_utils.containers import (
 )
 from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError, InvalidOption
 from ansible_collections.tprov.docker.plugins.module_utils.images import IMAGE_ARGUMENT_SPEC, parse_image_reference
+from ansible_collections.tprov.docker.plugins.module_utils.networks import (
+    NETWORK_ARGUMENT_SPEC,
+    NetworkRequest,
+    NetworkService,
+    create_body as network_create_body,
+    make_network_plan,
+    network_diff,
+)
+from ansible_collections.tprov.docker.plugins.module_utils.volumes import (
+    VOLUME_ARGUMENT_SPEC,
+    VolumeRequest,
+    VolumeService,
+    make_volume_plan,
+    volume_diff,
+)
 
 
 def converge_container(module, client):
@@ -43,18 +58,24 @@ def converge_container(module, client):
     return result
 
 
-# docker_api_containers: its own options; each entry of images and containers is validated against
-# the single modules' argument specs.
+# docker_api_containers: its own options; each entry of networks, volumes, images and containers is
+# validated against the single modules' argument specs.
 CONTAINERS_ARGUMENT_SPEC = dict(
+    networks=dict(type='list', elements='dict', default=[]),
+    volumes=dict(type='list', elements='dict', default=[]),
     images=dict(type='list', elements='dict', default=[]),
     containers=dict(type='list', elements='dict', default=[]),
     managed_label=dict(type='str', default='tprov.docker.managed'),
     managed_label_value=dict(type='str', default='true'),
     prune=dict(type='bool', default=False),
+    prune_volumes=dict(type='bool', default=False),
     return_container_data=dict(type='bool', default=False),
 )
 # Each entry's no_log options (registry_password) are masked from the start.
-CONTAINERS_ENTRY_SPECS = dict(images=IMAGE_ARGUMENT_SPEC, containers=CONTAINER_ARGUMENT_SPEC)
+CONTAINERS_ENTRY_SPECS = dict(networks=NETWORK_ARGUMENT_SPEC, volumes=VOLUME_ARGUMENT_SPEC,
+                              images=IMAGE_ARGUMENT_SPEC, containers=CONTAINER_ARGUMENT_SPEC)
+NETWORK_VALIDATOR = ArgumentSpecValidator(NETWORK_ARGUMENT_SPEC)
+VOLUME_VALIDATOR = ArgumentSpecValidator(VOLUME_ARGUMENT_SPEC)
 IMAGE_VALIDATOR = ArgumentSpecValidator(IMAGE_ARGUMENT_SPEC, required_if=[('source', 'load', ['load_path'])],
                                         required_together=[('registry_username', 'registry_password')])
 CONTAINER_VALIDATOR = ArgumentSpecValidator(CONTAINER_ARGUMENT_SPEC, required_by=CONTAINER_REQUIRED_BY)
@@ -98,10 +119,125 @@ def with_managed_label(params, key, value):
     return dict(params, labels=labels)
 
 
+def labelled(request, label):
+    """``request`` (a NetworkRequest or VolumeRequest) with the managed label set on what it makes."""
+    request.create_labels = dict(label)
+    return request
+
+
+def prune_candidates(listed, declared):
+    """The names of the labelled objects (network or volume summaries) that are no longer declared; pure."""
+    return sorted(set(item.get('Name') for item in listed or [] if item.get('Name') and item['Name'] not in declared))
+
+
+def in_use_by(users, pruned):
+    """The users of a network or volume to prune, leaving out the containers pruned in this run (in
+    check mode they still exist, but the run would remove them first); pure."""
+    return sorted(set(users or []) - set(pruned))
+
+
+class BatchRun(object):
+    """One docker_api_containers run: the four services share one client and one actions list, so
+    the actions are reported in the order done."""
+
+    def __init__(self, module, client):
+        self.module = module
+        self.client = client
+        self.containers = ContainerService(client, check_mode=module.check_mode)
+        self.networks = NetworkService(client, check_mode=module.check_mode)
+        self.volumes = VolumeService(client, check_mode=module.check_mode)
+        self.networks.actions = self.volumes.actions = self.actions = self.containers.actions
+        label = module.params['managed_label'], module.params['managed_label_value']
+        self.label = {label[0]: label[1]}
+        self.label_filter = filters_param({'label': ['%s=%s' % label]})
+        self.diffs = []
+        self.results = dict(networks=[], volumes=[], images=[], containers=[], pruned=[], pruned_networks=[],
+                            pruned_volumes=[])
+
+    def add_diff(self, diff, header):
+        diff.update(before_header=header, after_header=header)
+        self.diffs.append(diff)
+
+    def network(self, request):
+        plan, after = self.networks.converge(request)
+        if self.module.check_mode and plan.create:
+            self.containers.pending_networks[request.name] = network_create_body(request)
+        self.results['networks'].append(dict(name=request.name, changed=plan.changed, changes=plan.changes,
+                                             state=request.state, id=(after or {}).get('Id')))
+        if self.module._diff and plan.changed:
+            self.add_diff(network_diff(plan, request.state), 'network %s' % request.name)
+
+    def volume(self, request):
+        plan, after = self.volumes.converge(request)
+        for warning in plan.warnings:
+            self.module.warn('volumes (%s): %s' % (request.name, warning))
+        self.results['volumes'].append(dict(name=request.name, changed=plan.changed, changes=plan.changes,
+                                            state=request.state))
+        if self.module._diff and plan.changed:
+            self.add_diff(volume_diff(plan), 'volume %s' % request.name)
+
+    def prune_containers(self, declared):
+        listed = self.client.get_json('/containers/json', params={'all': '1', 'filters': self.label_filter})
+        for summary in listed:
+            name = (summary.get('Names') or ['/'])[0].lstrip('/')
+            if name in declared:
+                continue
+            if PARKED_MARK in name and summary.get('State') == 'running':
+                # Parked by an interrupted recreate and still serving: never pruned while it runs.
+                self.actions.append('Kept container %s: parked by an interrupted recreate and still running' % name)
+                continue
+            plan, _before, _after = self.containers.converge(ContainerRequest.absent(name))
+            if plan.remove:
+                self.results['pruned'].append(name)
+
+    def kept(self, kind, name, users):
+        # Never forced: the containers using it are not this run's to disconnect or to lose data for.
+        message = 'Kept %s %s: it is no longer declared, but container%s %s use%s it' % (
+            kind, name, 's' if len(users) > 1 else '', ', '.join(users), '' if len(users) > 1 else 's')
+        self.actions.append(message)
+        self.module.warn(message + '; remove them (or their use of it) and it is pruned on the next run.')
+
+    def prune_networks(self, declared):
+        listed = self.client.get_json('/networks', params={'filters': self.label_filter})
+        for name in prune_candidates(listed, declared):
+            request = NetworkRequest({'name': name, 'state': 'absent'})
+            observed = self.networks.observe(request)
+            users = in_use_by([u.name for u in observed.users or []], self.results['pruned'])
+            if users:
+                self.kept('network', name, users)
+                continue
+            observed.users = []
+            plan = make_network_plan(request, observed)
+            self.networks.apply(plan)
+            if plan.remove:
+                self.results['pruned_networks'].append(name)
+
+    def prune_volumes(self, declared):
+        listed = (self.client.get_json('/volumes', params={'filters': self.label_filter}) or {}).get('Volumes')
+        for name in prune_candidates(listed, declared):
+            request = VolumeRequest({'name': name, 'state': 'absent'})
+            observed = self.volumes.observe(request)
+            users = in_use_by(observed.users, self.results['pruned'])
+            if users:
+                self.kept('volume', name, users)
+                continue
+            observed.users = []
+            plan = make_volume_plan(request, observed)
+            self.volumes.apply(plan)
+            if plan.remove:
+                self.results['pruned_volumes'].append(name)
+
+
 def converge_containers(module, client):
-    """docker_api_containers: images first, then containers, then prune. Every entry is validated
-    and parsed before the first request, so bad input anywhere changes nothing."""
+    """docker_api_containers: networks and volumes first (the containers use them), then images, then
+    containers, then prune (containers first, so the networks and volumes they used are free). Every
+    entry is validated and parsed before the first request, so bad input anywhere changes nothing."""
     p = module.params
+    run = BatchRun(module, client)
+    networks = validate_entries(module, 'networks', p['networks'], NETWORK_VALIDATOR, lambda params: (
+        labelled(NetworkRequest(params), run.label)))
+    volumes = validate_entries(module, 'volumes', p['volumes'], VOLUME_VALIDATOR, lambda params: (
+        labelled(VolumeRequest(params), run.label)))
     images = validate_entries(module, 'images', p['images'], IMAGE_VALIDATOR, _check_image)
     requests = validate_entries(module, 'containers', p['containers'], CONTAINER_VALIDATOR, lambda params: (
         ContainerRequest(with_managed_label(params, p['managed_label'], p['managed_label_value']))))
@@ -109,14 +245,19 @@ def converge_containers(module, client):
         for warning in request.warnings:
             module.warn('containers (%s): %s' % (request.name, warning))
 
-    service = ContainerService(client, check_mode=module.check_mode)
-    image_results, container_results, pruned, diffs = [], [], [], []
+    service, results = run.containers, run.results
     current = None
     try:
+        for index, request in enumerate(networks):
+            current = 'networks[%d] (%s)' % (index, request.name)
+            run.network(request)
+        for index, request in enumerate(volumes):
+            current = 'volumes[%d] (%s)' % (index, request.name)
+            run.volume(request)
         for index, params in enumerate(images):
             current = 'images[%d] (%s)' % (index, params['name'])
             changed, _before, after, ref = service.image_step(service.images.converge, params)
-            image_results.append(dict(name=str(ref), changed=changed, id=(after or {}).get('Id')))
+            results['images'].append(dict(name=str(ref), changed=changed, id=(after or {}).get('Id')))
         for index, request in enumerate(requests):
             current = 'containers[%d] (%s)' % (index, request.name)
             plan, _before, after = service.converge(request)
@@ -124,35 +265,21 @@ def converge_containers(module, client):
                          id=(after or {}).get('Id'))
             if p['return_container_data']:
                 entry['container'] = after or {}
-            container_results.append(entry)
+            results['containers'].append(entry)
             if module._diff and plan.changed:
-                diff = container_diff(plan, after, module.check_mode)
-                diff.update(before_header=request.name, after_header=request.name)
-                diffs.append(diff)
+                run.add_diff(container_diff(plan, after, module.check_mode), request.name)
         if p['prune']:
             current = 'prune'
-            declared = set(r.name for r in requests)
-            listed = client.get_json('/containers/json', params={
-                'all': '1', 'filters': filters_param({'label': ['%s=%s' % (p['managed_label'], p['managed_label_value'])]})})
-            for summary in listed:
-                name = (summary.get('Names') or ['/'])[0].lstrip('/')
-                if name in declared:
-                    continue
-                if PARKED_MARK in name and summary.get('State') == 'running':
-                    # Parked by an interrupted recreate and still serving: never pruned while it runs.
-                    service.actions.append('Kept container %s: parked by an interrupted recreate and still running'
-                                           % name)
-                    continue
-                plan, _before, _after = service.converge(ContainerRequest.absent(name))
-                if plan.remove:
-                    pruned.append(name)
+            run.prune_containers(set(r.name for r in requests))
+            run.prune_networks(set(r.name for r in networks))
+            if p['prune_volumes']:
+                run.prune_volumes(set(r.name for r in volumes))
     except EngineError as exc:
-        raise EngineError('%s: %s' % (current, exc), kind=exc.kind).with_details(
-            actions=service.actions, images=image_results, containers=container_results, pruned=pruned,
-            **dict((k, v) for k, v in exc.details.items() if k not in ('actions', 'images', 'containers', 'pruned')))
-    changed = any(r['changed'] for r in image_results + container_results) or bool(pruned)
-    result = dict(changed=changed, images=image_results, containers=container_results, pruned=pruned,
-                  actions=service.actions)
+        raise EngineError('%s: %s' % (current, exc), kind=exc.kind).with_details(actions=service.actions, **dict(
+            results, **dict((k, v) for k, v in exc.details.items() if k != 'actions' and k not in results)))
+    changed = any(r['changed'] for key in ('networks', 'volumes', 'images', 'containers') for r in results[key]) or any(
+        results[key] for key in ('pruned', 'pruned_networks', 'pruned_volumes'))
+    result = dict(changed=changed, actions=service.actions, **results)
     if module._diff:
-        result['diff'] = diffs
+        result['diff'] = run.diffs
     return result

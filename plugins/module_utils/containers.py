@@ -191,6 +191,9 @@ class ContainerService(object):
         self._parked = None  # containers left parked by an interrupted recreate (listed on first use)
         self.images = ImageService(client, check_mode=check_mode)
         self.actions = []
+        # Check mode: the networks the same run would have created (name -> the create body, which
+        # reads like their inspect data), so a container declared on one is planned, not refused.
+        self.pending_networks = {}
 
     def inspect(self, name_or_id):
         return self.client.get_json_or_none('/containers/%s/json' % quote(name_or_id, safe=''))
@@ -444,7 +447,8 @@ class ContainerService(object):
                 settings.get(field) and settings[field] != current.get(field)
                 for field in ('ipv4_address', 'ipv6_address'))
             if current is None or new_address:
-                network = self.client.get_json_or_none('/networks/%s' % quote(name, safe=''))
+                network = self.client.get_json_or_none('/networks/%s' % quote(name, safe='')) or (
+                    self.pending_networks.get(name))
                 if network is None:
                     raise SpecError('networks: network %s does not exist on the engine; create it first '
                                     '(docker network create %s) or remove it from networks.' % (name, name))

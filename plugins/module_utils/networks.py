@@ -149,6 +149,9 @@ class NetworkRequest(object):
             values['ipam.config'] = parse_ipam_config(ipam['config'], params.get('enable_ipv6'))
         self.values = values
         self.driver = values.get('driver')
+        # Labels set on every network this request makes but never compared (docker_api_containers'
+        # managed label: a network made outside is not recreated only to carry it).
+        self.create_labels = {}
 
 
 def actual_config(network):
@@ -397,7 +400,7 @@ def create_body(request, old=None):
         'Attachable': values.get('attachable', bool(old.get('Attachable'))),
         'EnableIPv6': values.get('enable_ipv6', bool(old.get('EnableIPv6'))),
         'Options': dict(old.get('Options') or {}, **values.get('driver_options', {})),
-        'Labels': dict(old.get('Labels') or {}, **values.get('labels', {})),
+        'Labels': dict(dict(old.get('Labels') or {}, **values.get('labels', {})), **request.create_labels),
     }
     ipam = {'Driver': values.get('ipam.driver') or old_ipam.get('Driver') or 'default'}
     if old_ipam.get('Options'):

@@ -59,6 +59,9 @@ class VolumeRequest(object):
         for option in ('driver_options', 'labels'):
             if params.get(option) is not None:
                 self.values[option] = stringify_mapping(params[option], option)
+        # Labels set on every volume this request makes but never compared (docker_api_containers'
+        # managed label: a volume made outside stays as it is, unlabelled, and is never pruned).
+        self.create_labels = {}
 
 
 def declared_view(values, volume):
@@ -148,7 +151,7 @@ def make_volume_plan(request, observed):
 
 def create_body(request):
     return {'Name': request.name, 'Driver': request.values['driver'],
-            'DriverOpts': request.values.get('driver_options') or {}, 'Labels': request.values.get('labels') or {}}
+            'DriverOpts': request.values.get('driver_options') or {}, 'Labels': dict(request.values.get('labels') or {}, **request.create_labels)}
 
 
 def volume_diff(plan):

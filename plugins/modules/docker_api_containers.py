@@ -10,16 +10,20 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: docker_api_containers
-short_description: Converge many images and containers in one module run (what the containers role uses)
+short_description: Converge many networks, volumes, images and containers in one module run (what the containers role uses)
 version_added: 0.1.0
 description:
   - The images of M(tprov.docker.docker_api_image) and the containers of M(tprov.docker.docker_api_container),
     declared as lists, converged in one process over one connection - one version negotiation and two Engine API
     requests per unchanged container, instead of one module start per container.
-  - Every entry is checked (types, choices, ports, sizes, ...) before the first request, so bad input anywhere in
-    the lists changes nothing. Entries are then converged in order, images first.
-  - Containers it creates carry the label O(managed_label)=O(managed_label_value); O(prune) removes containers with
-    that label that are no longer declared, and never one without it.
+  - The networks of M(tprov.docker.docker_api_network) and the volumes of M(tprov.docker.docker_api_volume) are
+    converged in the same run, before the images and containers that use them.
+  - Every entry is checked (types, choices, ports, sizes, subnets, ...) before the first request, so bad input
+    anywhere in the lists changes nothing. Entries are then converged in order - networks, volumes, images, containers.
+  - Containers, networks and volumes it creates carry the label O(managed_label)=O(managed_label_value) (on a
+    network or volume that already exists the label is not compared, so one made outside is left as it is);
+    O(prune) removes containers and networks with that label that are no longer declared, and volumes too with
+    O(prune_volumes); never one without it.
 extends_documentation_fragment:
   - tprov.docker.docker_api
 attributes:
@@ -28,8 +32,24 @@ attributes:
     description: Reports what each entry would change; changes nothing.
   diff_mode:
     support: full
-    description: Per container, the compared options that differ and the state, as M(tprov.docker.docker_api_container).
+    description:
+      - Per container, the compared options that differ and the state, as M(tprov.docker.docker_api_container);
+        per network and volume (headed C(network NAME), C(volume NAME)) as their modules show it.
 options:
+  networks:
+    description:
+      - Networks to converge first; each entry takes the options of M(tprov.docker.docker_api_network)
+        (V(name), V(driver), V(ipam), V(internal), V(state), V(force), ...), without the connection options.
+    type: list
+    elements: dict
+    default: []
+  volumes:
+    description:
+      - Volumes to converge after the networks; each entry takes the options of M(tprov.docker.docker_api_volume)
+        (V(name), V(driver), V(driver_options), V(labels), V(state), V(recreate)), without the connection options.
+    type: list
+    elements: dict
+    default: []
   images:
     description:
       - Images to converge first; each entry takes the options of M(tprov.docker.docker_api_image)
@@ -53,7 +73,19 @@ options:
     type: str
     default: 'true'
   prune:
-    description: Remove containers that carry O(managed_label)=O(managed_label_value) and are not in O(containers).
+    description:
+      - Remove containers that carry O(managed_label)=O(managed_label_value) and are not in O(containers), then
+        networks with that label that are not in O(networks).
+      - A labelled network still used by a container (one not removed by this run) is kept, with a warning naming
+        the containers; containers are never disconnected for a prune.
+    type: bool
+    default: false
+  prune_volumes:
+    description:
+      - With O(prune), also remove volumes that carry the label and are not in O(volumes). Off by default, as
+        volumes hold data.
+      - A labelled volume still used by a container (running or not, and not removed by this run) is never removed;
+        it is kept, with a warning naming the containers.
     type: bool
     default: false
   return_container_data:
@@ -69,6 +101,13 @@ EXAMPLES = r'''
   tprov.docker.docker_api_containers:
     docker_host: "tcp://{{ ansible_host }}:2376"
     validate_certs: true
+    networks:
+      - name: backend
+        ipam:
+          config:
+            - subnet: 172.28.0.0/16
+    volumes:
+      - name: redis-data
     images:
       - name: registry.example.com/team/web
         tag: "1.4"
@@ -80,11 +119,25 @@ EXAMPLES = r'''
       - name: redis
         image: redis:7
         hostname: redis
+        volumes: ["redis-data:/data"]
+        networks: [{name: backend}]
     prune: true
   delegate_to: localhost
 '''
 
 RETURN = r'''
+networks:
+  description: Per network entry, C(name), C(changed), C(changes) (the named differences acted on), C(state) and C(id).
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"name": "backend", "changed": true, "changes": [], "state": "present", "id": "9a1c..."}]
+volumes:
+  description: Per volume entry, C(name), C(changed), C(changes) (the differences found) and C(state).
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"name": "redis-data", "changed": false, "changes": [], "state": "present"}]
 images:
   description: Per image entry, its name, whether it changed, and its id.
   returned: success
@@ -102,6 +155,16 @@ containers:
             "state": "running", "id": "0f3c..."}]
 pruned:
   description: Names of managed containers removed because they are no longer declared.
+  returned: success
+  type: list
+  elements: str
+pruned_networks:
+  description: Names of managed networks removed because they are no longer declared (O(prune)).
+  returned: success
+  type: list
+  elements: str
+pruned_volumes:
+  description: Names of managed volumes removed because they are no longer declared (O(prune_volumes)).
   returned: success
   type: list
   elements: str
