@@ -157,3 +157,28 @@ def test_bad_network_or_volume_entry_changes_nothing(stack, busybox_image):
         assert result.failed and result['msg'].startswith(needle), result['msg']
         assert _inspect('network', stack + '-net') is None and _inspect('volume', stack + '-vol') is None
         assert _inspect('container', stack + '-app') is None
+
+
+def test_role_converges_docker_networks_and_docker_volumes(stack, busybox_image, playbook, tmp_path):
+    # The role's variables reach the module (converge.yml); no prune here: the role's label value is
+    # the default one, shared with every other test on this engine.
+    vars_file = tmp_path / 'vars.json'
+    vars_file.write_text(json.dumps({
+        'docker_networks': [{'name': stack + '-net', 'labels': {'tier': 'back'}}],
+        'docker_volumes': [{'name': stack + '-vol'}],
+        'docker_containers': [{'name': stack + '-app', 'image': busybox_image, 'command': 'sleep 300',
+                               'networks': [{'name': stack + '-net'}], 'volumes': ['%s-vol:/data' % stack]}],
+        'docker_containers_prune_volumes': False,
+        'docker_containers_docker_host': 'unix:///var/run/docker.sock'}))
+    play = ('- hosts: localhost\n  gather_facts: false\n  vars_files: [%s]\n'
+            '  roles: [{role: tprov.docker.containers}]\n' % vars_file)
+    rc, output, recap = playbook(play, '--check')
+    assert rc == 0 and recap['changed'] == 1, output[-3000:]
+    assert _inspect('network', stack + '-net') is None and _inspect('volume', stack + '-vol') is None
+    rc, output, recap = playbook(play)
+    assert rc == 0 and recap['changed'] == 1, output[-3000:]
+    assert _inspect('network', stack + '-net')['Labels'] == {'tier': 'back', LABEL: 'true'}
+    assert _inspect('volume', stack + '-vol')['Labels'] == {LABEL: 'true'}
+    assert stack + '-net' in _inspect('container', stack + '-app')['NetworkSettings']['Networks']
+    rc, output, recap = playbook(play)
+    assert rc == 0 and recap['changed'] == 0, output[-3000:]
