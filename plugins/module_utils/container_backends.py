@@ -199,33 +199,28 @@ class BatchRun(object):
 
     def prune_networks(self, declared):
         listed = self.client.get_json('/networks', params={'filters': self.label_filter})
-        for name in prune_candidates(listed, declared):
-            request = NetworkRequest({'name': name, 'state': 'absent'})
-            observed = self.networks.observe(request)
-            users = in_use_by([u.name for u in observed.users or []], self.results['pruned'])
-            if users:
-                self.kept('network', name, users)
-                continue
-            observed.users = []
-            plan = make_network_plan(request, observed)
-            self.networks.apply(plan)
-            if plan.remove:
-                self.results['pruned_networks'].append(name)
+        self._prune('network', listed, declared, self.networks, NetworkRequest, make_network_plan,
+                    lambda users: [u.name for u in users])
 
     def prune_volumes(self, declared):
         listed = (self.client.get_json('/volumes', params={'filters': self.label_filter}) or {}).get('Volumes')
+        self._prune('volume', listed, declared, self.volumes, VolumeRequest, make_volume_plan, list)
+
+    def _prune(self, kind, listed, declared, service, request_class, make_plan, user_names):
+        """Remove each listed labelled network or volume that is not declared, through its service's
+        own absent plan; one still in use (but for the containers pruned in this run) is kept."""
         for name in prune_candidates(listed, declared):
-            request = VolumeRequest({'name': name, 'state': 'absent'})
-            observed = self.volumes.observe(request)
-            users = in_use_by(observed.users, self.results['pruned'])
+            request = request_class({'name': name, 'state': 'absent'})
+            observed = service.observe(request)
+            users = in_use_by(user_names(observed.users or []), self.results['pruned'])
             if users:
-                self.kept('volume', name, users)
+                self.kept(kind, name, users)
                 continue
             observed.users = []
-            plan = make_volume_plan(request, observed)
-            self.volumes.apply(plan)
+            plan = make_plan(request, observed)
+            service.apply(plan)
             if plan.remove:
-                self.results['pruned_volumes'].append(name)
+                self.results['pruned_%ss' % kind].append(name)
 
 
 def converge_containers(module, client):
