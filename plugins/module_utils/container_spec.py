@@ -484,23 +484,37 @@ def _networks_build(value, body):
 
 
 def _networks_actual(container, image):
-    short_id = (container.get('Id') or '')[:12]
+    # Engines before API 1.45 add the container's short id and its hostname to the aliases on user
+    # networks (dockerd 20.10: ["jobs", "d52ef58ab334", "worker"] for a declared "jobs"). They are kept
+    # apart as engine_aliases: not a difference, and not the user's to keep on a reconnect.
+    engine_added = set([(container.get('Id') or '')[:12], (container.get('Config') or {}).get('Hostname') or ''])
     result = {}
     for name, endpoint in (((container.get('NetworkSettings') or {}).get('Networks')) or {}).items():
         endpoint = endpoint or {}
         ipam = endpoint.get('IPAMConfig') or {}
-        # Engines before API 1.45 add the container's short id to the aliases on user networks.
-        aliases = sorted(set(a for a in endpoint.get('Aliases') or [] if a != short_id))
-        result[name] = {'aliases': aliases, 'ipv4_address': ipam.get('IPv4Address') or None,
-                        'ipv6_address': ipam.get('IPv6Address') or None}
+        every = set(endpoint.get('Aliases') or [])
+        result[name] = {'aliases': sorted(every - engine_added), 'ipv4_address': ipam.get('IPv4Address') or None,
+                        'ipv6_address': ipam.get('IPv6Address') or None,
+                        'engine_aliases': sorted(every & engine_added - set([''])) or None}
     return result
 
 
+def _networks_shown(value):
+    """Networks as changes and diffs show them: without the aliases the engine added itself."""
+    if not isinstance(value, dict):
+        return value
+    return dict((name, dict((k, v) for k, v in (settings or {}).items() if k != 'engine_aliases'))
+                for name, settings in value.items())
+
+
 def network_settings_differ(wanted, current):
-    """The fields the user set that differ on a connected network (a reconnect fixes them)."""
+    """The fields the user set that differ on a connected network (a reconnect fixes them). A declared
+    alias the engine adds anyway (the hostname) is there whatever is declared."""
+    engine_aliases = set(current.get('engine_aliases') or [])
     return [field for field in NETWORK_FIELDS
             if wanted.get(field) is not None and
-            (sorted(wanted[field]) if field == 'aliases' else wanted[field]) != current.get(field)]
+            (sorted(set(wanted[field]) - engine_aliases) if field == 'aliases' else wanted[field])
+            != current.get(field)]
 
 
 def network_operations(wanted, current, mode):
@@ -761,7 +775,7 @@ OPTIONS = [
         ipv6_address=dict(type='str'),
     ), parse=lambda value, name, params: parse_networks(value, params.get('network_mode'), name),
         build=_networks_build, read=_networks_actual, compare='allow_more_present', same=_networks_same,
-        updatable='connect'),
+        show=_networks_shown, updatable='connect'),
     Option('dns_servers', type='list', elements='str', parse=_by_name(_strings), host='Dns', empty=[]),
     Option('dns_search_domains', type='list', elements='str', parse=_by_name(_strings), host='DnsSearch', empty=[]),
     Option('etc_hosts', type='dict', parse=_etc_hosts_parse, host='ExtraHosts', read=_etc_hosts_actual,

@@ -280,3 +280,18 @@ def test_systempaths_unconfined_is_sent_as_the_docker_cli_sends_it():
                                'ReadonlyPaths': ['/proc/sys']}}
     assert cs.differences(values, confined, None, comparisons) != []
     assert cs.differences(values, {'HostConfig': host}, None, comparisons) == []
+
+
+@pytest.mark.parametrize('declared', [['jobs'], ['jobs', 'worker']])
+def test_aliases_the_engine_adds_are_no_difference(declared):
+    # dockerd 20.10 lists the short id and the hostname among a user network's aliases.
+    values = cs.normalise_params({'hostname': 'worker', 'networks': [{'name': 'backend', 'aliases': declared}]})
+    container = {'Id': 'd52ef58ab3341234', 'Config': {'Hostname': 'worker'}, 'HostConfig': {'NetworkMode': 'backend'},
+                 'NetworkSettings': {'Networks': {'backend': {'Aliases': ['jobs', 'd52ef58ab334', 'worker']}}}}
+    comparisons = cs.resolve_comparisons({})
+    assert cs.differences(values, container, None, comparisons) == []
+    # A declared alias the container lacks is still a difference, shown without the engine's own.
+    other = cs.normalise_params({'hostname': 'worker', 'networks': [{'name': 'backend', 'aliases': ['api']}]})
+    changes = cs.differences(other, container, None, comparisons)
+    assert [c['option'] for c in changes] == ['networks']
+    assert 'engine_aliases' not in str(changes) and changes[0]['before']['backend']['aliases'] == ['jobs']

@@ -120,8 +120,8 @@ def test_networks_actual_drops_the_engines_short_id_alias():
         'front': {'Aliases': ['web', '0123456789ab'], 'IPAMConfig': None},
         'back': {'Aliases': None, 'IPAMConfig': {'IPv4Address': '10.1.0.9'}}}}}
     assert cs.OPTIONS_BY_NAME['networks'].actual(container, None) == {
-        'front': _net(['web']),
-        'back': _net([], ipv4='10.1.0.9')}
+        'front': dict(_net(['web']), engine_aliases=['0123456789ab']),
+        'back': dict(_net([], ipv4='10.1.0.9'), engine_aliases=None)}
 
 
 @pytest.mark.parametrize('wanted,mode,expected', [
