@@ -162,6 +162,76 @@ def bench_containers(workdir, counts, repeat, sock):
     return rows, requests
 
 
+# ---------------------------------------------------------------------------------------------
+# Networks + volumes + containers, all declared in inventory
+
+NETVOL_NETWORKS, NETVOL_VOLUMES = 3, 3
+
+
+def netvol_declared(prefix, count):
+    """Three user networks (one with a subnet), three volumes and COUNT containers, each on a network
+    and mounting a volume: what an application's inventory declares."""
+    networks = [{'name': '%s-net%d' % (prefix, i), 'labels': {'tprov.bench': prefix}} for i in range(NETVOL_NETWORKS)]
+    networks[0]['ipam'] = {'config': [{'subnet': '10.251.%d.0/24' % (int(prefix[-4:], 16) % 250)}]}
+    volumes = [{'name': '%s-vol%d' % (prefix, i), 'labels': {'tprov.bench': prefix}} for i in range(NETVOL_VOLUMES)]
+    containers = declared(prefix, count)
+    for i, container in enumerate(containers):
+        container['networks'] = [{'name': networks[i % NETVOL_NETWORKS]['name']}]
+        container['mounts'] = [{'source': volumes[i % NETVOL_VOLUMES]['name'], 'target': '/data', 'type': 'volume'}]
+    return networks, volumes, containers
+
+
+COMMUNITY_NETVOL_PLAY = [{'name': 'community.docker loops', 'hosts': 'docker_hosts', 'gather_facts': False, 'tasks': [
+    {'name': 'networks', 'loop': '{{ docker_networks }}', 'loop_control': {'label': '{{ item.name }}'},
+     'community.docker.docker_network': {
+         'docker_host': '{{ bench_docker_host }}', 'name': '{{ item.name }}', 'labels': '{{ item.labels }}',
+         'ipam_config': '{{ item.ipam.config | default(omit) }}'}},
+    {'name': 'volumes', 'loop': '{{ docker_volumes }}', 'loop_control': {'label': '{{ item.name }}'},
+     'community.docker.docker_volume': {
+         'docker_host': '{{ bench_docker_host }}', 'name': '{{ item.name }}', 'labels': '{{ item.labels }}'}},
+    {'name': 'containers', 'loop': '{{ docker_containers }}', 'loop_control': {'label': '{{ item.name }}'},
+     'community.docker.docker_container': {
+         'docker_host': '{{ bench_docker_host }}', 'name': '{{ item.name }}', 'image': '{{ item.image }}',
+         'command': '{{ item.command }}', 'env': '{{ item.env }}', 'labels': '{{ item.labels }}',
+         'memory': '{{ item.memory }}', 'restart_policy': '{{ item.restart_policy }}', 'state': 'started',
+         'networks': '{{ item.networks }}', 'networks_cli_compatible': True, 'mounts': '{{ item.mounts }}'}}]}]
+
+
+def remove_netvol(prefix):
+    remove_labelled(prefix)
+    for kind in ('network', 'volume'):
+        names = docker(kind, 'ls', '-q', '--filter', 'label=tprov.bench=%s' % prefix).stdout.split()
+        if names:
+            docker(kind, 'rm', *names)
+
+
+def bench_netvol(workdir, count, repeat):
+    """networks + volumes + COUNT containers: community.docker's three module loops against the containers
+    role's one module run, first run and re-run, in alternation."""
+    tools = {'community.docker': COMMUNITY_NETVOL_PLAY, 'tprov.docker': TPROV_PLAY}
+    samples = dict((t, {'first': [], 'rerun': []}) for t in tools)
+    for rep in range(repeat):
+        order = list(tools) if rep % 2 == 0 else list(reversed(list(tools)))
+        for tool in order:
+            prefix = 'bench-%s-%s' % ('c' if tool.startswith('community') else 't', uuid.uuid4().hex[:4])
+            networks, volumes, containers = netvol_declared(prefix, count)
+            inventory = inventory_for(containers, 'unix:///var/run/docker.sock')
+            host = inventory['docker_hosts']['hosts']['localhost']
+            host.update(docker_networks=networks, docker_volumes=volumes)
+            try:
+                first, _out = run_playbook(workdir, tools[tool], inventory)
+                rerun, out = run_playbook(workdir, tools[tool], inventory)
+                if recap_changed(out) != 0:
+                    raise SystemExit('%s: the re-run changed something:\n%s' % (tool, out[-2000:]))
+                samples[tool]['first'].append(first)
+                samples[tool]['rerun'].append(rerun)
+            finally:
+                remove_netvol(prefix)
+        print('  networks+volumes+%d containers rep %d/%d' % (count, rep + 1, repeat), flush=True)
+    return {'count': count, 'rows': dict((t, dict((k, statistics.median(v)) for k, v in s.items()))
+                                         for t, s in samples.items())}
+
+
 def count_requests(workdir, tools, sock):
     """Engine API requests of one idempotent container check, per tool, through the proxy."""
     counted = {}
@@ -339,9 +409,10 @@ def ratio(a, b):
 
 # The sections of comparison.md, in order, and their headings: a run of some of them (--only) finds
 # the others' sections by heading and keeps them.
-SECTIONS = ('containers', 'pki', 'exec', 'fleet')
+SECTIONS = ('containers', 'netvol', 'pki', 'exec', 'fleet')
 HEADINGS = {
     'containers': '## Containers declared in inventory',
+    'netvol': '## Networks, volumes and containers declared in inventory',
     'pki': '## PKI: CA + server + client certificates',
     'exec': '## Connection plugin: `command` tasks in one container',
     'fleet': '## secure-docker.yml on a fleet of throwaway systemd hosts (default forks: 5)',
@@ -370,6 +441,20 @@ def containers_section(containers, requests):
         paths = ', '.join('`%s`' % p for p in info['paths'])
         lines.append('| %s | %d | %d | %s |' % (tool, info['total'], info['negotiation'], paths))
     return lines + ['']
+
+
+def netvol_section(netvol):
+    c, t = netvol['rows']['community.docker'], netvol['rows']['tprov.docker']
+    return [HEADINGS['netvol'], '',
+            'community.docker: `docker_network`, `docker_volume` and `docker_container` loops. tprov.docker: the '
+            '`containers` role (`docker_networks`, `docker_volumes`, `docker_containers`: one `docker_api_containers` '
+            'run). %d networks (one with a subnet), %d volumes, %d containers, each on a network and mounting a '
+            'volume.' % (NETVOL_NETWORKS, NETVOL_VOLUMES, netvol['count']), '',
+            '| first: community | first: tprov | ratio | re-run: community | re-run: tprov | ratio |',
+            '|---|---|---|---|---|---|',
+            '| %.2f s | %.2f s | %.2f | %.2f s | %.2f s | %.3f |' % (
+                c['first'], t['first'], ratio(t['first'], c['first']), c['rerun'], t['rerun'],
+                ratio(t['rerun'], c['rerun'])), '']
 
 
 def pki_section(pki):
@@ -482,6 +567,8 @@ def main():
     parser.add_argument('--counts', type=int, nargs='+', default=[1, 5, 20, 50])
     parser.add_argument('--repeat', type=int, default=5)
     parser.add_argument('--fleet', type=int, nargs='*', default=[1, 3, 6])
+    parser.add_argument('--netvol-containers', type=int, default=20,
+                        help='containers beside the networks and volumes in the netvol section')
     parser.add_argument('--exec-tasks', type=int, default=20, help='command tasks per play in the exec section')
     parser.add_argument('--only', choices=SECTIONS, nargs='+', default=list(SECTIONS))
     args = parser.parse_args()
@@ -492,6 +579,8 @@ def main():
         if 'containers' in args.only:
             containers, requests = bench_containers(workdir, args.counts, args.repeat, sock)
             sections['containers'] = containers_section(containers, requests)
+        if 'netvol' in args.only:
+            sections['netvol'] = netvol_section(bench_netvol(workdir, args.netvol_containers, args.repeat))
         if 'pki' in args.only:
             sections['pki'] = pki_section(bench_pki(workdir, args.repeat))
         if 'exec' in args.only:
