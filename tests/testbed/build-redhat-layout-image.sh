@@ -49,7 +49,7 @@ REDHAT_SUPPORT_PRODUCT_VERSION="9.4"
 EOF
 echo 'Rocky Linux release 9.4 (Blue Onyx)' >"$context/rocky-release"
 
-# The unit of Fedora's (and EPEL's) moby-engine: flags from $OPTIONS in /etc/sysconfig/docker, the
+# The unit of Fedora's moby-engine: flags from $OPTIONS in /etc/sysconfig/docker, the
 # systemd cgroup driver, socket activation (docker.socket, which Debian's package has too).
 cat >"$context/docker.service" <<'EOF'
 [Unit]
