@@ -443,14 +443,32 @@ def unit_reads_envfile(unit_text, envfile_path, variable):
 ENVFILE_MARKER = '# Set by tprov.docker (role tprov.docker.daemon)'
 
 
+def envfile_lines(env_text):
+    """The environment file's logical lines as (first, last, text): systemd continues a line that ends
+    in a backslash onto the next one (Fedora's /etc/sysconfig/docker sets OPTIONS over several lines),
+    and the backslash and line break go."""
+    physical = (env_text or '').split('\n')
+    logical, index = [], 0
+    while index < len(physical):
+        first, parts = index, []
+        while physical[index].endswith('\\') and index + 1 < len(physical):
+            parts.append(physical[index][:-1])
+            index += 1
+        parts.append(physical[index])
+        logical.append((first, index, ''.join(parts)))
+        index += 1
+    return logical
+
+
 def render_envfile(env_text, variable, flags):
     """The environment file with ``VARIABLE="flags"`` set (other lines kept), marked as holding our
-    flags so that leaving mode envfile takes out ours only."""
+    flags so that leaving mode envfile takes out ours only. A value continued over several lines
+    becomes one line with the same words."""
     line = '%s="%s"' % (variable, ' '.join(flags))
     lines = (env_text or '').split('\n')
     marked = ENVFILE_MARKER in (env_text or '')
     out, done = [], False
-    for current in lines:
+    for first, last, current in envfile_lines(env_text):
         if re.match(r'^\s*(export\s+)?%s=' % re.escape(variable), current):
             if not done:
                 if not marked:
@@ -458,7 +476,7 @@ def render_envfile(env_text, variable, flags):
                 out.append(line)
                 done = True
             continue
-        out.append(current)
+        out.extend(lines[first:last + 1])
     if not done:
         if out and out[-1] == '':
             out.pop()
@@ -480,12 +498,16 @@ def envfile_flags(value, tcp_hosts, tls_verify=True, ca_cert=None, cert=None, ke
 
 
 def envfile_value(env_text, variable):
-    """The value the environment file gives the variable, unquoted, or None."""
+    """The value the environment file gives the variable, unquoted (continued lines joined), or None."""
     value = None
-    for line in (env_text or '').splitlines():
+    for _first, _last, line in envfile_lines(env_text):
         match = re.match(r'^\s*(?:export\s+)?%s=(.*)$' % re.escape(variable), line)
         if match:
-            words = shlex.split(match.group(1))
+            try:
+                words = shlex.split(match.group(1))
+            except ValueError as exc:
+                raise DaemonConfigError('The environment file sets %s=%s, which cannot be read (%s): close its '
+                                        'quotes.' % (variable, match.group(1), exc))
             value = words[0] if words else ''
     return value
 

@@ -15,8 +15,10 @@ import pytest
 from tprov_testlib import COLLECTIONS_DIR, REPO_ROOT
 
 TESTBED = os.path.join(REPO_ROOT, 'tests', 'testbed')
-# Two engine generations: Debian 12's docker.io 20.10 (API 1.41) and Debian 13's 26.1 (API 1.45).
+# Two engine generations: Debian 12's docker.io 20.10 (API 1.41) and Debian 13's 26.1 (API 1.45); and
+# the Red Hat family's layout on the Debian 12 host (not a Red Hat host: see build-redhat-layout-image.sh).
 HOST_IMAGES = {'bookworm': 'tprov-test/docker-host:bookworm', 'trixie': 'tprov-test/docker-host:trixie'}
+REDHAT_LAYOUT = ('rocky-layout', 'tprov-test/docker-host:rocky-layout')
 
 
 @pytest.fixture(scope='session')
@@ -27,10 +29,15 @@ def images():
         subprocess.run([os.path.join(TESTBED, 'build-busybox-image.sh'), 'tprov-test/busybox:latest'], check=True)
     for suite, image in HOST_IMAGES.items():
         subprocess.run([os.path.join(TESTBED, 'build-host-image.sh'), image, suite], check=True)
-    return HOST_IMAGES
+    subprocess.run([os.path.join(TESTBED, 'build-redhat-layout-image.sh'), REDHAT_LAYOUT[1], HOST_IMAGES['bookworm']],
+                   check=True)
+    built = dict(HOST_IMAGES)
+    built[REDHAT_LAYOUT[0]] = REDHAT_LAYOUT[1]
+    return built
 
 
-@pytest.mark.parametrize('scenario,suite', [('default', 'bookworm'), ('failure', 'bookworm'), ('default', 'trixie')])
+@pytest.mark.parametrize('scenario,suite', [('default', 'bookworm'), ('failure', 'bookworm'), ('default', 'trixie'),
+                                            ('redhat', 'rocky-layout')])
 def test_scenario(images, scenario, suite, tmp_path):
     secrets = tmp_path / 'keys'
     secrets.mkdir()

@@ -248,3 +248,39 @@ def test_envfile_flags_merge_into_the_operators_value():
     assert flags[:4] == ['--dns', '10.0.0.2', '--data-root=/srv/docker', '--host=tcp://0.0.0.0:2376']
     assert dc.envfile_flags(' '.join(flags), ['tcp://0.0.0.0:2376'], **TLS) == flags
     assert dc.foreign_flags(['dockerd'] + flags) == ['dockerd', '--dns', '10.0.0.2', '--data-root=/srv/docker']
+
+
+# Fedora's moby-engine ships /etc/sysconfig/docker with OPTIONS continued over several lines
+# (systemd joins a line ending in a backslash with the next one).
+FEDORA_SYSCONFIG = '''# /etc/sysconfig/docker
+
+# Modify these options if you want to change the way the docker daemon runs
+OPTIONS="--selinux-enabled \\
+  --log-driver=journald \\
+  --live-restore \\
+  --default-ulimit nofile=1024:1024 \\
+"
+OTHER=1
+'''
+
+
+def test_envfile_value_continued_over_several_lines():
+    assert dc.envfile_value(FEDORA_SYSCONFIG, 'OPTIONS').split() == [
+        '--selinux-enabled', '--log-driver=journald', '--live-restore', '--default-ulimit', 'nofile=1024:1024']
+    assert dc.envfile_value(FEDORA_SYSCONFIG, 'OTHER') == '1'
+
+
+def test_render_envfile_replaces_every_line_of_a_continued_value():
+    words = dc.envfile_value(FEDORA_SYSCONFIG, 'OPTIONS').split()
+    text = dc.render_envfile(FEDORA_SYSCONFIG, 'OPTIONS', words + ['--tlsverify'])
+    assert text == (
+        '# /etc/sysconfig/docker\n\n# Modify these options if you want to change the way the docker daemon runs\n'
+        '# Set by tprov.docker (role tprov.docker.daemon): its host and TLS flags in OPTIONS.\n'
+        'OPTIONS="--selinux-enabled --log-driver=journald --live-restore --default-ulimit nofile=1024:1024 '
+        '--tlsverify"\nOTHER=1\n')
+    assert dc.envfile_value(text, 'OPTIONS').split() == words + ['--tlsverify']
+
+
+def test_envfile_value_with_unclosed_quotes_is_refused_by_name():
+    with pytest.raises(dc.DaemonConfigError, match='OPTIONS=.*close its quotes'):
+        dc.envfile_value('OPTIONS="--debug\n', 'OPTIONS')
