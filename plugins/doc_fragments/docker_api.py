@@ -37,9 +37,10 @@ options:
       - Read from the Docker configuration directory of the user the module runs as, where the module runs
         (E(DOCKER_CONFIG), else C(~/.docker)) - C(contexts/meta/SHA256-OF-NAME/meta.json) gives the address
         (C(Endpoints.docker.Host)), C(contexts/tls/SHA256-OF-NAME/docker/) the C(ca.pem), C(cert.pem) and C(key.pem).
-      - Mutually exclusive with O(docker_host) in the task. With a context, E(DOCKER_HOST), E(DOCKER_TLS),
-        E(DOCKER_TLS_VERIFY), E(DOCKER_CERT_PATH) and C(~/.docker/*.pem) are not used; O(ca_path), O(client_cert),
-        O(client_key) and O(validate_certs) given in the task win over the context's. E(DOCKER_CONTEXT) is not read.
+      - When set, the context's address is used and O(docker_host) is not (whether from the task, C(module_defaults)
+        or E(DOCKER_HOST)), nor E(DOCKER_TLS), E(DOCKER_TLS_VERIFY), E(DOCKER_CERT_PATH) and C(~/.docker/*.pem);
+        O(ca_path), O(client_cert), O(client_key) and O(validate_certs), when given, win over the context's.
+        E(DOCKER_CONTEXT) and the CLI's current context are not read.
       - A name with no context fails with C(error_kind) V(context_not_found), a context whose C(meta.json) is not
         one (not JSON, no docker endpoint) with V(context_invalid).
     type: str

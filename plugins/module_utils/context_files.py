@@ -138,8 +138,9 @@ class ContextWriter(object):
                 missing.append(dest)
         return result
 
-    def remove(self, keep=()):
-        """Remove the contexts of this bundle (by the marker) whose names are not in keep; their names."""
+    def remove(self, keep=(), keep_hosts=()):
+        """Remove the contexts of this bundle (by the marker) whose names are not in keep and whose marked
+        host is not in keep_hosts; their names."""
         meta_fd = open_directory(self._path('meta'))
         if meta_fd is None:
             return []
@@ -155,7 +156,7 @@ class ContextWriter(object):
                     os.close(fd)
                 mark = None if meta is None else docker_context.marker(meta)
                 if (mark is None or mark['bundle'] != self.bundle or meta['Name'] in keep
-                        or docker_context.context_id(meta['Name']) != entry):
+                        or mark.get('host') in keep_hosts or docker_context.context_id(meta['Name']) != entry):
                     continue
                 if not self.check_mode:
                     self._remove_one(meta_fd, entry, meta['Name'])
@@ -212,46 +213,63 @@ class ContextWriter(object):
                     os.close(fd)
 
 
+def _contexts(specs):
+    """The contexts option checked (names usable and distinct), each with its host."""
+    seen = set()
+    contexts = []
+    for index, spec in enumerate(specs):
+        name = spec['name']
+        if not name or '/' in name or name in seen or name == 'default':
+            raise FilesError('contexts[%d].name: %r is not a usable context name (empty, a "/", "default" '
+                             'or given twice).' % (index, name))
+        seen.add(name)
+        contexts.append(dict(spec, host=spec.get('host') or name))
+    return contexts
+
+
 def run(module):
     """docker_client_context: write (state present) or remove (state absent) the bundle's contexts."""
     p = module.params
+    writer = None
     try:
+        contexts = _contexts(p['contexts']) if p['state'] == 'present' else []
+        tls = {}
+        for part, filename in zip(('ca', 'cert', 'key'), docker_context.TLS_FILES):
+            if contexts and p[part + '_content'] is None:
+                raise FilesError('%s_src (or %s_content): the bundle\'s %s is needed to write a context.'
+                                 % (part, part, filename))
+            tls[filename] = p[part + '_content']
         writer = ContextWriter(p['config_dir'], p['bundle'], owner=p['owner'], group=p['group'],
                                check_mode=module.check_mode)
         config_fd = open_directory(writer.config)
         if config_fd is None:
+            if p['state'] == 'absent':
+                return dict(changed=False, removed=[], contexts=[])  # no directory, no contexts to remove
+            if module.check_mode:
+                # The bundle's directory is made by the task before this one, which check mode did not run.
+                return dict(changed=bool(contexts), removed=[],
+                            contexts=[dict(name=c['name'], host=c['host'], docker_host=c['docker_host'], changed=True)
+                                      for c in contexts])
             raise FilesError('config_dir: %s does not exist; install the client bundle there first (the client '
                              'role does) or create it.' % writer.config)
         os.close(config_fd)
-        contexts = []
-        if p['state'] == 'present' and p['contexts']:
-            tls = {}
-            for part, filename in zip(('ca', 'cert', 'key'), docker_context.TLS_FILES):
-                if p[part + '_content'] is None:
-                    raise FilesError('%s_src (or %s_content): the bundle\'s %s is needed to write a context.'
-                                     % (part, part, filename))
-                tls[filename] = p[part + '_content']
-            seen = set()
-            for index, spec in enumerate(p['contexts']):
-                name = spec['name']
-                if not name or '/' in name or name in seen or name == 'default':
-                    raise FilesError('contexts[%d].name: %r is not a usable context name (empty, a "/", "default" '
-                                     'or given twice).' % (index, name))
-                seen.add(name)
-                context = dict(spec, host=spec.get('host') or name)
-                contexts.append(writer.write(context, tls))
+        results = [writer.write(context, tls) for context in contexts]
         removed = []
         if p['state'] == 'absent':
             removed = writer.remove()
         elif p['prune']:
-            removed = writer.remove(keep=[c['name'] for c in contexts])
+            # Kept: the contexts written now, and those of the hosts in keep_hosts that were not written now
+            # (a host that failed earlier in the play keeps its context; a host written under a new name does not).
+            written = set(c['host'] for c in contexts)
+            removed = writer.remove(keep=[c['name'] for c in contexts],
+                                    keep_hosts=[h for h in p['keep_hosts'] if h not in written])
     except FilesError as exc:
         module.fail_json(msg=str(exc))
     except OSError as exc:
         module.fail_json(msg='config_dir %s: %s' % (p['config_dir'], exc))
     for warning in writer.warnings:
         module.warn(warning)
-    result = dict(changed=any(c['changed'] for c in contexts) or bool(removed), contexts=contexts, removed=removed)
+    result = dict(changed=any(c['changed'] for c in results) or bool(removed), contexts=results, removed=removed)
     if module._diff:
         result['diff'] = writer.diff
     return result

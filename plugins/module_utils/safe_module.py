@@ -340,7 +340,8 @@ class SafeModule(AnsibleModule):
 CONNECTION_ARGUMENT_SPEC = dict(
     docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST, aliases=['docker_url'],
                      fallback=(env_fallback, ['DOCKER_HOST'])),
-    # A Docker CLI context (docker_context.py); mutually exclusive with a docker_host given in the task.
+    # A Docker CLI context (docker_context.py): its address wins over docker_host (which always has a value:
+    # its default, DOCKER_HOST or module_defaults, none of which a module can tell from the task's own).
     docker_context=dict(type='str'),
     # DOCKER_TLS and DOCKER_TLS_VERIFY are read by resolve_connection (the CLI's rules, not a bool's).
     tls=dict(type='bool'),
@@ -396,10 +397,6 @@ def run_engine_module(backend, argument_spec=None, **module_kwargs):
     ``module_kwargs`` go to SafeModule (supports_check_mode, required_if, entry_specs, ...).
     An EngineError from the backend fails the module with ``msg``, ``error_kind`` and its ``details``.
     """
-    # docker_host from the task and docker_context contradict each other (the CLI refuses -H with --context);
-    # checked before defaults and DOCKER_HOST are filled in, so only a docker_host written in the task counts.
-    module_kwargs['mutually_exclusive'] = list(module_kwargs.get('mutually_exclusive') or []) + [
-        ('docker_host', 'docker_context')]
     module = SafeModule(argument_spec=connection_argument_spec(**(argument_spec or {})),
                         validation_error_kind='invalid_option', **module_kwargs)
     client = client_from_module(module)

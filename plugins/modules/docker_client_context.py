@@ -72,9 +72,18 @@ options:
         description: The context's description (C(docker context ls)).
         type: str
   prune:
-    description: With O(state=present), remove the contexts written for O(bundle) that are not in O(contexts).
+    description:
+      - With O(state=present), remove the contexts written for O(bundle) that are not in O(contexts), except those
+        of the hosts in O(keep_hosts) that O(contexts) does not name.
     type: bool
     default: false
+  keep_hosts:
+    description:
+      - Inventory hosts whose contexts O(prune) keeps even when O(contexts) has none for them (a host of the play
+        that failed before its context was computed). A host in O(contexts) keeps only the context named there.
+    type: list
+    elements: str
+    default: []
   ca_src:
     description: The bundle's CA certificate on the controller. One of O(ca_src) and O(ca_content).
     type: path
@@ -162,6 +171,7 @@ def main():
                 description=dict(type='str'),
             )),
             prune=dict(type='bool', default=False),
+            keep_hosts=dict(type='list', elements='str', default=[]),
             ca_src=dict(type='path'),
             cert_src=dict(type='path'),
             key_src=dict(type='path', no_log=False),

@@ -16,7 +16,7 @@ TLS = {'ca.pem': '-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n',
 
 class FakeModule(object):
     def __init__(self, check_mode=False, diff=False, **params):
-        self.params = dict(dict(state='present', contexts=[], prune=False, owner=None, group=None, ca_content=None,
+        self.params = dict(dict(state='present', contexts=[], prune=False, keep_hosts=[], owner=None, group=None, ca_content=None,
                                 cert_content=None, key_content=None), **params)
         self.check_mode = check_mode
         self._diff = diff
@@ -93,6 +93,19 @@ def test_prune_removes_only_this_bundles_contexts_for_hosts_that_left(tmp_path):
     assert not run(tmp_path, [ctx('d1')], prune=True)[0]['changed']
 
 
+def test_prune_keeps_a_host_of_the_play_not_written_now_and_renames(tmp_path):
+    run(tmp_path, [ctx('d1'), ctx('d2')])
+    renamed = dict(ctx('d1'), name='ops-d1')
+    result, _ = run(tmp_path, [renamed], prune=True, keep_hosts=['d1', 'd2'])
+    assert result['removed'] == ['tprov-d1']  # d1 has a new name; d2 (failed earlier in the play) keeps its own
+    assert os.path.exists(docker_context.meta_dir(str(tmp_path), 'tprov-d2'))
+
+
+def test_check_mode_before_the_bundle_directory_exists(tmp_path):
+    result, _ = run(tmp_path / 'missing', [ctx('d1')], check_mode=True)
+    assert result['changed'] and result['contexts'][0]['changed'] and not os.path.exists(tmp_path / 'missing')
+
+
 def test_state_absent_removes_every_context_of_the_bundle(tmp_path):
     run(tmp_path, [ctx('d1'), ctx('d2')], bundle='alice')
     run(tmp_path, [ctx('d1')], bundle='admin')  # same name, another bundle: rewritten as admin's
@@ -163,3 +176,8 @@ def test_config_dir_must_exist(tmp_path):
 def test_files_error_is_the_writers(tmp_path):
     with pytest.raises(FilesError):
         context_files.ContextWriter('relative/dir', 'admin')
+
+
+def test_absent_without_the_directory_is_no_change(tmp_path):
+    module = FakeModule(config_dir=str(tmp_path / 'missing'), bundle='alice', state='absent')
+    assert context_files.run(module) == dict(changed=False, removed=[], contexts=[])
