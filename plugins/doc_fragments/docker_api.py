@@ -121,7 +121,8 @@ notes:
     failures). Otherwise: V(invalid_settings) (connection options),
     V(invalid_option) (another option), V(missing_library), V(api_version), V(not_found) (HTTP 404),
     V(conflict) (HTTP 409), V(in_use) (a network or volume to remove is used by containers),
-    V(context_not_found) (O(docker_context) names no context), V(context_invalid) (its C(meta.json) is not a context's), V(api_error) (other HTTP errors), V(engine_error)."
+    V(context_not_found) (O(docker_context) names no context), V(context_invalid) (its C(meta.json) is not a
+    context's), V(api_error) (other HTTP errors), V(engine_error)."
 requirements:
   - requests
   - requests-unixsocket

@@ -114,8 +114,8 @@ def read_context(name, environ=None, home=None):
                 if name == 'default' else '')
         raise ContextError('docker_context: there is no Docker context named %r in %s (no %s). `docker context ls` '
                            'lists them; the client role writes tprov-HOST contexts. Set DOCKER_CONFIG to the directory '
-                           'that holds it, or fix the name.%s' % (name, os.path.join(config, 'contexts'),
-                                                                   meta_path, hint), kind='context_not_found')
+                           'that holds it, or fix the name.%s'
+                           % (name, os.path.join(config, 'contexts'), meta_path, hint), kind='context_not_found')
     meta = parse_meta(content, meta_path)
     if meta['Name'] != name:
         raise ContextError('%s names context %r, not %r; it is not where the CLI keeps %r.'

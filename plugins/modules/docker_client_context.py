@@ -22,7 +22,7 @@ description:
     C(Metadata); the module removes only contexts that carry it for O(bundle) (O(prune), O(state=absent)), and
     leaves a context of the same name without it alone, with a warning.
   - The files are written the way M(tprov.docker.docker_tls_files) writes them (its rules on symbolic links,
-    owners, group-writable directories and locking apply): the TLS directories and files 0700 and 0600, the
+    owners, group-writable directories and locking apply) - the TLS directories and files 0700 and 0600, the
     metadata 0755 and 0644, as the CLI makes them, owned by O(owner).
   - O(ca_src), O(cert_src) and O(key_src) are read on the controller by the action plugin and sent as
     O(ca_content), O(cert_content) and O(key_content) (the key is never logged).

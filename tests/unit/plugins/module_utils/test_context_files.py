@@ -29,7 +29,8 @@ class FakeModule(object):
         raise AssertionError(msg)
 
 
-def run(config, contexts, bundle='admin', tls=TLS, **kwargs):
+def run(config, contexts, bundle='admin', tls=None, **kwargs):
+    tls = tls or TLS
     module = FakeModule(config_dir=str(config), bundle=bundle, contexts=contexts, ca_content=tls['ca.pem'],
                         cert_content=tls['cert.pem'], key_content=tls['key.pem'], **kwargs)
     result = context_files.run(module)
@@ -45,7 +46,7 @@ def mode_of(path):
 
 
 def test_writes_the_cli_layout_then_nothing_then_updates(tmp_path):
-    first, _ = run(tmp_path, [ctx('d1')])
+    first, _module = run(tmp_path, [ctx('d1')])
     assert first['changed'] and first['contexts'][0]['changed']
     meta_dir = docker_context.meta_dir(str(tmp_path), 'tprov-d1')
     tls_dir = docker_context.tls_dir(str(tmp_path), 'tprov-d1')
@@ -57,22 +58,22 @@ def test_writes_the_cli_layout_then_nothing_then_updates(tmp_path):
     assert mode_of(tls_dir) == mode_of(os.path.dirname(tls_dir)) == 0o700
     assert mode_of(meta_dir) == 0o755 and mode_of(os.path.join(meta_dir, 'meta.json')) == 0o644
 
-    again, _ = run(tmp_path, [ctx('d1')])
+    again, _module = run(tmp_path, [ctx('d1')])
     assert not again['changed']
 
     renewed = dict(TLS, **{'cert.pem': TLS['cert.pem'].replace('cert', 'cert2')})
-    updated, _ = run(tmp_path, [ctx('d1')], tls=renewed)
+    updated, _module = run(tmp_path, [ctx('d1')], tls=renewed)
     assert updated['changed'] and 'cert2' in open(os.path.join(tls_dir, 'cert.pem')).read()
 
 
 def test_check_mode_writes_nothing_and_reports_the_change(tmp_path):
-    result, _ = run(tmp_path, [ctx('d1'), ctx('d2')], check_mode=True)
+    result, _module = run(tmp_path, [ctx('d1'), ctx('d2')], check_mode=True)
     assert result['changed'] and all(c['changed'] for c in result['contexts'])
     assert os.listdir(tmp_path) == []
 
 
 def test_diff_never_shows_the_key(tmp_path):
-    result, _ = run(tmp_path, [ctx('d1')], diff=True)
+    result, _module = run(tmp_path, [ctx('d1')], diff=True)
     assert result['diff'] and 'MIGHAgEAkey' not in json.dumps(result['diff'])
 
 
@@ -84,7 +85,7 @@ def test_prune_removes_only_this_bundles_contexts_for_hosts_that_left(tmp_path):
     os.makedirs(own_meta)
     with open(os.path.join(own_meta, 'meta.json'), 'w') as handle:
         json.dump({'Name': 'mine', 'Metadata': {}, 'Endpoints': {'docker': {'Host': 'tcp://x:1'}}}, handle)
-    result, _ = run(tmp_path, [ctx('d1')], prune=True)
+    result, _module = run(tmp_path, [ctx('d1')], prune=True)
     assert result['removed'] == ['tprov-d2'] and result['changed']
     assert not os.path.exists(docker_context.meta_dir(str(tmp_path), 'tprov-d2'))
     assert not os.path.exists(os.path.dirname(docker_context.tls_dir(str(tmp_path), 'tprov-d2')))
@@ -96,13 +97,13 @@ def test_prune_removes_only_this_bundles_contexts_for_hosts_that_left(tmp_path):
 def test_prune_keeps_a_host_of_the_play_not_written_now_and_renames(tmp_path):
     run(tmp_path, [ctx('d1'), ctx('d2')])
     renamed = dict(ctx('d1'), name='ops-d1')
-    result, _ = run(tmp_path, [renamed], prune=True, keep_hosts=['d1', 'd2'])
+    result, _module = run(tmp_path, [renamed], prune=True, keep_hosts=['d1', 'd2'])
     assert result['removed'] == ['tprov-d1']  # d1 has a new name; d2 (failed earlier in the play) keeps its own
     assert os.path.exists(docker_context.meta_dir(str(tmp_path), 'tprov-d2'))
 
 
 def test_check_mode_before_the_bundle_directory_exists(tmp_path):
-    result, _ = run(tmp_path / 'missing', [ctx('d1')], check_mode=True)
+    result, _module = run(tmp_path / 'missing', [ctx('d1')], check_mode=True)
     assert result['changed'] and result['contexts'][0]['changed'] and not os.path.exists(tmp_path / 'missing')
 
 
