@@ -39,7 +39,7 @@ options:
         (C(Endpoints.docker.Host)), C(contexts/tls/SHA256-OF-NAME/docker/) the C(ca.pem), C(cert.pem) and C(key.pem).
       - When set, the context's address is used and O(docker_host) is not (whether from the task, C(module_defaults)
         or E(DOCKER_HOST)), nor E(DOCKER_TLS), E(DOCKER_TLS_VERIFY), E(DOCKER_CERT_PATH) and C(~/.docker/*.pem);
-        O(ca_path), O(client_cert), O(client_key) and O(validate_certs), when given, win over the context's.
+        O(ca_path), O(client_cert) with O(client_key) (a pair), and O(validate_certs), when given, win over the context's.
         E(DOCKER_CONTEXT) and the CLI's current context are not read.
       - A name with no context fails with C(error_kind) V(context_not_found), a context whose C(meta.json) is not
         one (not JSON, no docker endpoint) with V(context_invalid).

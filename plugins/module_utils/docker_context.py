@@ -140,7 +140,8 @@ def read_context(name, environ=None, home=None):
 
 def context_params(params, environ=None, home=None):
     """params with docker_host and the TLS files taken from the context params['docker_context'] (unchanged
-    when it is not set). TLS files and validate_certs given as options win over the context's. The context
+    when it is not set). ca_path, the client_cert/client_key pair and validate_certs given as options win over
+    the context's. The context
     stands for the whole connection, as --context does for the CLI: DOCKER_HOST, DOCKER_TLS*, DOCKER_CERT_PATH
     and ~/.docker/*.pem are not used with it. Returns (params, environ to resolve with, home)."""
     name = params.get('docker_context')
@@ -150,8 +151,11 @@ def context_params(params, environ=None, home=None):
     host, skip_verify, files = read_context(name, environ, home)
     resolved = dict(params, docker_host=host)
     given = any(params.get(option) for option in ('ca_path', 'client_cert', 'client_key'))
-    if not given:
-        resolved.update(files)
+    # The CA on its own; the certificate and key as a pair (a task's certificate never meets the context's key).
+    if not params.get('ca_path') and files.get('ca_path'):
+        resolved['ca_path'] = files['ca_path']
+    if not params.get('client_cert') and not params.get('client_key') and files.get('client_cert'):
+        resolved.update(client_cert=files['client_cert'], client_key=files['client_key'])
     if params.get('validate_certs') is None and (files or given):
         resolved['validate_certs'] = not skip_verify
     if params.get('tls') is None and skip_verify:

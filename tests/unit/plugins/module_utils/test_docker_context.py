@@ -64,7 +64,13 @@ def test_docker_context_from_home_dot_docker_and_options_win(tmp_path):
     ca = tmp_path / 'other-ca.pem'
     ca.write_text(CA)
     s = connection.resolve_connection({'docker_context': 'c', 'ca_path': str(ca)}, environ={}, home=str(tmp_path))
-    assert s.ca_path == str(ca) and s.client_cert is None and s.verify
+    tls = docker_context.tls_dir(str(tmp_path / '.docker'), 'c')
+    assert s.ca_path == str(ca) and s.client_cert == tls + '/cert.pem' and s.client_key == tls + '/key.pem'
+    assert s.verify
+    # The certificate and key go as a pair: one given in the task, neither comes from the context.
+    pair = connection.resolve_connection({'docker_context': 'c', 'client_cert': str(ca), 'client_key': str(ca)},
+                                         environ={}, home=str(tmp_path))
+    assert (pair.ca_path, pair.client_cert, pair.client_key) == (tls + '/ca.pem', str(ca), str(ca))
 
 
 def test_docker_context_without_tls_files_is_plain_and_skip_verify_is_unverified_tls(tmp_path):
