@@ -41,26 +41,28 @@ def _open_child(dir_fd, name):
 
 
 def _read_meta(dir_fd, where):
-    """The parsed meta.json in the open directory dir_fd; None when there is none (or it is not a regular
-    file, or not a context's: whatever it is, it is not ours)."""
+    """The parsed meta.json in the open directory dir_fd; None when there is none. Anything else there that is
+    not a context's meta.json (a link, a special file, a huge or broken file) gives {} - no marker: not ours."""
     try:
         fd = os.open('meta.json', os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
     except OSError as exc:
-        if exc.errno in (errno.ENOENT, errno.ELOOP):
+        if exc.errno == errno.ENOENT:
             return None
+        if exc.errno == errno.ELOOP:
+            return {}
         raise
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
+            return {}
         content = read_fd(fd, docker_context.MAX_META_SIZE)
     finally:
         os.close(fd)
     if content is None:
-        return None
+        return {}
     try:
         return docker_context.parse_meta(content, where)
     except docker_context.ContextError:
-        return None
+        return {}
 
 
 class ContextWriter(object):
@@ -154,7 +156,7 @@ class ContextWriter(object):
                     meta = _read_meta(fd, self._path('meta', entry, 'meta.json'))
                 finally:
                     os.close(fd)
-                mark = None if meta is None else docker_context.marker(meta)
+                mark = None if not meta else docker_context.marker(meta)
                 if (mark is None or mark['bundle'] != self.bundle or meta['Name'] in keep
                         or mark.get('host') in keep_hosts or docker_context.context_id(meta['Name']) != entry):
                     continue

@@ -182,3 +182,11 @@ def test_files_error_is_the_writers(tmp_path):
 def test_absent_without_the_directory_is_no_change(tmp_path):
     module = FakeModule(config_dir=str(tmp_path / 'missing'), bundle='alice', state='absent')
     assert context_files.run(module) == dict(changed=False, removed=[], contexts=[])
+
+
+def test_a_broken_meta_json_under_the_name_is_not_taken_over(tmp_path):
+    meta_dir = docker_context.meta_dir(str(tmp_path), 'tprov-d1')
+    os.makedirs(meta_dir)
+    open(os.path.join(meta_dir, 'meta.json'), 'w').write('{half')
+    result, _module = run(tmp_path, [ctx('d1')])
+    assert result['contexts'][0].get('skipped') and open(os.path.join(meta_dir, 'meta.json')).read() == '{half'
