@@ -33,23 +33,26 @@ class ActionModule(InProcessModuleAction):
             if spec.get('content') is not None:
                 raise AnsibleActionFail('files[%d]: give src or content, not both.' % index)
             spec = dict(spec)
-            src = spec.pop('src')
-            try:
-                path = self._find_needle('files', to_text(src))
-                # get_real_file decrypts a vaulted file into a private temporary copy (removed below).
-                real = self._loader.get_real_file(path, decrypt=True)
-                try:
-                    with open(real, 'rb') as handle:
-                        data = handle.read()
-                finally:
-                    self._loader.cleanup_tmp_file(real)
-            except (AnsibleError, IOError, OSError) as exc:
-                raise AnsibleActionFail('files[%d].src: cannot read %s on the controller: %s' % (index, src, exc))
-            try:
-                spec['content'] = data.decode('utf-8')
-            except UnicodeDecodeError:
-                raise AnsibleActionFail('files[%d].src: %s is not text (PEM or an environment file is expected).'
-                                        % (index, src))
+            spec['content'] = self.read_controller_text(spec.pop('src'), 'files[%d].src' % index)
             prepared.append(spec)
         args['files'] = prepared
         return args
+
+    def read_controller_text(self, src, option):
+        """The text of src on the controller (found like copy's src, a vaulted file decrypted); the
+        failure names option."""
+        try:
+            path = self._find_needle('files', to_text(src))
+            # get_real_file decrypts a vaulted file into a private temporary copy (removed below).
+            real = self._loader.get_real_file(path, decrypt=True)
+            try:
+                with open(real, 'rb') as handle:
+                    data = handle.read()
+            finally:
+                self._loader.cleanup_tmp_file(real)
+        except (AnsibleError, IOError, OSError) as exc:
+            raise AnsibleActionFail('%s: cannot read %s on the controller: %s' % (option, src, exc))
+        try:
+            return data.decode('utf-8')
+        except UnicodeDecodeError:
+            raise AnsibleActionFail('%s: %s is not text (PEM or an environment file is expected).' % (option, src))

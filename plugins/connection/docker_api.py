@@ -66,6 +66,16 @@ options:
       - name: ansible_docker_host
     env:
       - name: DOCKER_HOST
+  docker_context:
+    description:
+      - The name of a Docker CLI context to reach the engine through, as C(docker --context NAME) does (see the modules'
+        O(docker_context)), read from the controller user's E(DOCKER_CONFIG) or C(~/.docker).
+      - When set, the context's address is used and O(docker_host) (and E(DOCKER_HOST)) is not; the TLS file
+        options, when set, win over the context's files.
+    type: str
+    version_added: 0.3.0
+    vars:
+      - name: ansible_docker_context
   tls:
     description:
       - Talk TLS without verifying the daemon's certificate. Prefer O(validate_certs).
@@ -137,8 +147,8 @@ notes:
     output is still read, which over TLS means a half-closed TLS stream (close_notify sent, reading on); Python's
     C(ssl) cannot do that without waiting for the daemon's own close_notify, so a pipelined command could hang or
     lose output. Over TLS each module is copied into the container (C(PUT /archive)) and run from there."
-  - Docker contexts are not read (the collection has no context support yet); set O(docker_host) and the TLS
-    options, or the C(DOCKER_*) variables.
+  - C(DOCKER_CONTEXT) and the CLI's current context (C(docker context use)) are not read; name a context with
+    O(docker_context).
   - The engine does the copies as root, so C(fetch) and the copy of files bypass the container's file permissions
     for the path given; who may use the engine is root on its host anyway.
   - The inventory plugin P(tprov.docker.docker_containers#inventory) sets C(ansible_connection) and the
@@ -203,7 +213,7 @@ from ansible_collections.tprov.docker.plugins.module_utils.errors import (
 display = Display()
 
 # The connection options resolve_connection reads, named as the modules name them.
-SETTINGS_OPTIONS = ('docker_host', 'tls', 'validate_certs', 'ca_path', 'client_cert', 'client_key', 'tls_hostname',
+SETTINGS_OPTIONS = ('docker_host', 'docker_context', 'tls', 'validate_certs', 'ca_path', 'client_cert', 'client_key', 'tls_hostname',
                     'api_version', 'timeout')
 
 

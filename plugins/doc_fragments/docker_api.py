@@ -30,6 +30,21 @@ options:
     type: str
     default: unix:///var/run/docker.sock
     aliases: [docker_url]
+  docker_context:
+    description:
+      - The name of a Docker CLI context (C(docker context ls)) to reach the daemon through, as C(docker --context NAME)
+        does - for example V(tprov-docker1), written by the client role.
+      - Read from the Docker configuration directory of the user the module runs as, where the module runs
+        (E(DOCKER_CONFIG), else C(~/.docker)) - C(contexts/meta/SHA256-OF-NAME/meta.json) gives the address
+        (C(Endpoints.docker.Host)), C(contexts/tls/SHA256-OF-NAME/docker/) the C(ca.pem), C(cert.pem) and C(key.pem).
+      - When set, the context's address is used and O(docker_host) is not (whether from the task, C(module_defaults)
+        or E(DOCKER_HOST)), nor E(DOCKER_TLS), E(DOCKER_TLS_VERIFY), E(DOCKER_CERT_PATH) and C(~/.docker/*.pem);
+        O(ca_path), O(client_cert) with O(client_key) (a pair), and O(validate_certs), when given, win over the context's.
+        E(DOCKER_CONTEXT) and the CLI's current context are not read.
+      - A name with no context fails with C(error_kind) V(context_not_found), a context whose C(meta.json) is not
+        one (not JSON, no docker endpoint) with V(context_invalid).
+    type: str
+    version_added: 0.3.0
   tls:
     description:
       - Talk TLS to a V(tcp://) O(docker_host) without verifying the daemon's certificate, when no client
@@ -105,7 +120,9 @@ notes:
     V(not_docker) (an HTTP server answered that is not a Docker Engine API), V(unreachable) (other transport
     failures). Otherwise: V(invalid_settings) (connection options),
     V(invalid_option) (another option), V(missing_library), V(api_version), V(not_found) (HTTP 404),
-    V(conflict) (HTTP 409), V(in_use) (a network or volume to remove is used by containers), V(api_error) (other HTTP errors), V(engine_error)."
+    V(conflict) (HTTP 409), V(in_use) (a network or volume to remove is used by containers),
+    V(context_not_found) (O(docker_context) names no context), V(context_invalid) (its C(meta.json) is not a
+    context's), V(api_error) (other HTTP errors), V(engine_error)."
 requirements:
   - requests
   - requests-unixsocket

@@ -42,6 +42,16 @@ options:
       - The TLS options apply to every engine listed here.
     type: list
     elements: str
+  docker_context:
+    description:
+      - Engines named by Docker CLI contexts (the client role writes C(tprov-HOST)), read from the controller user's
+        E(DOCKER_CONFIG) or C(~/.docker) as the modules' O(tprov.docker.docker_api_info#module:docker_context) reads
+        them; listed besides those of O(docker_host) and O(docker_hosts_group). The TLS file options, when set, win
+        over a context's files.
+      - Each container of such an engine gets C(ansible_docker_context) instead of C(ansible_docker_host).
+    type: list
+    elements: str
+    version_added: 0.3.0
   docker_hosts_group:
     description:
       - The name of an inventory group read before this file (an earlier inventory source), whose hosts are
@@ -166,6 +176,7 @@ CONNECTION = 'tprov.docker.docker_api'
 # Plugin option -> connection variable (the connection plugin tprov.docker.docker_api reads these).
 CONNECTION_VARS = (
     ('docker_host', 'ansible_docker_host'),
+    ('docker_context', 'ansible_docker_context'),
     ('tls', 'ansible_docker_tls'),
     ('validate_certs', 'ansible_docker_validate_certs'),
     ('ca_path', 'ansible_docker_ca_path'),
@@ -250,13 +261,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 if ':' in address and not address.startswith('['):
                     address = '[%s]' % address
                 hosts.append('tcp://%s:%d' % (address, self.get_option('docker_port')))
-        if not hosts and not group:
+        contexts = list(self.get_option('docker_context') or [])
+        if not hosts and not group and not contexts:
             # DOCKER_HOST only here: not an option env, which would add it to the engines named.
             hosts = [os.environ.get('DOCKER_HOST') or None]  # None: the local socket
         engines = []
         for docker_host in hosts:
             params = dict(common, docker_host=docker_host)
             engines.append(params)
+        # A context gives the address (the connection plugin reads ansible_docker_context, not a host).
+        engines.extend(dict(common, docker_host=None, docker_context=name) for name in contexts)
         return engines
 
     def _list(self, params):
@@ -287,7 +301,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             client.close()
 
     def _connection_vars(self, params, docker_host):
-        values = dict(params, docker_host=docker_host)
+        values = dict(params, docker_host=None if params.get('docker_context') else docker_host)
         out = {'ansible_connection': CONNECTION}
         for option, var in CONNECTION_VARS:
             if values.get(option) is not None and not (option == 'api_version' and values[option] == 'auto'):
@@ -304,7 +318,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         use_cache = self.get_option('cache') and cache
         update_cache = self.get_option('cache') and not cache
         engines = self._engines(path)
-        query = {'engines': [params['docker_host'] for params in engines],
+        query = {'engines': [('context:%s' % params['docker_context']) if params.get('docker_context')
+                             else params['docker_host'] for params in engines],
                  'filters': self.get_option('filters') or {}, 'all': bool(self.get_option('all'))}
         listed = None
         if use_cache:

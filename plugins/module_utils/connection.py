@@ -16,6 +16,7 @@ __metaclass__ = type
 import os
 from urllib.parse import quote
 
+from ansible_collections.tprov.docker.plugins.module_utils.docker_context import context_params
 from ansible_collections.tprov.docker.plugins.module_utils.errors import APIVersionError, ConnectionSettingsError
 
 # The oldest Engine API we speak: Debian 12's docker.io 20.10 (and Debian 11's).
@@ -117,6 +118,8 @@ def resolve_connection(params, environ=None, home=None):
     can be tested without a daemon.  Follows the Docker CLI: TLS material comes from the
     options, else from ``DOCKER_CERT_PATH``, else from ``~/.docker``.
     """
+    # docker_context: the host and TLS files come from the Docker CLI's context (docker_context.py).
+    params, environ, home = context_params(params, environ, home)
     environ = os.environ if environ is None else environ
     home = os.path.expanduser('~') if home is None else home
     docker_host = (params.get('docker_host') or DEFAULT_DOCKER_HOST).strip()

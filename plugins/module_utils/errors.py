@@ -50,6 +50,8 @@ ERROR_KINDS = (
     'not_found',            # HTTP 404
     'conflict',             # HTTP 409
     'in_use',               # a network or volume to remove (or recreate) is used by containers
+    'context_not_found',    # docker_context names no context in the Docker CLI's store
+    'context_invalid',      # docker_context's meta.json is not a context's (not JSON, no docker endpoint)
 ) + CONNECTION_ERROR_KINDS
 
 

@@ -340,6 +340,9 @@ class SafeModule(AnsibleModule):
 CONNECTION_ARGUMENT_SPEC = dict(
     docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST, aliases=['docker_url'],
                      fallback=(env_fallback, ['DOCKER_HOST'])),
+    # A Docker CLI context (docker_context.py): its address wins over docker_host (which always has a value:
+    # its default, DOCKER_HOST or module_defaults, none of which a module can tell from the task's own).
+    docker_context=dict(type='str'),
     # DOCKER_TLS and DOCKER_TLS_VERIFY are read by resolve_connection (the CLI's rules, not a bool's).
     tls=dict(type='bool'),
     validate_certs=dict(type='bool', aliases=['tls_verify']),

@@ -591,3 +591,40 @@ def test_inventory_reads_docker_host_env_when_no_engine_is_named(busybox_image, 
     assert hostvars == {} and 'unix:///nonexistent/docker.sock' in stderr, stderr
     hostvars, _groups, _stderr = list_inventory(unnamed, env={'DOCKER_HOST': 'unix:///var/run/docker.sock'})
     assert list(hostvars) == [unique_name]
+
+
+def test_inventory_and_connection_through_a_docker_context(tls_containers, workdir, tmp_path):
+    """docker_context in the inventory plugin, ansible_docker_context for the connection plugin: a context written by
+    docker_client_context (no TLS options anywhere else) lists the engine's containers and runs a task in one."""
+    from tprov_testlib import run_module
+    daemon = tls_containers['daemon']
+    config = tmp_path / 'dot-docker'
+    config.mkdir(mode=0o700)
+    written = run_module('docker_client_context', dict(
+        config_dir=str(config), bundle='client', contexts=[{'name': 'tprov-it', 'docker_host': daemon.host}],
+        ca_content=open(os.path.join(daemon.pki, 'ca.pem')).read(),
+        cert_content=open(os.path.join(daemon.pki, 'client', 'cert.pem')).read(),
+        key_content=open(os.path.join(daemon.pki, 'client', 'key.pem')).read()))
+    assert not written.failed, written
+    inventory = write(os.path.join(workdir, 'ctx-%s.docker_containers.yml' % uuid.uuid4().hex[:8]), json.dumps(dict(
+        plugin='tprov.docker.docker_containers', docker_context=['tprov-it'], timeout=10,
+        filters={'label': [tls_containers['label'], 'tier=raw']})))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_DIR, DOCKER_CONFIG=str(config), HOME=str(tmp_path))
+    env.pop('DOCKER_HOST', None)
+    proc = subprocess.run([INVENTORY, '-i', inventory, '--list'], capture_output=True, text=True, env=env, check=True)
+    listed = json.loads(proc.stdout, object_hook=lambda d: d.get('__ansible_unsafe', d))
+    hostvars = listed['_meta']['hostvars'][tls_containers['bb']]
+    assert hostvars['ansible_docker_context'] == 'tprov-it' and 'ansible_docker_host' not in hostvars
+    assert hostvars['docker_engine'] == daemon.host
+    play = '''
+- hosts: all
+  gather_facts: false
+  tasks:
+    - ansible.builtin.raw: echo context-ok-$(hostname)
+      register: said
+    - ansible.builtin.assert:
+        that: "'context-ok-' in said.stdout"
+'''
+    rc, output, _seconds = run_ansible(workdir, inventory, play, env={'DOCKER_CONFIG': str(config),
+                                                                      'HOME': str(tmp_path)})
+    assert rc == 0 and 'failed=0' in output and 'unreachable=0' in output, output

@@ -39,3 +39,15 @@ def test_only_files_named_for_the_plugin(tmp_path):
         path = tmp_path / name
         path.write_text('plugin: tprov.docker.docker_containers\n')
         assert plugin.verify_file(str(path)) is wanted, name
+
+
+def test_an_engine_named_by_a_context_gets_the_context_not_an_address():
+    plugin = InventoryModule()
+    params = {'docker_host': None, 'docker_context': 'tprov-docker1', 'ca_path': None, 'client_cert': None,
+              'client_key': None, 'tls': None, 'validate_certs': None, 'tls_hostname': None, 'api_version': 'auto',
+              'timeout': 10}
+    assert plugin._connection_vars(params, 'tcp://docker1:2376') == {
+        'ansible_connection': 'tprov.docker.docker_api', 'ansible_docker_context': 'tprov-docker1',
+        'ansible_docker_timeout': 10}
+    by_address = plugin._connection_vars(dict(params, docker_context=None), 'tcp://docker1:2376')
+    assert by_address['ansible_docker_host'] == 'tcp://docker1:2376' and 'ansible_docker_context' not in by_address

@@ -20,12 +20,13 @@ COLLECTION = 'ansible_collections.tprov.docker.'
 FILES = sorted(glob.glob(os.path.join(MODULE_UTILS, '*.py')))
 # The layers, bottom up (README: How the code is laid out). A new file must be placed here.
 LAYERS = (
-    ('errors.py', 'redaction.py', 'file_transaction.py'),  # errors, secrets kept out of diffs, file transactions
+    ('errors.py', 'redaction.py', 'file_transaction.py',
+     'docker_context.py'),  # errors, secrets kept out of diffs, file transactions, the Docker CLI's context store
     ('connection.py', 'diagnosis.py', 'api_query.py', 'container_spec.py', 'daemon_config.py',
      'tls_cert.py'),  # pure parsing, planning and connection resolution
     ('engine_client.py',),  # the HTTP client
     ('images.py', 'containers.py', 'container_backends.py', 'container_exec.py', 'engine_info.py', 'pki.py',
-     'tls_files.py', 'daemon_setup.py', 'networks.py', 'volumes.py'),  # services
+     'tls_files.py', 'daemon_setup.py', 'networks.py', 'volumes.py', 'context_files.py'),  # services
     ('safe_module.py',),  # the Ansible glue
 )
 SERVICES = 3
