@@ -22,16 +22,16 @@ FILES = sorted(glob.glob(os.path.join(MODULE_UTILS, '*.py')))
 LAYERS = (
     ('errors.py', 'redaction.py', 'file_transaction.py'),  # errors, secrets kept out of diffs, file transactions
     ('connection.py', 'diagnosis.py', 'api_query.py', 'container_spec.py', 'daemon_config.py',
-     'tls_cert.py'),  # pure parsing, planning and connection resolution
+     'tls_cert.py', 'tls_probe.py'),  # pure parsing, planning and connection resolution
     ('engine_client.py',),  # the HTTP client
     ('images.py', 'containers.py', 'container_backends.py', 'container_exec.py', 'engine_info.py', 'pki.py',
-     'tls_files.py', 'daemon_setup.py', 'networks.py', 'volumes.py'),  # services
+     'tls_files.py', 'daemon_setup.py', 'networks.py', 'volumes.py', 'tls_info.py'),  # services
     ('safe_module.py',),  # the Ansible glue
 )
 SERVICES = 3
 SHARED = (0, SERVICES)  # layers whose files may also use one another
 PURE = ('errors.py', 'connection.py', 'diagnosis.py', 'api_query.py', 'container_spec.py', 'daemon_config.py',
-        'redaction.py')
+        'redaction.py', 'tls_probe.py')
 
 
 def imports(path):
