@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: docker_tls_info
 short_description: Read the certificate a Docker daemon (or any TLS endpoint) serves, and judge it
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - Connects to a TLS endpoint, with or without a client certificate, and returns the certificate it serves
     - subject, subject alternative names, issuer, serial, SHA-256 fingerprint, validity and the whole days left

@@ -1,14 +1,20 @@
 """docker_tls_info against the TLS-only dockerd of the test bed (engine_bed.TLSDaemon): what it really serves."""
 
 import os
+import re
+import shutil
 import socket
+import subprocess
+import sys
 import threading
+
+import yaml
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
 from engine_bed import free_port, tls_listener
-from tprov_testlib import run_module
+from tprov_testlib import COLLECTIONS_DIR, REPO_ROOT, run_module
 
 
 def served_args(daemon, **extra):
@@ -129,3 +135,54 @@ def test_a_tls12_server_that_requires_a_client_certificate(tls_daemon):
     finally:
         listener.shutdown(2)
         listener.close()
+
+
+def check_certs_bed(daemon, tmp_path, foreign_pki=None):
+    """docker_pki_dir in docker_tls_pki's layout around the TLS daemon's certificates, and an inventory naming it."""
+    pki = tmp_path / 'pki'
+    (pki / 'hosts' / 'tlsd').mkdir(parents=True)
+    shutil.copy(os.path.join(daemon.pki, 'ca.pem'), str(pki / 'ca.pem'))
+    shutil.copy(os.path.join(daemon.pki, 'server', 'server-cert.pem'), str(pki / 'hosts' / 'tlsd' / 'server-cert.pem'))
+    for name, source in (('admin', daemon.pki), ('stranger', foreign_pki)):
+        if source:
+            shutil.copytree(os.path.join(source, 'client'), str(pki / 'clients' / name))
+    shutil.copy(os.path.join(daemon.pki, 'ca.pem'), str(pki / 'clients' / 'admin' / 'ca.pem'))
+    inventory = tmp_path / 'hosts.yml'
+    inventory.write_text(yaml.safe_dump({'docker_hosts': {'hosts': {'tlsd': {
+        'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable,
+        'docker_daemon_connect_host': '127.0.0.1', 'docker_daemon_tls_port': daemon.port,
+        'docker_pki_dir': str(pki)}}}}))
+    return str(inventory)
+
+
+def run_check_certs(inventory, *extra):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_DIR, ANSIBLE_NOCOLOR='1')
+    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory,
+                           os.path.join(REPO_ROOT, 'playbooks', 'check-certs.yml')] + list(extra),
+                          capture_output=True, text=True, env=env, check=False)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def test_check_certs_passes_then_fails_naming_the_host_and_the_days_left(tls_daemon, foreign_pki, tmp_path):
+    inventory = check_certs_bed(tls_daemon, tmp_path)
+    rc, output = run_check_certs(inventory)
+    assert rc == 0, output
+    assert 'tlsd  served' in output and 'tlsd  client admin' in output and 'CN=admin' in output, output
+    # Within the warning window (a year's certificate, 400 days asked).
+    rc, output = run_check_certs(inventory, '-e', 'docker_pki_warn_days=400')
+    assert rc != 0 and 'failed=1' in output, output
+    assert re.search(r'tlsd\s+served\s+CN=127\.0\.0\.1\s+\S+\s+36[45]\s+expires in 36[45] days '
+                     r'\(docker_pki_warn_days: 400\)', output), output
+
+
+def test_check_certs_names_a_bundle_the_daemon_refuses_and_a_certificate_not_on_disk(tls_daemon, foreign_pki,
+                                                                                    tmp_path):
+    inventory = check_certs_bed(tls_daemon, tmp_path, foreign_pki)
+    shutil.copy(os.path.join(foreign_pki, 'server', 'server-cert.pem'),
+                str(tmp_path / 'pki' / 'hosts' / 'tlsd' / 'server-cert.pem'))
+    rc, output = run_check_certs(inventory)
+    assert rc != 0, output
+    assert 'differs from the certificate on disk' in output, output
+    assert re.search(r'tlsd\s+client stranger\s+CN=admin\s+.*not issued by the current CA.*refused by the daemon '
+                     r'\(tls_client_rejected\)', output), output
+    assert not re.search(r'tlsd\s+client admin\s+CN=admin\s+\S+\s+\d+\s+\S', output), output  # no problem
