@@ -183,8 +183,8 @@ def docker_cert_check(result, host, what=None, client=False, require_client_cert
     if facts.get('expired'):
         problems.append('expired')
     elif facts.get('expiring'):
-        problems.append('expires in %s days (docker_pki_warn_days: %s)' % (facts.get('days_left'),
-                                                                         result.get('warn_days')))
+        problems.append('expires in %s days (docker_pki_warn_days: %s)'
+                        % (facts.get('days_left'), result.get('warn_days')))
     if facts.get('not_yet_valid'):
         problems.append('not valid before %s' % facts.get('not_before'))
     if facts.get('chains_to_ca') is False:
@@ -205,8 +205,8 @@ def docker_cert_table(rows):
     rows = list(rows or [])
     widths = [max([len(title)] + [len(str(r.get(key, ''))) for r in rows]) for key, title in CERT_TABLE_COLUMNS]
     lines = []
-    for values in [[title for _k, title in CERT_TABLE_COLUMNS]] + [[str(r.get(k, '')) for k, _t in CERT_TABLE_COLUMNS]
-                                                                    for r in rows]:
+    cells = [[str(r.get(key, '')) for key, _title in CERT_TABLE_COLUMNS] for r in rows]
+    for values in [[title for _key, title in CERT_TABLE_COLUMNS]] + cells:
         lines.append('  '.join(v.ljust(w) for v, w in zip(values, widths)).rstrip())
     return lines
 

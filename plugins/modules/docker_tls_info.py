@@ -13,14 +13,15 @@ module: docker_tls_info
 short_description: Read the certificate a Docker daemon (or any TLS endpoint) serves, and judge it
 version_added: 0.2.0
 description:
-  - Connects to a TLS endpoint, with or without a client certificate, and returns the certificate it serves
-    - subject, subject alternative names, issuer, serial, SHA-256 fingerprint, validity and the whole days left
-    - whether it was issued by an expected CA, whether it is the certificate in a given file, and whether it
-    expires within O(warn_days).
-  - Works without a client bundle against a daemon run with C(--tlsverify) (which refuses the client): with
+  - Connects to a TLS endpoint, with or without a client certificate, and returns the certificate it serves (its
+    subject, subject alternative names, issuer, serial, SHA-256 fingerprint, validity and whole days left),
+    whether an expected CA issued it, whether it is the certificate in a given file, and whether it expires
+    within O(warn_days).
+  - Works without a client bundle against a daemon run with C(--tlsverify) (which refuses the client) - with
     TLS 1.3, which dockerd speaks, the server's certificate arrives before the server judges the client, and
     RV(handshake) says whether the server then accepted the client. Against a server limited to TLS 1.2 that
-    requires a client certificate, the certificate can be read only with one (O(client_cert)).
+    requires a client certificate, the certificate can be read only with a client certificate it accepts
+    (O(client_cert)).
   - With O(client_cert), RV(handshake) tells whether the daemon accepts that client certificate, and
     RV(client_certificate) holds the same facts about it.
   - The served certificate is read whoever issued it (the handshake does not verify it); O(validate_certs)
@@ -41,6 +42,7 @@ attributes:
     description: Reads only; the same in check mode.
   diff_mode:
     support: none
+    description: Nothing changes, so there is nothing to show.
 options:
   docker_host:
     description:
@@ -54,7 +56,7 @@ options:
     type: bool
   validate_certs:
     description:
-      - Fail (RV(error_kind) V(tls_unknown_ca), V(tls_name_mismatch) or V(tls_server_expired), with the facts in the
+      - Fail (C(error_kind) V(tls_unknown_ca), V(tls_name_mismatch) or V(tls_server_expired), with the facts in the
         result) when C(docker --tlsverify) would refuse the served certificate - not issued by O(ca_path), not
         carrying O(tls_hostname) (or the host of O(docker_host)), or outside its validity.
       - Not set or V(false) - the facts are returned whatever they are (RV(chains_to_ca), RV(name_matches),
@@ -86,6 +88,7 @@ options:
   api_version:
     description: Accepted for C(module_defaults) of the action group; unused (no Engine API call is made).
     type: str
+    default: auto
     aliases: [docker_api_version]
   timeout:
     description: Seconds (1 to 86400) to wait for the connection, the handshake and the answer.

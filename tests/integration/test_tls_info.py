@@ -175,8 +175,8 @@ def test_check_certs_passes_then_fails_naming_the_host_and_the_days_left(tls_dae
                      r'\(docker_pki_warn_days: 400\)', output), output
 
 
-def test_check_certs_names_a_bundle_the_daemon_refuses_and_a_certificate_not_on_disk(tls_daemon, foreign_pki,
-                                                                                    tmp_path):
+def test_check_certs_names_a_bundle_the_daemon_refuses_and_a_certificate_not_on_disk(
+        tls_daemon, foreign_pki, tmp_path):
     inventory = check_certs_bed(tls_daemon, tmp_path, foreign_pki)
     shutil.copy(os.path.join(foreign_pki, 'server', 'server-cert.pem'),
                 str(tmp_path / 'pki' / 'hosts' / 'tlsd' / 'server-cert.pem'))

@@ -28,8 +28,8 @@ def issue(kind, tmp_path, name, ca=None, sans=None, valid_days=365, now=NOW, **k
 def pki(tmp_path):
     ca, ca_paths = issue('ca', tmp_path, 'ca')
     other, other_paths = issue('ca', tmp_path, 'other-ca', common_name='other CA')
-    server, _ = issue('server', tmp_path, 'server', ca=ca_paths,
-                      sans=['IP:192.0.2.10', 'DNS:docker1.example.test', 'DNS:*.wild.example.test'])
+    server = issue('server', tmp_path, 'server', ca=ca_paths,
+                   sans=['IP:192.0.2.10', 'DNS:docker1.example.test', 'DNS:*.wild.example.test'])[0]
     return dict(ca=ca, other=other, server=server, ca_paths=ca_paths, other_paths=other_paths, tmp=tmp_path)
 
 
@@ -59,7 +59,7 @@ def test_chains_to_ca_reads_a_bundle_and_says_null_without_a_ca(pki):
 
 def test_a_ca_with_the_same_name_but_another_key_did_not_issue_it(tmp_path, pki):
     # The rollover case: a new CA keeps the common name; only the signature tells them apart.
-    same_name, _ = issue('ca', tmp_path, 'new-ca')
+    same_name = issue('ca', tmp_path, 'new-ca')[0]
     assert same_name.subject == pki['ca'].subject
     assert ti.issued_by(pki['server'], [same_name]) is False
 
