@@ -17,7 +17,8 @@ import ipaddress
 import os
 
 from ansible_collections.tprov.docker.plugins.module_utils import tls_cert, tls_probe
-from ansible_collections.tprov.docker.plugins.module_utils.connection import ConnectionSettings, _split_host_port
+from ansible_collections.tprov.docker.plugins.module_utils.connection import (
+    ConnectionSettings, split_host_port, without_scheme)
 from ansible_collections.tprov.docker.plugins.module_utils.diagnosis import explain_connection_error
 from ansible_collections.tprov.docker.plugins.module_utils.errors import (
     ConnectionSettingsError, EngineConnectionError, InvalidOption)
@@ -38,18 +39,13 @@ def resolve_target(params):
     if not docker_host:
         raise ConnectionSettingsError('docker_host is required: the TLS endpoint, as tcp://HOST:PORT '
                                       '(or set DOCKER_HOST).')
-    scheme_less = docker_host
-    for prefix in ('tcp://', 'https://'):
-        if docker_host.startswith(prefix):
-            scheme_less = docker_host[len(prefix):]
-            break
-    else:
-        if '://' in docker_host:
-            raise ConnectionSettingsError(
-                'docker_host %r: docker_tls_info reads a TLS endpoint; use tcp://HOST:PORT (a unix socket or '
-                'plaintext http:// serves no certificate).' % docker_host)
+    scheme_less = without_scheme(docker_host, ('tcp://', 'https://'))
+    if scheme_less is None:
+        raise ConnectionSettingsError(
+            'docker_host %r: docker_tls_info reads a TLS endpoint; use tcp://HOST:PORT (a unix socket or '
+            'plaintext http:// serves no certificate).' % docker_host)
     try:
-        host, port = _split_host_port(scheme_less.rstrip('/'), DEFAULT_PORT)
+        host, port = split_host_port(scheme_less, DEFAULT_PORT)
     except ValueError:
         raise ConnectionSettingsError('docker_host %r is not an address: use tcp://HOST:PORT.' % docker_host)
     client_cert, client_key = params.get('client_cert'), params.get('client_key')
