@@ -2,8 +2,8 @@
 # Copyright: tprov.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters for the roles: where the PKI's files are, a Docker host's server certificate names,
-certificate backups as restore entries, and a note on clock skew (and the deprecated
-docker_copy_backup)."""
+certificate backups as restore entries, a note on clock skew, check-certs.yml's table rows (and the
+deprecated docker_copy_backup)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -154,6 +154,63 @@ def docker_clock_skew_note(host_epoch, controller_epoch=None):
             'back-dated): synchronise the clocks (NTP) of the host and the controller.' % (amount, tolerance // 60))
 
 
+CERT_TABLE_COLUMNS = (('host', 'host'), ('what', 'what'), ('subject', 'subject'), ('not_after', 'not_after'),
+                      ('days_left', 'days left'), ('problem', 'problem'))
+
+
+def docker_cert_check(result, host, what=None, client=False, require_client_cert=True):
+    """One row of playbooks/check-certs.yml's table from a docker_tls_info result (registered with
+    failed_when: false): the certificate's subject, end, days left, and its problems ('' when none).
+
+    ``client``: the row is about the client bundle the run presented (its facts are the result's
+    client_certificate; the daemon must accept it). Otherwise it is about the served certificate, which
+    must be the file on disk, and (``require_client_cert``) the daemon must refuse a client without one.
+    ``what`` defaults to 'served', or 'client NAME' (the directory of the client_cert the run was given)."""
+    if not isinstance(result, dict):
+        raise AnsibleFilterError('docker_cert_check expects a registered docker_tls_info result, not %r.' % (result,))
+    if what is None:
+        client_cert = ((result.get('invocation') or {}).get('module_args') or {}).get('client_cert')
+        what = 'client %s' % os.path.basename(os.path.dirname(client_cert)) if client and client_cert else \
+            'client' if client else 'served'
+    row = dict(host=host, what=what, subject='', not_after='', days_left='', problem='')
+    if result.get('error_kind') or result.get('skipped'):
+        row['problem'] = 'not read: %s (%s)' % (result.get('msg', 'skipped'), result.get('error_kind', 'skipped'))
+        return row
+    facts = (result.get('client_certificate') or {}) if client else result
+    row.update(subject=facts.get('subject', ''), not_after=facts.get('not_after', ''),
+               days_left=facts.get('days_left', ''))
+    problems = []
+    if facts.get('expired'):
+        problems.append('expired')
+    elif facts.get('expiring'):
+        problems.append('expires in %s days (docker_pki_warn_days: %s)'
+                        % (facts.get('days_left'), result.get('warn_days')))
+    if facts.get('not_yet_valid'):
+        problems.append('not valid before %s' % facts.get('not_before'))
+    if facts.get('chains_to_ca') is False:
+        problems.append('not issued by the current CA (issuer %s)' % facts.get('issuer'))
+    if client and result.get('handshake') is False:
+        problems.append('refused by the daemon (%s)' % result.get('handshake_error_kind'))
+    if not client and result.get('matches_file') is False:
+        problems.append('differs from the certificate on disk (fingerprint %s)' % result.get('fingerprint_sha256'))
+    if not client and require_client_cert and result.get('handshake') is True:
+        problems.append('accepts a client without a certificate')
+    row['problem'] = '; '.join(problems)
+    return row
+
+
+def docker_cert_table(rows):
+    """check-certs.yml's rows as lines of a table (host, what, subject, not_after, days left, problem), for a
+    message: a header, then one line per row, each column as wide as its longest value."""
+    rows = list(rows or [])
+    widths = [max([len(title)] + [len(str(r.get(key, ''))) for r in rows]) for key, title in CERT_TABLE_COLUMNS]
+    lines = []
+    cells = [[str(r.get(key, '')) for key, _title in CERT_TABLE_COLUMNS] for r in rows]
+    for values in [[title for _key, title in CERT_TABLE_COLUMNS]] + cells:
+        lines.append('  '.join(v.ljust(w) for v, w in zip(values, widths)).rstrip())
+    return lines
+
+
 class FilterModule(object):
 
     def filters(self):
@@ -161,4 +218,5 @@ class FilterModule(object):
                 'docker_pki_paths': docker_pki_paths,
                 'docker_backup_restore_entries': docker_backup_restore_entries,
                 'docker_copy_backup': docker_copy_backup,
-                'docker_clock_skew_note': docker_clock_skew_note}
+                'docker_clock_skew_note': docker_clock_skew_note,
+                'docker_cert_check': docker_cert_check, 'docker_cert_table': docker_cert_table}

@@ -83,7 +83,7 @@ class ConnectionSettings(object):
         self.api_version = api_version
 
 
-def _split_host_port(hostport, default_port):
+def split_host_port(hostport, default_port):
     """'h:1', '[::1]:2', 'h' -> (host, port); raises ValueError."""
     if hostport.startswith('['):
         end = hostport.find(']')
@@ -109,6 +109,14 @@ def _split_host_port(hostport, default_port):
     if not 0 < port < 65536:
         raise ValueError(hostport)
     return host, port
+
+
+def without_scheme(docker_host, schemes=('tcp://', 'https://', 'http://')):
+    """HOST:PORT of a docker_host given with one of ``schemes`` or none; None for another scheme."""
+    for prefix in schemes:
+        if docker_host.startswith(prefix):
+            return docker_host[len(prefix):].rstrip('/')
+    return None if '://' in docker_host else docker_host.rstrip('/')
 
 
 def resolve_connection(params, environ=None, home=None):
@@ -161,16 +169,10 @@ def resolve_connection(params, environ=None, home=None):
         return ConnectionSettings(docker_host, 'http+unix://' + quote(path, safe=''),
                                   socket_path=path, timeout=timeout, api_version=api_version)
 
-    scheme_less = docker_host
-    for prefix in ('tcp://', 'https://', 'http://'):
-        if docker_host.startswith(prefix):
-            scheme_less = docker_host[len(prefix):]
-            break
-    else:
-        if '://' in docker_host:
-            raise ConnectionSettingsError(
-                'docker_host %r: unsupported scheme; use unix:///path/to/docker.sock or tcp://HOST:PORT.' % docker_host)
-    scheme_less = scheme_less.rstrip('/')
+    scheme_less = without_scheme(docker_host)
+    if scheme_less is None:
+        raise ConnectionSettingsError(
+            'docker_host %r: unsupported scheme; use unix:///path/to/docker.sock or tcp://HOST:PORT.' % docker_host)
     # Naming a CA, certificate or key for a tcp:// host means TLS, as it does for the CLI's flags.
     use_tls = bool(tls or verify_wanted or docker_host.startswith('https://') or explicit_tls_files)
     if docker_host.startswith('http://') and use_tls:
@@ -211,7 +213,7 @@ def resolve_connection(params, environ=None, home=None):
                     'directory holding ca.pem, cert.pem and key.pem.' % (option, value, where, option))
     default_port = 2376 if use_tls else 2375
     try:
-        host, port = _split_host_port(scheme_less, default_port)
+        host, port = split_host_port(scheme_less, default_port)
     except ValueError:
         raise ConnectionSettingsError(
             'docker_host %r is not an address: use unix:///path/to/docker.sock or tcp://HOST:PORT.' % docker_host)

@@ -19,8 +19,6 @@ import json
 import os
 import re
 import shlex
-import socket
-import ssl
 
 MANAGED_HEADER = '# Managed by tprov.docker (role tprov.docker.daemon); local edits are replaced.\n'
 
@@ -277,31 +275,6 @@ def probe_address(tcp_host):
     elif address == '::':
         address = '::1'
     return address, int(match.group(2))
-
-
-def served_certificate(address, port, timeout=3.0):
-    """(DER certificate, answered): the certificate a TLS listener presents, or None; ``answered``
-    tells a port where something listens (the certificate could not be read) from one where nothing
-    does.
-
-    No client certificate is offered and the server is not verified: only the bytes are compared
-    with the file on disk. With TLS 1.3 the client side of the handshake completes before a
-    server that requires a client certificate refuses it, so the certificate is seen; a server
-    limited to TLS 1.2 refuses the handshake first, and the certificate is unknown."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    try:
-        raw = socket.create_connection((address, port), timeout=timeout)
-    except (OSError, ValueError):
-        return None, False
-    try:
-        with context.wrap_socket(raw, server_hostname=None) as conn:
-            return conn.getpeercert(binary_form=True), True
-    except (OSError, ssl.SSLError, ValueError):
-        return None, True
-    finally:
-        raw.close()
 
 
 def _split_flag(argv, index):

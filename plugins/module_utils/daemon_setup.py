@@ -20,6 +20,7 @@ import re
 import socket
 
 from ansible_collections.tprov.docker.plugins.module_utils import daemon_config as dc
+from ansible_collections.tprov.docker.plugins.module_utils import tls_probe
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
     RollbackIncomplete, Transaction, original_path as saved_original_path, read_text, restore_files, write_atomic)
 from ansible_collections.tprov.docker.plugins.module_utils.redaction import redact_credentials, redact_mapping
@@ -449,7 +450,8 @@ def want_exec_start(module, params, writer, unit, dropins, vendor_argv, argv_sou
 def served_certificate(module, tcp_host, cert_path):
     """What the daemon serves on tcp_host against the certificate file (see RETURN)."""
     address, port = dc.probe_address(tcp_host)
-    served, answered = dc.served_certificate(address, port)
+    probe = tls_probe.read_served(address, port)
+    served, answered = probe.der, probe.answered
     on_disk = dc.pem_certificate_der(read_text(cert_path))
     served_fp = dc.fingerprint_sha256(served) if served else None
     file_fp = dc.fingerprint_sha256(on_disk) if on_disk else None

@@ -10,8 +10,10 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
@@ -105,6 +107,34 @@ class TLSDaemon(object):
                 os.killpg(self.proc.pid, signal.SIGKILL)
         subprocess.run(['ip', 'link', 'del', self.bridge], capture_output=True, check=False)
         subprocess.run(['umount', '-R', os.path.join(self.base, 'data')], capture_output=True, check=False)
+
+
+def tls_listener(cert, key, tls12_only=False):
+    """A TLS listener on 127.0.0.1 that requires a client certificate, as dockerd --tlsverify does (close it
+    with shutdown(2) and close())."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    if tls12_only:
+        context.maximum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(cert, key)
+    context.verify_mode = ssl.CERT_REQUIRED
+    context.load_verify_locations(cert)
+    listener = socket.socket()
+    listener.bind(('127.0.0.1', 0))
+    listener.listen(5)
+
+    def serve():
+        while True:
+            try:
+                conn, _addr = listener.accept()
+            except OSError:
+                return
+            try:
+                with context.wrap_socket(conn, server_side=True) as tls:
+                    tls.recv(1)
+            except (OSError, ssl.SSLError):
+                pass
+    threading.Thread(target=serve, daemon=True).start()
+    return listener
 
 
 def issue_pki(pki, server_sans=('IP:127.0.0.1', 'DNS:localhost'), key_type='ecdsa'):

@@ -12,6 +12,7 @@ import re
 import pytest
 import yaml
 
+from engine_bed import tls_listener
 from tprov_testlib import REPO_ROOT, docker, run_module
 
 # systemd's drop-in directories for docker.service, highest precedence first (under the temp root).
@@ -261,36 +262,6 @@ def test_restore_puts_back_everything_it_can_and_names_the_rest(tmp_path):
     assert not list(tmp_path.glob('*.tprov-restore'))
 
 
-def _tls_server(cert, key, tls12_only=False):
-    """A TLS listener on 127.0.0.1 that requires a client certificate, as dockerd --tlsverify does."""
-    import socket
-    import ssl
-    import threading
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    if tls12_only:
-        context.maximum_version = ssl.TLSVersion.TLSv1_2
-    context.load_cert_chain(cert, key)
-    context.verify_mode = ssl.CERT_REQUIRED
-    context.load_verify_locations(cert)
-    listener = socket.socket()
-    listener.bind(('127.0.0.1', 0))
-    listener.listen(5)
-
-    def serve():
-        while True:
-            try:
-                conn, _addr = listener.accept()
-            except OSError:
-                return
-            try:
-                with context.wrap_socket(conn, server_side=True) as tls:
-                    tls.recv(1)
-            except (OSError, ssl.SSLError):
-                pass
-    threading.Thread(target=serve, daemon=True).start()
-    return listener
-
-
 def test_served_certificate_against_the_file_on_disk(tmp_path):
     pki = tmp_path / 'pki'
     pki.mkdir()
@@ -300,7 +271,7 @@ def test_served_certificate_against_the_file_on_disk(tmp_path):
             'kind': 'server', 'path': str(pki / ('%s-cert.pem' % name)), 'key_path': str(pki / ('%s-key.pem' % name)),
             'ca_path': str(pki / 'ca.pem'), 'ca_key_path': str(pki / 'ca-key.pem'),
             'subject_alt_names': ['IP:127.0.0.1']}).failed
-    listener = _tls_server(str(pki / 'served-cert.pem'), str(pki / 'served-key.pem'))
+    listener = tls_listener(str(pki / 'served-cert.pem'), str(pki / 'served-key.pem'))
     try:
         port = listener.getsockname()[1]
         args = dict(family_layout(tmp_path, 'Debian'), tcp_hosts=['tcp://0.0.0.0:%d' % port])
@@ -407,7 +378,7 @@ def test_served_certificate_unknown_against_a_tls12_only_server(tmp_path):
         'kind': 'server', 'path': str(pki / 'cert.pem'), 'key_path': str(pki / 'key.pem'),
         'ca_path': str(pki / 'ca.pem'), 'ca_key_path': str(pki / 'ca-key.pem'),
         'subject_alt_names': ['IP:127.0.0.1']}).failed
-    listener = _tls_server(str(pki / 'cert.pem'), str(pki / 'key.pem'), tls12_only=True)
+    listener = tls_listener(str(pki / 'cert.pem'), str(pki / 'key.pem'), tls12_only=True)
     try:
         args = dict(family_layout(tmp_path, 'Debian'), tcp_hosts=['tcp://0.0.0.0:%d' % listener.getsockname()[1]])
         write(args['tls_cert'], (pki / 'cert.pem').read_text())

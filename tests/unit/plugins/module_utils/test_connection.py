@@ -199,3 +199,13 @@ def test_client_certificate_without_ca_names_the_options(tmp_path):
     message = str(info.value)
     for option in ('client_cert', 'client_key', 'ca_path', 'validate_certs: false', 'DOCKER_CERT_PATH'):
         assert option in message
+
+
+@pytest.mark.parametrize('docker_host,schemes,expected', [
+    ('tcp://h:2376/', None, 'h:2376'), ('https://[::1]:2376', None, '[::1]:2376'), ('h:2376', None, 'h:2376'),
+    ('http://h', None, 'h'), ('ssh://h', None, None),
+    ('http://h', ('tcp://', 'https://'), None), ('tcp://h', ('tcp://', 'https://'), 'h'),
+])
+def test_without_scheme_is_the_one_reading_of_a_scheme(docker_host, schemes, expected):
+    args = (docker_host,) if schemes is None else (docker_host, schemes)
+    assert connection.without_scheme(*args) == expected
