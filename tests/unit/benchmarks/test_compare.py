@@ -12,7 +12,9 @@ import compare  # noqa: E402
 
 MEDIANS = {'on': {'tprov.docker.docker_api': 9.6, 'community.docker.docker_api': 10.2},
            'off': {'tprov.docker.docker_api': 14.0, 'community.docker.docker_api': 15.8}}
-FLEET = {1: {'first': 7.6, 'rerun': 5.3}}
+FLEET = {1: {'first': 7.6, 'rerun': 5.3, 'floor': 1.06}}
+NETVOL = {'count': 20, 'rows': {'community.docker': {'first': 21.0, 'rerun': 15.3},
+                                'tprov.docker': {'first': 7.4, 'rerun': 1.0}}}
 PKI = {'ECDSA P-256': dict((tool, {'first': 1.0, 'rerun': 0.5})
                            for tool in ('community.crypto', 'tprov.docker', 'tprov.docker (process)'))}
 
@@ -44,6 +46,7 @@ def test_a_partial_run_replaces_its_section_and_keeps_the_others(results):
 def test_a_full_run_writes_every_section_under_a_new_header(results):
     results.write_text('# old\n\nRun long ago.\n\n## A section this script no longer makes\n\nkept\n')
     sections = {'containers': ['## Containers declared in inventory', '', 'c', ''],
+                'netvol': compare.netvol_section(NETVOL),
                 'pki': compare.pki_section(PKI), 'exec': compare.exec_section(MEDIANS, 20),
                 'fleet': compare.fleet_section(FLEET)}
     compare.write_report(sections, 3)
@@ -53,3 +56,8 @@ def test_a_full_run_writes_every_section_under_a_new_header(results):
     assert '--only' not in text
     headings = [line for line in text.splitlines() if line.startswith('## ')]
     assert headings == [compare.HEADINGS[name] for name in compare.SECTIONS]
+
+
+def test_the_fleet_and_netvol_rows_carry_their_ratios():
+    assert '| 1 | 7.6 s | 7.6 s | 5.3 s | 5.3 s | 1.1 s | 5.00x | 7.17x |' in compare.fleet_section(FLEET)
+    assert '| 21.00 s | 7.40 s | 0.35 | 15.30 s | 1.00 s | 0.065 |' in compare.netvol_section(NETVOL)
