@@ -26,7 +26,7 @@ LAYERS = (
      'tls_cert.py', 'tls_probe.py'),  # pure parsing, planning and connection resolution
     ('engine_client.py',),  # the HTTP client
     ('images.py', 'containers.py', 'container_backends.py', 'container_exec.py', 'engine_info.py', 'pki.py',
-     'tls_files.py', 'daemon_setup.py', 'networks.py', 'volumes.py', 'context_files.py'),  # services
+     'tls_files.py', 'daemon_setup.py', 'networks.py', 'volumes.py', 'context_files.py', 'tls_info.py'),  # services
     ('safe_module.py',),  # the Ansible glue
 )
 SERVICES = 3
