@@ -20,6 +20,7 @@ from ansible_collections.tprov.docker.plugins.module_utils import tls_cert, tls_
 from ansible_collections.tprov.docker.plugins.module_utils.connection import (
     ConnectionSettings, split_host_port, without_scheme)
 from ansible_collections.tprov.docker.plugins.module_utils.diagnosis import explain_connection_error
+from ansible_collections.tprov.docker.plugins.module_utils.docker_context import context_params
 from ansible_collections.tprov.docker.plugins.module_utils.errors import (
     ConnectionSettingsError, EngineConnectionError, InvalidOption)
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import read_file
@@ -35,6 +36,8 @@ def resolve_target(params):
 
     Unlike the Engine API modules, nothing is taken from DOCKER_CERT_PATH or ~/.docker: the client
     certificate presented is the one named, or none (a run without a client bundle is a use)."""
+    # A Docker CLI context names the endpoint and its files (docker_context.py); options given still win.
+    params = context_params(params)[0]
     docker_host = (params.get('docker_host') or '').strip()
     if not docker_host:
         raise ConnectionSettingsError('docker_host is required: the TLS endpoint, as tcp://HOST:PORT '

@@ -51,6 +51,16 @@ options:
     type: str
     required: false
     aliases: [docker_url]
+  docker_context:
+    description:
+      - The name of a Docker CLI context (C(docker context ls)) whose endpoint to read, with the context's
+        C(ca.pem) as O(ca_path) and its C(cert.pem)/C(key.pem) as the client bundle - for example V(tprov-docker1),
+        written by the client role. Read as the Engine API modules read it (E(DOCKER_CONFIG), else C(~/.docker), of
+        the user the module runs as); O(ca_path), O(client_cert) with O(client_key), and O(validate_certs) given here
+        win over the context's.
+      - When set, O(docker_host) is not used. A name with no context fails with C(error_kind) V(context_not_found),
+        a broken one with V(context_invalid).
+    type: str
   tls:
     description: Accepted for C(module_defaults) of the action group; TLS is always spoken.
     type: bool

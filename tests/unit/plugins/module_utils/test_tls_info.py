@@ -93,3 +93,22 @@ def test_the_target_defaults_to_port_2376_and_takes_ipv6():
     assert ti.resolve_target({'docker_host': 'tcp://docker1'}).base_url == 'https://docker1:2376'
     settings = ti.resolve_target({'docker_host': 'tcp://[::1]:3376', 'tls_hostname': 'docker1'})
     assert (settings.host, settings.base_url, settings.tls_hostname) == ('::1', 'https://[::1]:3376', 'docker1')
+
+
+def test_a_docker_context_names_the_endpoint_and_its_files(tmp_path, monkeypatch):
+    from ansible_collections.tprov.docker.plugins.module_utils import docker_context as dc
+    config = tmp_path / 'dot-docker'
+    meta = config / 'contexts' / 'meta' / dc.context_id('tprov-docker1')
+    tls = config / 'contexts' / 'tls' / dc.context_id('tprov-docker1') / 'docker'
+    meta.mkdir(parents=True)
+    tls.mkdir(parents=True)
+    (meta / 'meta.json').write_bytes(dc.dump_meta(dc.context_meta('tprov-docker1', 'tcp://docker1:2376', 'admin', 'd1')))
+    for name in ('ca.pem', 'cert.pem', 'key.pem'):
+        (tls / name).write_text('x')
+    monkeypatch.setenv('DOCKER_CONFIG', str(config))
+    settings = ti.resolve_target({'docker_context': 'tprov-docker1', 'docker_host': 'tcp://elsewhere:2376'})
+    assert (settings.base_url, settings.ca_path, settings.client_cert, settings.client_key) == (
+        'https://docker1:2376', str(tls / 'ca.pem'), str(tls / 'cert.pem'), str(tls / 'key.pem'))
+    with pytest.raises(ConnectionSettingsError) as caught:
+        ti.resolve_target({'docker_context': 'no-such-context'})
+    assert caught.value.kind == 'context_not_found'
