@@ -360,10 +360,11 @@ class PKI(object):
             self._write_record(rollover['record'])
         return ca_plan.current_cert, ca_plan.current_key
 
-    def _finish_rollover(self, record, results):
+    def _finish_rollover(self, record, results, client_names):
         """The old CA archived (0700 directory, 0600 files, never trusted again), the trust bundle and the
-        revoked bundles removed, then the record (last: a run that dies before it finishes this again)."""
-        revoked = list((record or {}).get('revoked') or [])
+        revoked bundles removed, then the record (last: a run that dies before it finishes this again).
+        A revoked client listed as present again since keeps its bundle (re-issued by the new CA)."""
+        revoked = [name for name in (record or {}).get('revoked') or [] if name not in client_names]
         archive_cert, archive_key = self.files('archive')
         archived = []
         for source, target in zip(self.files('ca_previous'), (archive_cert, archive_key)):
@@ -459,7 +460,7 @@ class PKI(object):
                                             changed=False)
         archived = []
         if rollover['finish']:
-            archived = self._finish_rollover(rollover['finished_record'], results)
+            archived = self._finish_rollover(rollover['finished_record'], results, client_names)
         elif rollover['record'] is not None and not rollover['start']:
             if rollover['record'] != self._read_record():
                 self.changed_paths.append(self.files('rollover')[0])
@@ -470,7 +471,7 @@ class PKI(object):
             phase=rollover['phase'], started=rollover['start'], finished=rollover['finish'],
             reasons=rollover['reasons'], pending=rollover['pending'], done=record.get('done', []),
             revoked=record.get('revoked', []), archived=archived,
-            # What each host must trust in this phase (docker_pki_paths names the files).
+            # What each host must trust in this phase (a file of the layout files() defines).
             host_ca=(self.files('ca_bundle')[0] if rollover['phase'] == 'trust-both' else self.files('ca')[0]))
         results['changed'] = bool(self.changed_paths)
         return results

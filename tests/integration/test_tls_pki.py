@@ -355,3 +355,15 @@ def test_bad_state_names_the_entry(tmp_path):
     assert failed.get('failed') and 'state' in failed['msg'] and not pki.exists()
     failed = run_module('docker_tls_pki', {'dir': str(pki), 'rollover_host_done': 'docker1'})
     assert failed.get('failed') and 'rollover_phase' in failed['msg']
+
+
+def test_a_client_listed_again_before_the_end_keeps_its_re_issued_bundle(tmp_path):
+    pki = tmp_path / 'pki'
+    run_module('docker_tls_pki', pki_args(pki, ALL))
+    run_module('docker_tls_pki', pki_args(pki, WITHOUT_ALICE))
+    report(pki, 'trust-both', 'docker1', 'docker2')
+    back = run_module('docker_tls_pki', pki_args(pki, ALL))
+    assert back['rollover']['phase'] == 'drop-old' and back['clients']['alice']['reasons'] == ['ca_changed', 'ca_rollover']
+    report(pki, 'drop-old', 'docker1', 'docker2')
+    done = run_module('docker_tls_pki', pki_args(pki, ALL))
+    assert done['rollover']['finished'] and issued_by(pki / 'clients/alice/cert.pem', pki / 'ca.pem')
