@@ -21,6 +21,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
 import json
 import os
 import shutil
@@ -173,8 +174,7 @@ class PKI(object):
         if kind == 'rollover':  # the rollover's record (no key)
             return self.path('rollover.json'), None
         if kind == 'archive':  # where a finished rollover's old CA goes, 0700 / 0600
-            stamp = name or time.strftime('%Y%m%dT%H%M%S')
-            return self.path('archive', 'ca-%s.pem' % stamp), self.path('archive', 'ca-%s-key.pem' % stamp)
+            return self.path('archive', 'ca-%s.pem' % name), self.path('archive', 'ca-%s-key.pem' % name)
         if kind == 'server':
             return self.path('hosts', name, 'server-cert.pem'), self.path('hosts', name, 'server-key.pem')
         return self.path('clients', name, 'cert.pem'), self.path('clients', name, 'key.pem')
@@ -365,7 +365,10 @@ class PKI(object):
         revoked bundles removed, then the record (last: a run that dies before it finishes this again).
         A revoked client listed as present again since keeps its bundle (re-issued by the new CA)."""
         revoked = [name for name in (record or {}).get('revoked') or [] if name not in client_names]
-        archive_cert, archive_key = self.files('archive')
+        # Named by the time and the old CA's own fingerprint: two rollovers never share a name.
+        previous = read_file(self.files('ca_previous')[0]) or b''
+        archive_cert, archive_key = self.files('archive', '%s-%s' % (
+            time.strftime('%Y%m%dT%H%M%S'), hashlib.sha256(previous).hexdigest()[:12]))
         archived = []
         for source, target in zip(self.files('ca_previous'), (archive_cert, archive_key)):
             if os.path.lexists(source):
