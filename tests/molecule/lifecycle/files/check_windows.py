@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Judge the poller's log against the hosts' restart windows; print what was measured as JSON.
 
     check_windows.py POLLER_LOG JOURNALS_JSON

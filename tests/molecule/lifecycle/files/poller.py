@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """GET /_ping on each Docker host once a second over mutual TLS, re-reading the client bundle from disk
 before each poll (as a client picking up re-issued files would), until STOP_FILE exists.
 

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """On a Docker host: "NAME STARTEDAT" for every running container, from the local socket (Debian 13's
 docker.io has no CLI on the host)."""
 
