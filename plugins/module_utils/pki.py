@@ -21,8 +21,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
+import json
 import os
+import shutil
 import stat
+import time
 
 from ansible_collections.tprov.docker.plugins.module_utils import tls_cert
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
@@ -55,11 +59,86 @@ def check_name(name, option):
     return text
 
 
+# A CA rollover (a client revoked, or a planned new CA) in the phases the roles carry out host by host:
+#   trust-both: a new CA; every client bundle's ca.pem trusts old + new (their certificates stay the old
+#               CA's, which every daemon still trusts); each host in turn gets the old + new trust bundle
+#               and a server certificate from the new CA, and restarts.
+#   (reissue):  once every host trusts both, in the same run that sees it: every listed client is
+#               re-issued by the new CA (ca.pem: the new CA only).
+#   drop-old:   each host in turn gets ca.pem = the new CA only, and restarts; the old CA's certificates
+#               (the revoked client's) are refused from then on.
+#   done:       the old CA is archived (0600, in archive/), the revoked bundles removed, the record deleted.
+# A client polling with a bundle re-read from disk is accepted throughout, except while a host restarts.
+# The record (rollover.json, written atomically) says where a run that died stood; which hosts finished a
+# phase is decided by the roles from what the host has (the files they install) and reported back here.
+ROLLOVER_PHASES = ('trust-both', 'drop-old')
+ROLLOVER_NONE = 'none'
+
+
+def plan_rollover(record, revoked, planned, servers, known_hosts=()):
+    """What this run does about a CA rollover - pure, no files.
+
+    record: the rollover.json dict (None: no rollover in progress); revoked: client names whose bundle must
+    stop working (absent, or unlisted with revoke_unlisted); planned: start one without revoking (ca_rollover);
+    servers: the hosts of this run; known_hosts: the hosts recorded when the rollover started that still have
+    a directory under hosts/ (a host left out of this run (--limit) holds the rollover back: finishing without
+    it would leave it trusting the old CA only).
+
+    Returns a dict: record (the new record, None when no rollover is left), start, reissue_clients (the run
+    passes trust-both -> drop-old), finish (drop-old is done everywhere: archive, remove revoked bundles),
+    phase, pending (hosts still to do in the phase), reasons."""
+    revoked = sorted(set(revoked or []))
+    result = dict(start=False, reissue_clients=False, finish=False, reasons=[])
+    if not record or record.get('phase') not in ROLLOVER_PHASES:
+        if not revoked and not planned:
+            return dict(result, record=None, phase=ROLLOVER_NONE, pending=[])
+        reasons = ['ca_rollover'] + (['client_revoked'] if revoked else [])
+        record = dict(phase='trust-both', revoked=revoked, reasons=reasons, hosts=sorted(set(servers)), done=[])
+        result.update(start=True)
+    else:
+        record = dict(record, revoked=list(record.get('revoked') or []), done=list(record.get('done') or []),
+                      reasons=list(record.get('reasons') or ['ca_rollover']))
+        if record['phase'] == 'trust-both':
+            # Their certificates are still the old CA's (clients are re-issued after this phase): the
+            # old CA leaving every daemon refuses them too.
+            for name in revoked:
+                if name not in record['revoked']:
+                    record['revoked'].append(name)
+            if revoked and 'client_revoked' not in record['reasons']:
+                record['reasons'].append('client_revoked')
+    result['reasons'] = list(record['reasons'])
+    required = sorted(set(servers) | (set(record.get('hosts') or []) & set(known_hosts)))
+
+    def pending():
+        return [name for name in required if name not in record['done']]
+
+    if record['phase'] == 'trust-both' and not result['start'] and not pending():
+        record = dict(record, phase='drop-old', done=[])
+        result['reissue_clients'] = True
+    if record['phase'] == 'drop-old' and not pending():
+        result.update(finish=True, record=None, finished_record=record, phase=ROLLOVER_NONE, pending=[])
+        return result
+    result.update(record=record, phase=record['phase'], pending=pending())
+    return result
+
+
+def record_host_done(record, phase, host):
+    """The record with host marked done in phase; None when that is not the phase in progress (a stale
+    report: nothing to record)."""
+    if not record or record.get('phase') != phase:
+        return None
+    done = list(record.get('done') or [])
+    if host not in done:
+        done.append(host)
+    return dict(record, done=sorted(done))
+
+
 class PKI(object):
 
     def __init__(self, directory, key_type='ecdsa', key_size=2048, curve='secp256r1', valid_days=365,
                  renew_before_days=30, ca_valid_days=3650, ca_common_name='tprov.docker CA', ca_passphrase=None,
-                 force=False, check_mode=False, ca_key_type=None, ca_key_size=None, ca_curve=None, ca_replace=False):
+                 force=False, check_mode=False, ca_key_type=None, ca_key_size=None, ca_curve=None, ca_replace=False,
+                 ca_rollover=False, revoke_unlisted=False):
         self.directory = directory
         self.key = dict(key_type=key_type, key_size=key_size, curve=curve)
         # The CA's key is its own setting. Not set, an existing CA keeps its key whatever its type, and a
@@ -77,6 +156,8 @@ class PKI(object):
         self.ca_passphrase = ca_passphrase
         self.force = force
         self.check_mode = check_mode
+        self.ca_rollover = ca_rollover
+        self.revoke_unlisted = revoke_unlisted
         self.changed_paths = []
 
     def path(self, *parts):
@@ -86,6 +167,14 @@ class PKI(object):
         """(certificate, key) paths of the CA, a host's server certificate or a client bundle."""
         if kind == 'ca':
             return self.path('ca.pem'), self.path('ca-key.pem')
+        if kind == 'ca_previous':  # the CA a rollover replaces, trusted until its last phase
+            return self.path('ca-previous.pem'), self.path('ca-previous-key.pem')
+        if kind == 'ca_bundle':  # what hosts trust in a rollover's first phase: new + old CA (no key)
+            return self.path('ca-bundle.pem'), None
+        if kind == 'rollover':  # the rollover's record (no key)
+            return self.path('rollover.json'), None
+        if kind == 'archive':  # where a finished rollover's old CA goes, 0700 / 0600
+            return self.path('archive', 'ca-%s.pem' % name), self.path('archive', 'ca-%s-key.pem' % name)
         if kind == 'server':
             return self.path('hosts', name, 'server-cert.pem'), self.path('hosts', name, 'server-key.pem')
         return self.path('clients', name, 'cert.pem'), self.path('clients', name, 'key.pem')
@@ -157,12 +246,69 @@ class PKI(object):
         with DirectoryLock(parent):
             return self._converge(servers, clients)
 
+    def record_host_done(self, phase, host):
+        """A host finished a rollover phase (the roles call this after its restart and TLS check): the
+        record says so, so a run that dies later does not restart it again for that phase."""
+        check_name(host, 'rollover_host_done')
+        parent = os.path.dirname(os.path.abspath(self.directory))
+        with DirectoryLock(parent):
+            record = self._read_record()
+            updated = record_host_done(record, phase, host)
+            changed = updated is not None and updated != record
+            if changed and not self.check_mode:
+                self._write_record(updated)
+            current = updated or record or {}
+            return {'changed': changed, 'rollover': {
+                'phase': current.get('phase', ROLLOVER_NONE), 'done': current.get('done', []),
+                'recorded': updated is not None}}
+
+    def _read_record(self):
+        text = read_file(self.files('rollover')[0])
+        if text is None:
+            return None
+        try:
+            record = json.loads(text.decode('utf-8'))
+        except ValueError:
+            raise tls_cert.CertificateError(
+                'dir: %s is not the JSON a rollover writes; it records where a CA rollover stands. Restore it, or '
+                'remove it only if no rollover is in progress.' % self.files('rollover')[0])
+        return record if isinstance(record, dict) else None
+
+    def _write_record(self, record):
+        path = self.files('rollover')[0]
+        if record is None:
+            if os.path.lexists(path):
+                os.unlink(path)
+        else:
+            write_atomic(path, (json.dumps(record, indent=1, sort_keys=True) + '\n').encode('utf-8'), 0o600)
+
+    def _revoked(self, clients, client_names):
+        """Clients whose bundle on disk must stop working: listed absent, or (revoke_unlisted) named by no entry."""
+        listed = set(check_name(c.get('name'), 'clients[%d].name' % i) for i, c in enumerate(clients))
+        absent = set(name for name, c in zip([c.get('name') for c in clients], clients)
+                     if (c.get('state') or 'present') == 'absent')
+        on_disk = set()
+        if os.path.isdir(self.path('clients')):
+            on_disk = set(name for name in os.listdir(self.path('clients'))
+                          if os.path.isdir(self.path('clients', name)) and set(name) <= SAFE_NAME_CHARS)
+        revoked = on_disk & absent
+        if self.revoke_unlisted:
+            revoked |= on_disk - listed
+        return sorted(revoked - set(client_names))
+
     def _converge(self, servers, clients):
         names = [check_name(s.get('name'), 'servers[%d].name' % i) for i, s in enumerate(servers)]
-        client_names = [check_name(c.get('name'), 'clients[%d].name' % i) for i, c in enumerate(clients)]
-        for option, listed in (('servers', names), ('clients', client_names)):
+        all_client_names = [check_name(c.get('name'), 'clients[%d].name' % i) for i, c in enumerate(clients)]
+        for option, listed in (('servers', names), ('clients', all_client_names)):
             if len(set(listed)) != len(listed):
                 raise tls_cert.CertificateError('%s: a name is listed twice.' % option)
+        for index, client in enumerate(clients):
+            if (client.get('state') or 'present') not in ('present', 'absent'):
+                raise tls_cert.CertificateError('clients[%d] (%s): state must be present or absent, not %r.'
+                                                % (index, all_client_names[index], client.get('state')))
+        client_names = [name for name, c in zip(all_client_names, clients)
+                        if (c.get('state') or 'present') == 'present']
+        revoked = self._revoked(clients, client_names)
         # Every request is built (and so checked) before anything is written.
         ca_request = tls_cert.CertificateRequest('ca', common_name=self.ca_common_name,
                                                  valid_days=self.ca_valid_days,
@@ -183,6 +329,14 @@ class PKI(object):
             'client', common_name=name, valid_days=self.valid_days, renew_before_days=self.renew_before_days,
             **self.key) for name in client_names]
 
+        record = self._read_record()
+        known = [name for name in (record or {}).get('hosts') or [] if os.path.isdir(self.path('hosts', name))]
+        # No CA yet: nothing to roll over (the first run makes one).
+        rollover = plan_rollover(record, revoked, self.ca_rollover and os.path.exists(self.files('ca')[0]),
+                                 names, known)
+        if rollover['start'] and not os.path.exists(self.files('ca')[0]):
+            rollover = plan_rollover(None, [], False, names)
+
         # Keys that do not exist yet are made side by side while the rest is read (RSA: seconds each).
         key_paths = ([self.files('ca')[1]] + [self.files('server', name)[1] for name in names]
                      + [self.files('client', name)[1] for name in client_names])
@@ -190,26 +344,88 @@ class PKI(object):
         pool = tls_cert.KeyPool(sum(1 for path in key_paths if not os.path.exists(path)),
                                 leaf.key_type, leaf.key_size, leaf.curve)
         try:
-            return self._issue(pool, names, server_requests, client_names, client_requests, ca_request)
+            return self._issue(pool, names, server_requests, client_names, client_requests, ca_request, rollover,
+                               revoked)
         finally:
             pool.close()
 
-    def _issue(self, pool, names, server_requests, client_names, client_requests, ca_request):
+    def _start_rollover(self, ca_plan, rollover):
+        """Keep the CA being replaced as ca-previous (the key 0600 before a byte is in it), then the record:
+        a run that dies after this resumes the rollover (and makes the new CA if it was not written)."""
+        current = [read_file(path) for path in self.files('ca')]
+        previous = self.files('ca_previous')
+        self.changed_paths.extend(previous)
+        if not self.check_mode:
+            write_pair_atomic((previous[1], current[1], 0o600), (previous[0], current[0], 0o644))
+            self._write_record(rollover['record'])
+        return ca_plan.current_cert, ca_plan.current_key
+
+    def _finish_rollover(self, record, results, client_names):
+        """The old CA archived (0700 directory, 0600 files, never trusted again), the trust bundle and the
+        revoked bundles removed, then the record (last: a run that dies before it finishes this again).
+        A revoked client listed as present again since keeps its bundle (re-issued by the new CA)."""
+        revoked = [name for name in (record or {}).get('revoked') or [] if name not in client_names]
+        # Named by the time and the old CA's own fingerprint: two rollovers never share a name.
+        previous = read_file(self.files('ca_previous')[0]) or b''
+        archive_cert, archive_key = self.files('archive', '%s-%s' % (
+            time.strftime('%Y%m%dT%H%M%S'), hashlib.sha256(previous).hexdigest()[:12]))
+        archived = []
+        for source, target in zip(self.files('ca_previous'), (archive_cert, archive_key)):
+            if os.path.lexists(source):
+                archived.append(target)
+                if not self.check_mode:
+                    self._mkdir('archive')
+                    os.chmod(source, 0o600)  # the old CA certificate no wider than its key
+                    os.rename(source, target)
+        removed = [path for path in [self.files('ca_bundle')[0]] + [self.path('clients', n) for n in revoked]
+                   if os.path.lexists(path)]
+        if not self.check_mode:
+            for path in removed:
+                if os.path.isdir(path) and not os.path.islink(path):
+                    shutil.rmtree(path)
+                else:
+                    os.unlink(path)
+            self._write_record(None)
+        self.changed_paths.extend(archived + removed + [self.files('rollover')[0]])
+        for name in revoked:
+            results['clients'][name] = dict(state='absent', reasons=['client_revoked'],
+                                            changed=self.path('clients', name) in removed)
+        return archived
+
+    def _issue(self, pool, names, server_requests, client_names, client_requests, ca_request, rollover, revoked):
         self._mkdir()
         ca_plan = tls_cert.CertificatePlan(ca_request, *self.files('ca'), ca_passphrase=self.ca_passphrase,
                                            key_pool=pool)
         if not self.ca_key_type_set and ca_plan.current_key is not None:
             ca_request = self._request_keeping_key(ca_request, ca_plan.current_key)
             ca_plan.request = ca_request  # before its reasons are first worked out
-        ca_backups = self._guard_ca_replacement(ca_plan, ca_request)
+        old_ca = None
+        if rollover['start']:
+            old_ca = self._start_rollover(ca_plan, rollover)
+        elif rollover['phase'] != ROLLOVER_NONE or rollover['finish']:
+            old_ca = tls_cert.CertificatePlan._load_ca(*self.files('ca_previous'), passphrase=self.ca_passphrase) \
+                if os.path.exists(self.files('ca_previous')[0]) else None
+        if old_ca is not None and ca_plan.current_cert is not None and \
+                tls_cert.fingerprint_sha256(ca_plan.current_cert) == tls_cert.fingerprint_sha256(old_ca[0]):
+            # The rollover's new CA: a new key and certificate (not yet written when a run died after the record).
+            ca_plan = tls_cert.CertificatePlan(ca_request, *self.files('ca'), ca_passphrase=self.ca_passphrase,
+                                               key_pool=pool, force=True, regenerate_key=True)
+            ca_backups = None
+        else:
+            ca_backups = self._guard_ca_replacement(ca_plan, ca_request)
         ca_result, ca = self._apply(ca_plan, 'CA')
+        if ca_backups is None:  # not force and regenerate_key: why the new CA is made
+            ca_result['reasons'], ca_backups = list(rollover['reasons']), []
         ca_result['backups'] = ca_backups
         results = {'ca': ca_result, 'servers': {}, 'clients': {}}
+        in_rollover = rollover['phase'] != ROLLOVER_NONE or rollover['finish']
         for name, request in zip(names, server_requests):
             self._mkdir('hosts', name)
             plan = tls_cert.CertificatePlan(request, *self.files('server', name), force=self.force, ca=ca,
                                             key_pool=pool)
             result = self._apply(plan, name)[0]
+            if in_rollover and 'ca_changed' in result['reasons']:
+                result['reasons'].append('ca_rollover')
             # Names and addresses the previous certificate had and this one lacks: clients dialling them
             # fail verification from the host's next restart, so the module warns naming them.
             kept = set(result.get('subject_alt_names') or [])
@@ -217,11 +433,24 @@ class PKI(object):
                                       if san not in kept]
             results['servers'][name] = result
         ca_bytes = tls_cert.cert_pem(ca[0])
+        client_ca = ca
+        if rollover['phase'] == 'trust-both' and old_ca is not None:
+            # Clients keep certificates of the old CA (every daemon still trusts it) and trust both CAs (a
+            # restarted daemon serves a certificate of the new one); hosts get the same bundle.
+            client_ca = old_ca
+            ca_bytes = ca_bytes + tls_cert.cert_pem(old_ca[0])
+            bundle_path = self.files('ca_bundle')[0]
+            if read_file(bundle_path) != ca_bytes:
+                self.changed_paths.append(bundle_path)
+                if not self.check_mode:
+                    write_atomic(bundle_path, ca_bytes, 0o644)
         for name, request in zip(client_names, client_requests):
             self._mkdir('clients', name)
-            plan = tls_cert.CertificatePlan(request, *self.files('client', name), force=self.force, ca=ca,
+            plan = tls_cert.CertificatePlan(request, *self.files('client', name), force=self.force, ca=client_ca,
                                             key_pool=pool)
             results['clients'][name] = self._apply(plan, name)[0]
+            if in_rollover and 'ca_changed' in results['clients'][name]['reasons']:
+                results['clients'][name]['reasons'].append('ca_rollover')
             # The bundle carries the CA certificate, as ~/.docker/ca.pem wants it.
             bundle_ca = self.path('clients', name, 'ca.pem')
             if read_file(bundle_ca) != ca_bytes:
@@ -229,6 +458,24 @@ class PKI(object):
                 results['clients'][name]['changed'] = True
                 if not self.check_mode:
                     write_atomic(bundle_ca, ca_bytes, 0o644)
+        for name in revoked:
+            results['clients'][name] = dict(state='absent', reasons=['client_revoked'] if in_rollover else [],
+                                            changed=False)
+        archived = []
+        if rollover['finish']:
+            archived = self._finish_rollover(rollover['finished_record'], results, client_names)
+        elif rollover['record'] is not None and not rollover['start']:
+            if rollover['record'] != self._read_record():
+                self.changed_paths.append(self.files('rollover')[0])
+                if not self.check_mode:
+                    self._write_record(rollover['record'])
+        record = rollover['record'] or rollover.get('finished_record') or {}
+        results['rollover'] = dict(
+            phase=rollover['phase'], started=rollover['start'], finished=rollover['finish'],
+            reasons=rollover['reasons'], pending=rollover['pending'], done=record.get('done', []),
+            revoked=record.get('revoked', []), archived=archived,
+            # What each host must trust in this phase (a file of the layout files() defines).
+            host_ca=(self.files('ca_bundle')[0] if rollover['phase'] == 'trust-both' else self.files('ca')[0]))
         results['changed'] = bool(self.changed_paths)
         return results
 
@@ -240,8 +487,14 @@ def run_pki(module):
               valid_days=p['valid_days'], renew_before_days=p['renew_before_days'], ca_valid_days=p['ca_valid_days'],
               ca_common_name=p['ca_common_name'], ca_passphrase=p['ca_passphrase'], force=p['force'],
               check_mode=module.check_mode, ca_key_type=p['ca_key_type'], ca_key_size=p['ca_key_size'],
-              ca_curve=p['ca_curve'], ca_replace=p['ca_replace'])
+              ca_curve=p['ca_curve'], ca_replace=p['ca_replace'], ca_rollover=p['ca_rollover'],
+              revoke_unlisted=p['revoke_unlisted'])
     try:
+        if p['rollover_host_done']:
+            if not p['rollover_phase']:
+                module.fail_json(msg='rollover_host_done: set rollover_phase too (the phase the host finished: %s).'
+                                 % ', '.join(ROLLOVER_PHASES))
+            return pki.record_host_done(p['rollover_phase'], p['rollover_host_done'])
         result = pki.converge(p['servers'], p['clients'])
     except tls_cert.CertificateError as exc:
         module.fail_json(msg=str(exc))

@@ -64,6 +64,42 @@ options:
         description: The client's name (its certificate's common name and directory).
         type: str
         required: true
+      state:
+        description:
+          - V(absent) revokes the client - dockerd has no revocation list, so a bundle of it on disk starts a CA
+            rollover (see O(ca_rollover)) after which no daemon trusts the CA that signed it; its directory is
+            removed when the rollover finishes. An absent client with no bundle on disk is nothing to do.
+        type: str
+        choices: [present, absent]
+        default: present
+  revoke_unlisted:
+    description: Revoke (as O(clients[].state=absent)) every client bundle under C(clients/) that no entry names.
+    type: bool
+    default: false
+  ca_rollover:
+    description:
+      - Start a planned CA rollover (a CA near its end, a CA key that may have leaked) when none is in progress.
+        A revoked client starts one by itself.
+      - "A rollover makes a new CA (the old one kept as C(ca-previous.pem), C(ca-previous-key.pem)) and goes
+        through phases the roles carry out host by host, recorded in C(rollover.json) so that a run that died
+        is finished by the next one - V(trust-both): client bundles' C(ca.pem) and the hosts' trust bundle
+        C(ca-bundle.pem) hold the new and the old CA, and every server certificate is re-issued by the new CA;
+        V(drop-old) (once every host reported O(rollover_host_done) for trust-both, in the run that sees it):
+        every client certificate is re-issued by the new CA and hosts trust the new CA only; when every host
+        reported drop-old, the old CA is moved to C(archive/) (0600) and the revoked bundles are removed."
+      - A host that was in the rollover when it started and still has its C(hosts/NAME) directory holds the
+        rollover back until it reports each phase, also when a run leaves it out (C(--limit)).
+    type: bool
+    default: false
+  rollover_host_done:
+    description:
+      - Only record that this host finished O(rollover_phase) (restarted on its files, checked over TLS), and
+        return; nothing is issued. The roles run this after each host's restart.
+    type: str
+  rollover_phase:
+    description: The phase O(rollover_host_done) finished; a report for a phase not in progress is ignored.
+    type: str
+    choices: [trust-both, drop-old]
   ca_common_name:
     description: The CA's common name.
     type: str
@@ -146,9 +182,24 @@ servers:
   type: dict
   sample: {"docker1": {"changed": false, "reasons": [], "subject_alt_names": ["DNS:docker1", "IP:192.0.2.10"]}}
 clients:
-  description: Per client name, the same facts for its certificate.
+  description:
+    - Per client name, the same facts for its certificate.
+    - A revoked client has C(state=absent), C(reasons) V(client_revoked) while its rollover runs, and
+      C(changed) when its bundle was removed.
   returned: success
   type: dict
+rollover:
+  description:
+    - The CA rollover - C(phase) (V(none), V(trust-both) or V(drop-old)), C(started) and C(finished) in this
+      run, C(reasons) (V(ca_rollover), V(client_revoked)), C(pending) (hosts still to restart in the phase),
+      C(done), C(revoked), C(archived) (the old CA's files) and C(host_ca) (the file hosts must install as
+      their C(ca.pem) in this phase).
+    - With O(rollover_host_done), only C(phase), C(done) and C(recorded).
+  returned: success
+  type: dict
+  sample: {"phase": "trust-both", "started": true, "finished": false, "reasons": ["ca_rollover", "client_revoked"],
+           "pending": ["docker1", "docker2"], "done": [], "revoked": ["alice"], "archived": [],
+           "host_ca": "/srv/pki/ca-bundle.pem"}
 '''
 
 from ansible.module_utils.basic import missing_required_lib
@@ -169,7 +220,12 @@ def main():
             )),
             clients=dict(type='list', elements='dict', default=[], options=dict(
                 name=dict(type='str', required=True),
+                state=dict(type='str', default='present', choices=['present', 'absent']),
             )),
+            revoke_unlisted=dict(type='bool', default=False),
+            ca_rollover=dict(type='bool', default=False),
+            rollover_host_done=dict(type='str'),
+            rollover_phase=dict(type='str', choices=['trust-both', 'drop-old']),
             ca_common_name=dict(type='str', default='tprov.docker CA'),
             ca_passphrase=dict(type='str', no_log=True),
             ca_valid_days=dict(type='int', default=3650),

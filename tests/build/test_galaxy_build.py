@@ -108,7 +108,7 @@ def test_installed_module_runs(installed):
     assert '"ServerVersion"' in proc.stdout
 
 
-@pytest.mark.parametrize('playbook', ['secure_docker', 'deploy_containers', 'rotate_certs'])
+@pytest.mark.parametrize('playbook', ['secure_docker', 'deploy_containers', 'rotate_certs', 'rotate_ca'])
 def test_playbooks_run_by_fqcn_from_installed_collection(installed, playbook, tmp_path):
     """ansible-playbook tprov.docker.<playbook>: found, parsed, roles resolved from the install."""
     inventory = tmp_path / 'hosts.yml'
@@ -126,7 +126,7 @@ def test_roles_and_playbooks_are_in_the_tarball(installed):
     for role in ('common', 'pki', 'daemon', 'client', 'containers'):
         assert (root / 'roles' / role / 'meta' / 'argument_specs.yml').exists()
     # One file per job: the hyphenated name a checkout's users run is a relative link to it.
-    for job in ('secure_docker', 'deploy_containers', 'rotate_certs', 'check_certs'):
+    for job in ('secure_docker', 'deploy_containers', 'rotate_certs', 'check_certs', 'rotate_ca'):
         assert (root / 'playbooks' / (job + '.yml')).is_file()
         alias = root / 'playbooks' / (job.replace('_', '-') + '.yml')
         assert alias.is_symlink() and os.readlink(str(alias)) == job + '.yml'

@@ -1,0 +1,65 @@
+"""The CA rollover's state machine (pki.plan_rollover, pki.record_host_done), without files."""
+
+from ansible_collections.tprov.docker.plugins.module_utils.pki import plan_rollover, record_host_done
+
+HOSTS = ['docker1', 'docker2']
+
+
+def test_nothing_to_do_without_a_trigger():
+    plan = plan_rollover(None, [], False, HOSTS)
+    assert plan['record'] is None and plan['phase'] == 'none' and not plan['start'] and plan['pending'] == []
+
+
+def test_a_revoked_client_starts_trust_both_for_every_host():
+    plan = plan_rollover(None, ['alice'], False, HOSTS)
+    assert plan['start'] and plan['phase'] == 'trust-both' and plan['pending'] == HOSTS
+    assert plan['reasons'] == ['ca_rollover', 'client_revoked']
+    assert plan['record'] == {'phase': 'trust-both', 'revoked': ['alice'], 'reasons': ['ca_rollover', 'client_revoked'],
+                              'hosts': HOSTS, 'done': []}
+    assert not plan['reissue_clients'] and not plan['finish']
+
+
+def test_a_planned_rollover_revokes_nobody():
+    plan = plan_rollover(None, [], True, HOSTS)
+    assert plan['start'] and plan['reasons'] == ['ca_rollover'] and plan['record']['revoked'] == []
+
+
+def test_trust_both_waits_for_every_host_then_reissues_and_drops_the_old_ca():
+    record = plan_rollover(None, ['alice'], False, HOSTS)['record']
+    record = record_host_done(record, 'trust-both', 'docker1')
+    waiting = plan_rollover(record, ['alice'], False, HOSTS)
+    assert waiting['phase'] == 'trust-both' and waiting['pending'] == ['docker2'] and not waiting['reissue_clients']
+    record = record_host_done(record, 'trust-both', 'docker2')
+    drop = plan_rollover(record, ['alice'], False, HOSTS)
+    assert drop['reissue_clients'] and drop['phase'] == 'drop-old' and drop['pending'] == HOSTS
+    assert drop['record']['done'] == []
+    record = record_host_done(drop['record'], 'drop-old', 'docker2')
+    assert plan_rollover(record, [], False, HOSTS)['pending'] == ['docker1']
+    record = record_host_done(record, 'drop-old', 'docker1')
+    done = plan_rollover(record, [], False, HOSTS)
+    assert done['finish'] and done['record'] is None and done['phase'] == 'none'
+    assert done['finished_record']['revoked'] == ['alice']
+
+
+def test_a_host_in_the_rollover_but_not_in_this_run_holds_it_back_until_its_directory_is_gone():
+    record = plan_rollover(None, [], True, HOSTS)['record']
+    record = record_host_done(record, 'trust-both', 'docker1')
+    limited = plan_rollover(record, [], False, ['docker1'], known_hosts=['docker2'])
+    assert limited['phase'] == 'trust-both' and limited['pending'] == ['docker2']
+    decommissioned = plan_rollover(record, [], False, ['docker1'], known_hosts=[])
+    assert decommissioned['phase'] == 'drop-old' and decommissioned['reissue_clients']
+
+
+def test_a_client_revoked_during_trust_both_joins_the_rollover_in_progress():
+    record = plan_rollover(None, [], True, HOSTS)['record']
+    joined = plan_rollover(record, ['bob'], False, HOSTS)
+    assert not joined['start'] and joined['record']['revoked'] == ['bob']
+    assert joined['reasons'] == ['ca_rollover', 'client_revoked']
+
+
+def test_a_report_for_another_phase_is_not_recorded():
+    record = plan_rollover(None, [], True, HOSTS)['record']
+    assert record_host_done(record, 'drop-old', 'docker1') is None
+    assert record_host_done(None, 'trust-both', 'docker1') is None
+    assert record_host_done(record_host_done(record, 'trust-both', 'docker1'), 'trust-both', 'docker1')['done'] == \
+        ['docker1']
