@@ -16,7 +16,7 @@ import time
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import parse_backup_name, restore_entry
-from ansible_collections.tprov.docker.plugins.module_utils.pki import PKI, check_name
+from ansible_collections.tprov.docker.plugins.module_utils.pki import CLIENT_STATES, PKI, check_name, names_in_state
 from ansible_collections.tprov.docker.plugins.module_utils.tls_cert import BACKDATE, DOCKER_FILE_NAMES, CertificateError
 
 
@@ -63,6 +63,14 @@ def docker_server_sans(inventory_hostname, ansible_host=None, fqdn=None, address
         if entry not in result:
             result.append(entry)
     return result
+
+
+def docker_tls_client_names(clients, state='present'):
+    """The names of the docker_tls_clients entries in that state (the pki module's own reading of state)."""
+    if state not in CLIENT_STATES:
+        raise AnsibleFilterError('docker_tls_client_names: state must be one of %s, not %r.'
+                                 % (', '.join(CLIENT_STATES), state))
+    return names_in_state(clients, state)
 
 
 def docker_pki_servers(hosts, hostvars):
@@ -219,4 +227,5 @@ class FilterModule(object):
                 'docker_backup_restore_entries': docker_backup_restore_entries,
                 'docker_copy_backup': docker_copy_backup,
                 'docker_clock_skew_note': docker_clock_skew_note,
-                'docker_cert_check': docker_cert_check, 'docker_cert_table': docker_cert_table}
+                'docker_cert_check': docker_cert_check, 'docker_cert_table': docker_cert_table,
+                'docker_tls_client_names': docker_tls_client_names}

@@ -133,6 +133,21 @@ def record_host_done(record, phase, host):
     return dict(record, done=sorted(done))
 
 
+
+CLIENT_STATES = ('present', 'absent')
+
+
+def client_state(client):
+    """A clients entry's state: present unless it says absent (revoked)."""
+    return client.get('state') or 'present'
+
+
+def names_in_state(clients, state='present'):
+    """The names of the clients entries in that state, in their order (the first present one is the bundle
+    the roles connect with)."""
+    return [client.get('name') for client in clients or [] if client_state(client) == state]
+
+
 class PKI(object):
 
     def __init__(self, directory, key_type='ecdsa', key_size=2048, curve='secp256r1', valid_days=365,
@@ -285,8 +300,7 @@ class PKI(object):
     def _revoked(self, clients, client_names):
         """Clients whose bundle on disk must stop working: listed absent, or (revoke_unlisted) named by no entry."""
         listed = set(check_name(c.get('name'), 'clients[%d].name' % i) for i, c in enumerate(clients))
-        absent = set(name for name, c in zip([c.get('name') for c in clients], clients)
-                     if (c.get('state') or 'present') == 'absent')
+        absent = set(names_in_state(clients, 'absent'))
         on_disk = set()
         if os.path.isdir(self.path('clients')):
             on_disk = set(name for name in os.listdir(self.path('clients'))
@@ -303,11 +317,10 @@ class PKI(object):
             if len(set(listed)) != len(listed):
                 raise tls_cert.CertificateError('%s: a name is listed twice.' % option)
         for index, client in enumerate(clients):
-            if (client.get('state') or 'present') not in ('present', 'absent'):
+            if client_state(client) not in CLIENT_STATES:
                 raise tls_cert.CertificateError('clients[%d] (%s): state must be present or absent, not %r.'
                                                 % (index, all_client_names[index], client.get('state')))
-        client_names = [name for name, c in zip(all_client_names, clients)
-                        if (c.get('state') or 'present') == 'present']
+        client_names = names_in_state(clients)
         revoked = self._revoked(clients, client_names)
         # Every request is built (and so checked) before anything is written.
         ca_request = tls_cert.CertificateRequest('ca', common_name=self.ca_common_name,

@@ -97,3 +97,15 @@ def test_docker_copy_backup_is_deprecated_where_ansible_reads_it(tmp_path):
     assert proc.returncode == 0, out
     assert '"path": "/etc/x"' in out and '"backup": "/etc/x.b"' in out, out
     assert 'DEPRECATION' in out and 'docker_copy_backup' in out and '1.0.0' in out, out
+
+
+def test_client_names_by_state_as_the_pki_module_reads_it():
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.tprov.docker.plugins.filter.docker_tls import docker_tls_client_names
+    clients = [{'name': 'admin'}, {'name': 'alice', 'state': 'absent'}, {'name': 'ci', 'state': 'present'},
+               {'name': 'bob', 'state': None}]
+    assert docker_tls_client_names(clients) == ['admin', 'ci', 'bob']
+    assert docker_tls_client_names(clients, 'absent') == ['alice']
+    assert docker_tls_client_names([]) == []
+    with pytest.raises(AnsibleFilterError, match='state must be one of present, absent'):
+        docker_tls_client_names(clients, 'revoked')
