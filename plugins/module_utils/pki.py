@@ -133,7 +133,6 @@ def record_host_done(record, phase, host):
     return dict(record, done=sorted(done))
 
 
-
 CLIENT_STATES = ('present', 'absent')
 
 
