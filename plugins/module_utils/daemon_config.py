@@ -416,18 +416,25 @@ def unit_reads_envfile(unit_text, envfile_path, variable):
 ENVFILE_MARKER = '# Set by tprov.docker (role tprov.docker.daemon)'
 
 
+def _continued(line):
+    """Whether systemd continues this physical line onto the next: it ends in an odd number of
+    backslashes (an even number is escaped backslashes), before a CR of a CRLF file."""
+    line = line.rstrip('\r')
+    return (len(line) - len(line.rstrip('\\'))) % 2 == 1
+
+
 def envfile_lines(env_text):
     """The environment file's logical lines as (first, last, text): systemd continues a line that ends
     in a backslash onto the next one (Fedora's /etc/sysconfig/docker sets OPTIONS over several lines),
-    and the backslash and line break go."""
+    and the backslash and line break go. A CR before the line break (CRLF) is a line break to systemd."""
     physical = (env_text or '').split('\n')
     logical, index = [], 0
     while index < len(physical):
         first, parts = index, []
-        while physical[index].endswith('\\') and index + 1 < len(physical):
-            parts.append(physical[index][:-1])
+        while _continued(physical[index]) and index + 1 < len(physical):
+            parts.append(physical[index].rstrip('\r')[:-1])
             index += 1
-        parts.append(physical[index])
+        parts.append(physical[index].rstrip('\r'))
         logical.append((first, index, ''.join(parts)))
         index += 1
     return logical
@@ -481,7 +488,9 @@ def envfile_value(env_text, variable):
             except ValueError as exc:
                 raise DaemonConfigError('The environment file sets %s=%s, which cannot be read (%s): close its '
                                         'quotes.' % (variable, match.group(1), exc))
-            value = words[0] if words else ''
+            # systemd gives an unquoted value its whole text, a quoted one what is inside the quotes:
+            # the words either way, as dockerd gets them from $VARIABLE.
+            value = ' '.join(words)
     return value
 
 

@@ -284,3 +284,27 @@ def test_render_envfile_replaces_every_line_of_a_continued_value():
 def test_envfile_value_with_unclosed_quotes_is_refused_by_name():
     with pytest.raises(dc.DaemonConfigError, match='OPTIONS=.*close its quotes'):
         dc.envfile_value('OPTIONS="--debug\n', 'OPTIONS')
+
+
+@pytest.mark.parametrize('text', [
+    'OPTIONS=--selinux-enabled --log-driver=journald\n',
+    'OPTIONS=--selinux-enabled \\\n  --log-driver=journald\nDOCKER_CERT_PATH=/etc/docker\n',
+    "OPTIONS='--selinux-enabled --log-driver=journald'\n",
+])
+def test_an_unquoted_or_quoted_value_keeps_every_word(text):
+    # systemd gives an unquoted value its whole text: the first word alone dropped the operator's flags.
+    assert dc.envfile_value(text, 'OPTIONS').split() == ['--selinux-enabled', '--log-driver=journald']
+    rendered = dc.render_envfile(text, 'OPTIONS', dc.envfile_flags(dc.envfile_value(text, 'OPTIONS'),
+                                                                   ['tcp://0.0.0.0:2376'], **TLS))
+    assert '--log-driver=journald' in rendered and rendered.count('OPTIONS=') == 1
+    if 'DOCKER_CERT_PATH' in text:
+        assert 'DOCKER_CERT_PATH=/etc/docker\n' in rendered
+
+
+def test_an_escaped_backslash_ends_the_line_and_crlf_is_a_line_break():
+    text = 'OPTIONS=--label=x=\\\\\nDOCKER_TMPDIR=/srv/tmp\n'
+    assert dc.envfile_value(text, 'DOCKER_TMPDIR') == '/srv/tmp'
+    assert 'DOCKER_TMPDIR=/srv/tmp' in dc.render_envfile(text, 'OPTIONS', ['--tlsverify'])
+    crlf = 'OPTIONS="--selinux-enabled \\\r\n  --log-driver=journald"\r\nOTHER=1\r\n'
+    assert dc.envfile_value(crlf, 'OPTIONS').split() == ['--selinux-enabled', '--log-driver=journald']
+    assert dc.envfile_value(crlf, 'OTHER') == '1'
