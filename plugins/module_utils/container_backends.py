@@ -164,6 +164,7 @@ class BatchRun(object):
         self.label = {label[0]: label[1]}
         self.label_filter = filters_param({'label': ['%s=%s' % label]})
         self.diffs = []
+        self.current = None  # the entry being converged, named in a failure
         # The containers declared absent: with the ones pruned, a network or volume removed in the
         # same run does not count them as its users.
         self.absent_containers = set()
@@ -173,6 +174,12 @@ class BatchRun(object):
     def add_diff(self, diff, header):
         diff.update(before_header=header, after_header=header)
         self.diffs.append(diff)
+
+    def converge_entries(self, option, declared, selected, converge):
+        """Converge ``selected``, some of the ``declared`` entries of ``option``, in their order."""
+        for request in selected:
+            self.current = '%s[%d] (%s)' % (option, declared.index(request), request.name)
+            converge(request)
 
     @property
     def removed(self):
@@ -280,20 +287,15 @@ def converge_containers(module, client):
     run.absent_containers = set(r.name for r in requests if r.state == 'absent')
     present_networks, absent_networks = run_order(networks)
     present_volumes, absent_volumes = run_order(volumes)
-    current = None
     try:
-        for request in present_networks:
-            current = 'networks[%d] (%s)' % (networks.index(request), request.name)
-            run.network(request)
-        for request in present_volumes:
-            current = 'volumes[%d] (%s)' % (volumes.index(request), request.name)
-            run.volume(request)
+        run.converge_entries('networks', networks, present_networks, run.network)
+        run.converge_entries('volumes', volumes, present_volumes, run.volume)
         for index, params in enumerate(images):
-            current = 'images[%d] (%s)' % (index, params['name'])
+            run.current = 'images[%d] (%s)' % (index, params['name'])
             changed, _before, after, ref = service.image_step(service.images.converge, params)
             results['images'].append(dict(name=str(ref), changed=changed, id=(after or {}).get('Id')))
         for index, request in enumerate(requests):
-            current = 'containers[%d] (%s)' % (index, request.name)
+            run.current = 'containers[%d] (%s)' % (index, request.name)
             plan, _before, after = service.converge(request)
             entry = dict(name=request.name, changed=plan.changed, changes=plan.changes, state=state_of(after),
                          id=(after or {}).get('Id'))
@@ -303,21 +305,17 @@ def converge_containers(module, client):
             if module._diff and plan.changed:
                 run.add_diff(container_diff(plan, after, module.check_mode), request.name)
         if p['prune']:
-            current = 'prune'
+            run.current = 'prune'
             run.prune_containers(set(r.name for r in requests))
-        for request in absent_volumes:
-            current = 'volumes[%d] (%s)' % (volumes.index(request), request.name)
-            run.volume(request)
-        for request in absent_networks:
-            current = 'networks[%d] (%s)' % (networks.index(request), request.name)
-            run.network(request)
+        run.converge_entries('volumes', volumes, absent_volumes, run.volume)
+        run.converge_entries('networks', networks, absent_networks, run.network)
         if p['prune']:
-            current = 'prune'
+            run.current = 'prune'
             run.prune_networks(set(r.name for r in networks))
             if p['prune_volumes']:
                 run.prune_volumes(set(r.name for r in volumes))
     except EngineError as exc:
-        raise EngineError('%s: %s' % (current, exc), kind=exc.kind).with_details(actions=service.actions, **dict(
+        raise EngineError('%s: %s' % (run.current, exc), kind=exc.kind).with_details(actions=service.actions, **dict(
             results, **dict((k, v) for k, v in exc.details.items() if k != 'actions' and k not in results)))
     changed = any(r['changed'] for key in ('networks', 'volumes', 'images', 'containers') for r in results[key]) or any(
         results[key] for key in ('pruned', 'pruned_networks', 'pruned_volumes'))
