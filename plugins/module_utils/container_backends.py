@@ -120,7 +120,14 @@ def with_managed_label(params, key, value):
 
 
 def labelled(request, label):
-    """``request`` (a NetworkRequest or VolumeRequest) with the managed label set on what it makes."""
+    """``request`` (a NetworkRequest or VolumeRequest) with the managed label set on what it makes.
+    A declared label of that key with another value is refused: the module would override it at
+    create and then find it differs, recreating the object (a volume: its data) on every run."""
+    declared = request.values.get('labels') or {}
+    for key, value in label.items():
+        if key in declared and declared[key] != value:
+            raise InvalidOption('labels: %s is set by the module (managed_label, here %r); leave it out of labels, '
+                                'or set managed_label_value.' % (key, value))
     request.create_labels = dict(label)
     return request
 
@@ -130,10 +137,16 @@ def prune_candidates(listed, declared):
     return sorted(set(item.get('Name') for item in listed or [] if item.get('Name') and item['Name'] not in declared))
 
 
-def in_use_by(users, pruned):
-    """The users of a network or volume to prune, leaving out the containers pruned in this run (in
+def in_use_by(users, removed):
+    """The users of a network or volume to remove, leaving out the containers this run removes (in
     check mode they still exist, but the run would remove them first); pure."""
-    return sorted(set(users or []) - set(pruned))
+    return sorted(set(users or []) - set(removed))
+
+
+def run_order(requests):
+    """The declared networks or volumes as (present, absent): the present ones are converged before
+    the containers that use them, the absent ones after the containers this run removes; pure."""
+    return ([r for r in requests if r.state != 'absent'], [r for r in requests if r.state == 'absent'])
 
 
 class BatchRun(object):
@@ -151,6 +164,10 @@ class BatchRun(object):
         self.label = {label[0]: label[1]}
         self.label_filter = filters_param({'label': ['%s=%s' % label]})
         self.diffs = []
+        self.current = None  # the entry being converged, named in a failure
+        # The containers declared absent: with the ones pruned, a network or volume removed in the
+        # same run does not count them as its users.
+        self.absent_containers = set()
         self.results = dict(networks=[], volumes=[], images=[], containers=[], pruned=[], pruned_networks=[],
                             pruned_volumes=[])
 
@@ -158,8 +175,24 @@ class BatchRun(object):
         diff.update(before_header=header, after_header=header)
         self.diffs.append(diff)
 
+    def converge_entries(self, option, declared, selected, converge):
+        """Converge ``selected``, some of the ``declared`` entries of ``option``, in their order."""
+        for request in selected:
+            self.current = '%s[%d] (%s)' % (option, declared.index(request), request.name)
+            converge(request)
+
+    @property
+    def removed(self):
+        return self.absent_containers | set(self.results['pruned'])
+
     def network(self, request):
-        plan, after = self.networks.converge(request)
+        if request.state == 'absent':
+            observed = self.networks.observe(request)
+            observed.users = [u for u in observed.users or [] if u.name not in self.removed]
+            plan = make_network_plan(request, observed)
+            after = self.networks.apply(plan)
+        else:
+            plan, after = self.networks.converge(request)
         if self.module.check_mode and plan.create:
             self.containers.pending_networks[request.name] = network_create_body(request)
         self.results['networks'].append(dict(name=request.name, changed=plan.changed, changes=plan.changes,
@@ -168,7 +201,13 @@ class BatchRun(object):
             self.add_diff(network_diff(plan, request.state), 'network %s' % request.name)
 
     def volume(self, request):
-        plan, after = self.volumes.converge(request)
+        if request.state == 'absent':
+            observed = self.volumes.observe(request)
+            observed.users = in_use_by(observed.users, self.removed)
+            plan = make_volume_plan(request, observed)
+            after = self.volumes.apply(plan)
+        else:
+            plan, after = self.volumes.converge(request)
         for warning in plan.warnings:
             self.module.warn('volumes (%s): %s' % (request.name, warning))
         self.results['volumes'].append(dict(name=request.name, changed=plan.changed, changes=plan.changes,
@@ -212,7 +251,7 @@ class BatchRun(object):
         for name in prune_candidates(listed, declared):
             request = request_class({'name': name, 'state': 'absent'})
             observed = service.observe(request)
-            users = in_use_by(user_names(observed.users or []), self.results['pruned'])
+            users = in_use_by(user_names(observed.users or []), self.removed)
             if users:
                 self.kept(kind, name, users)
                 continue
@@ -224,9 +263,10 @@ class BatchRun(object):
 
 
 def converge_containers(module, client):
-    """docker_api_containers: networks and volumes first (the containers use them), then images, then
-    containers, then prune (containers first, so the networks and volumes they used are free). Every
-    entry is validated and parsed before the first request, so bad input anywhere changes nothing."""
+    """docker_api_containers: present networks and volumes first (the containers use them), then
+    images, then containers, then absent volumes and networks (the containers removed in this run no
+    longer use them), then prune (containers first, so the networks and volumes they used are free).
+    Every entry is validated and parsed before the first request, so bad input anywhere changes nothing."""
     p = module.params
     run = BatchRun(module, client)
     networks = validate_entries(module, 'networks', p['networks'], NETWORK_VALIDATOR, lambda params: (
@@ -239,22 +279,23 @@ def converge_containers(module, client):
     for request in requests:
         for warning in request.warnings:
             module.warn('containers (%s): %s' % (request.name, warning))
+    if p['prune_volumes'] and not p['prune']:
+        module.warn('prune_volumes: true removes nothing without prune: true; set prune: true as well to remove '
+                    'the managed volumes no longer declared.')
 
     service, results = run.containers, run.results
-    current = None
+    run.absent_containers = set(r.name for r in requests if r.state == 'absent')
+    present_networks, absent_networks = run_order(networks)
+    present_volumes, absent_volumes = run_order(volumes)
     try:
-        for index, request in enumerate(networks):
-            current = 'networks[%d] (%s)' % (index, request.name)
-            run.network(request)
-        for index, request in enumerate(volumes):
-            current = 'volumes[%d] (%s)' % (index, request.name)
-            run.volume(request)
+        run.converge_entries('networks', networks, present_networks, run.network)
+        run.converge_entries('volumes', volumes, present_volumes, run.volume)
         for index, params in enumerate(images):
-            current = 'images[%d] (%s)' % (index, params['name'])
+            run.current = 'images[%d] (%s)' % (index, params['name'])
             changed, _before, after, ref = service.image_step(service.images.converge, params)
             results['images'].append(dict(name=str(ref), changed=changed, id=(after or {}).get('Id')))
         for index, request in enumerate(requests):
-            current = 'containers[%d] (%s)' % (index, request.name)
+            run.current = 'containers[%d] (%s)' % (index, request.name)
             plan, _before, after = service.converge(request)
             entry = dict(name=request.name, changed=plan.changed, changes=plan.changes, state=state_of(after),
                          id=(after or {}).get('Id'))
@@ -264,13 +305,17 @@ def converge_containers(module, client):
             if module._diff and plan.changed:
                 run.add_diff(container_diff(plan, after, module.check_mode), request.name)
         if p['prune']:
-            current = 'prune'
+            run.current = 'prune'
             run.prune_containers(set(r.name for r in requests))
+        run.converge_entries('volumes', volumes, absent_volumes, run.volume)
+        run.converge_entries('networks', networks, absent_networks, run.network)
+        if p['prune']:
+            run.current = 'prune'
             run.prune_networks(set(r.name for r in networks))
             if p['prune_volumes']:
                 run.prune_volumes(set(r.name for r in volumes))
     except EngineError as exc:
-        raise EngineError('%s: %s' % (current, exc), kind=exc.kind).with_details(actions=service.actions, **dict(
+        raise EngineError('%s: %s' % (run.current, exc), kind=exc.kind).with_details(actions=service.actions, **dict(
             results, **dict((k, v) for k, v in exc.details.items() if k != 'actions' and k not in results)))
     changed = any(r['changed'] for key in ('networks', 'volumes', 'images', 'containers') for r in results[key]) or any(
         results[key] for key in ('pruned', 'pruned_networks', 'pruned_volumes'))

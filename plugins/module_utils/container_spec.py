@@ -92,6 +92,15 @@ def parse_command(value, option, handling='correct'):
         raise SpecError('%s: %r does not split into words (%s); give a list instead.' % (option, value, exc))
 
 
+def labels_to_add(create_labels, old_labels):
+    """The labels only a module sets (docker_api_containers' managed label) for a network or volume
+    it makes: all of them on a true create (``old_labels`` None); on a recreate only those the old
+    object already carried, so one made outside stays unlabelled and is never pruned; pure."""
+    if old_labels is None:
+        return dict(create_labels)
+    return dict((key, value) for key, value in create_labels.items() if key in old_labels)
+
+
 def stringify_mapping(value, option):
     """env/labels: dict of scalars -> dict of str; nested values are refused."""
     if value is None:

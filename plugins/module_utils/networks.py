@@ -25,7 +25,7 @@ import ipaddress
 from urllib.parse import quote
 
 from ansible_collections.tprov.docker.plugins.module_utils.api_query import filters_param, filters_query
-from ansible_collections.tprov.docker.plugins.module_utils.container_spec import stringify_mapping
+from ansible_collections.tprov.docker.plugins.module_utils.container_spec import labels_to_add, stringify_mapping
 from ansible_collections.tprov.docker.plugins.module_utils.engine_info import inspect_by_name
 from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError, InUse, InvalidOption
 
@@ -149,8 +149,9 @@ class NetworkRequest(object):
             values['ipam.config'] = parse_ipam_config(ipam['config'], params.get('enable_ipv6'))
         self.values = values
         self.driver = values.get('driver')
-        # Labels set on every network this request makes but never compared (docker_api_containers'
-        # managed label: a network made outside is not recreated only to carry it).
+        # Labels set on a network this request makes but never compared (docker_api_containers'
+        # managed label: a network made outside is not recreated only to carry it, nor labelled - and
+        # later pruned - when a difference recreates it).
         self.create_labels = {}
 
 
@@ -389,6 +390,7 @@ def make_network_plan(request, observed):
 
 def create_body(request, old=None):
     """POST /networks/create's body: the declared options over what ``old`` (inspect data) had."""
+    added = labels_to_add(request.create_labels, None if old is None else (old.get('Labels') or {}))
     old = old or {}
     values = request.values
     old_ipam = old.get('IPAM') or {}
@@ -400,7 +402,7 @@ def create_body(request, old=None):
         'Attachable': values.get('attachable', bool(old.get('Attachable'))),
         'EnableIPv6': values.get('enable_ipv6', bool(old.get('EnableIPv6'))),
         'Options': dict(old.get('Options') or {}, **values.get('driver_options', {})),
-        'Labels': dict(dict(old.get('Labels') or {}, **values.get('labels', {})), **request.create_labels),
+        'Labels': dict(dict(old.get('Labels') or {}, **values.get('labels', {})), **added),
     }
     ipam = {'Driver': values.get('ipam.driver') or old_ipam.get('Driver') or 'default'}
     if old_ipam.get('Options'):

@@ -18,7 +18,7 @@ import re
 from urllib.parse import quote
 
 from ansible_collections.tprov.docker.plugins.module_utils.api_query import filters_param, filters_query
-from ansible_collections.tprov.docker.plugins.module_utils.container_spec import stringify_mapping
+from ansible_collections.tprov.docker.plugins.module_utils.container_spec import labels_to_add, stringify_mapping
 from ansible_collections.tprov.docker.plugins.module_utils.engine_info import inspect_by_name
 from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError, InUse, InvalidOption
 
@@ -59,8 +59,9 @@ class VolumeRequest(object):
         for option in ('driver_options', 'labels'):
             if params.get(option) is not None:
                 self.values[option] = stringify_mapping(params[option], option)
-        # Labels set on every volume this request makes but never compared (docker_api_containers'
-        # managed label: a volume made outside stays as it is, unlabelled, and is never pruned).
+        # Labels set on a volume this request makes but never compared (docker_api_containers'
+        # managed label; on a recreate only if the old one had it: a volume made outside stays
+        # unlabelled, and is never pruned).
         self.create_labels = {}
 
 
@@ -149,9 +150,12 @@ def make_volume_plan(request, observed):
     return plan
 
 
-def create_body(request):
+def create_body(request, old=None):
+    """POST /volumes/create's body; ``old``: the inspect data of the volume it replaces (a recreate)."""
+    added = labels_to_add(request.create_labels, None if old is None else (old.get('Labels') or {}))
     return {'Name': request.name, 'Driver': request.values['driver'],
-            'DriverOpts': request.values.get('driver_options') or {}, 'Labels': dict(request.values.get('labels') or {}, **request.create_labels)}
+            'DriverOpts': request.values.get('driver_options') or {},
+            'Labels': dict(request.values.get('labels') or {}, **added)}
 
 
 def volume_diff(plan):
@@ -210,7 +214,7 @@ class VolumeService(object):
         if plan.recreate:
             self._remove(name)
         try:
-            made = self.client.post('/volumes/create', json_body=create_body(plan.request))
+            made = self.client.post('/volumes/create', json_body=create_body(plan.request, plan.volume if plan.recreate else None))
         except EngineError as exc:
             if plan.recreate:
                 self.actions.append('Removed volume %s' % name)

@@ -19,11 +19,15 @@ description:
   - The networks of M(tprov.docker.docker_api_network) and the volumes of M(tprov.docker.docker_api_volume) are
     converged in the same run, before the images and containers that use them.
   - Every entry is checked (types, choices, ports, sizes, subnets, ...) before the first request, so bad input
-    anywhere in the lists changes nothing. Entries are then converged in order - networks, volumes, images, containers.
+    anywhere in the lists changes nothing. Entries are then converged in order - networks and volumes with
+    V(state=present), images, containers, then volumes and networks with V(state=absent) (so a network, volume and
+    container all set absent are removed in one run, the container first).
   - Containers, networks and volumes it creates carry the label O(managed_label)=O(managed_label_value) (on a
-    network or volume that already exists the label is not compared, so one made outside is left as it is);
-    O(prune) removes containers and networks with that label that are no longer declared, and volumes too with
-    O(prune_volumes); never one without it.
+    network or volume that already exists the label is not compared, so one made outside is left as it is, and
+    stays unlabelled when a declared difference recreates it); O(prune) removes containers and networks with that
+    label that are no longer declared, and volumes too with O(prune_volumes); never one without it.
+  - A network or volume entry whose V(labels) set O(managed_label) to another value than O(managed_label_value) is
+    refused (the module sets that label).
 extends_documentation_fragment:
   - tprov.docker.docker_api
 attributes:
@@ -38,14 +42,14 @@ attributes:
 options:
   networks:
     description:
-      - Networks to converge first; each entry takes the options of M(tprov.docker.docker_api_network)
+      - Networks to converge first (V(state=absent) ones last, after the containers); each entry takes the options of M(tprov.docker.docker_api_network)
         (V(name), V(driver), V(ipam), V(internal), V(state), V(force), ...), without the connection options.
     type: list
     elements: dict
     default: []
   volumes:
     description:
-      - Volumes to converge after the networks; each entry takes the options of M(tprov.docker.docker_api_volume)
+      - Volumes to converge after the networks (V(state=absent) ones after the containers); each entry takes the options of M(tprov.docker.docker_api_volume)
         (V(name), V(driver), V(driver_options), V(labels), V(state), V(recreate)), without the connection options.
     type: list
     elements: dict
@@ -83,7 +87,7 @@ options:
   prune_volumes:
     description:
       - With O(prune), also remove volumes that carry the label and are not in O(volumes). Off by default, as
-        volumes hold data.
+        volumes hold data. Without O(prune) it removes nothing, and the module warns.
       - A labelled volume still used by a container (running or not, and not removed by this run) is never removed;
         it is kept, with a warning naming the containers.
     type: bool

@@ -101,6 +101,55 @@ def test_networks_and_volumes_made_outside_are_adopted_unlabelled_and_never_prun
     assert _inspect('network', stack + '-net') is not None and _inspect('volume', stack + '-vol') is not None
 
 
+def test_networks_and_volumes_made_outside_stay_unlabelled_when_a_difference_recreates_them(stack, busybox_image):
+    # Recreated for a declared difference, a network or volume made with the CLI must not gain the
+    # managed label: a later prune would remove it (for a volume: the operator's data).
+    docker('network', 'create', stack + '-net')
+    docker('volume', 'create', stack + '-vol')
+    args = _args(stack, busybox_image, containers=[], prune=True, prune_volumes=True)
+    args['volumes'][0]['recreate'] = 'options-changed'
+    recreated = run_module('docker_api_containers', args)
+    assert recreated['changed'] is True, recreated
+    assert 'Recreated volume %s-vol (labels)' % stack in recreated['actions'], recreated['actions']
+    assert [n['changed'] for n in recreated['networks']] == [True], recreated
+    network, volume = _inspect('network', stack + '-net'), _inspect('volume', stack + '-vol')
+    assert network['IPAM']['Config'][0]['Subnet'] == '172.31.251.0/24' and network['Labels'] == {'tier': 'back'}
+    assert volume['Labels'] == {'backup': 'daily'}
+    assert run_module('docker_api_containers', args)['changed'] is False
+    undeclared = run_module('docker_api_containers', dict(args, networks=[], volumes=[]))
+    assert undeclared['changed'] is False and undeclared['pruned_networks'] == [] == undeclared['pruned_volumes']
+    assert _inspect('network', stack + '-net') is not None and _inspect('volume', stack + '-vol') is not None
+
+
+def test_network_volume_and_container_decommissioned_in_one_run(stack, busybox_image):
+    # The container goes first, so the network and volume it used are free: nothing is refused, and
+    # nothing is left half-done (a network removed under a container still running).
+    args = _args(stack, busybox_image)
+    assert run_module('docker_api_containers', args)['changed'] is True
+    gone = dict(args, networks=[{'name': stack + '-net', 'state': 'absent'}],
+                volumes=[{'name': stack + '-vol', 'state': 'absent'}],
+                containers=[{'name': stack + '-app', 'state': 'absent'}])
+    expected = ['Removed container %s-app' % stack, 'Removed volume %s-vol' % stack, 'Removed network %s-net' % stack]
+    predicted = run_module('docker_api_containers', gone, check=True)
+    assert not predicted.failed and predicted['changed'] is True, predicted
+    assert [a for a in predicted['actions'] if a.startswith(('Removed', 'Disconnected'))] == expected, predicted
+    for kind, name in (('container', '-app'), ('volume', '-vol'), ('network', '-net')):
+        assert _inspect(kind, stack + name) is not None  # check mode removed nothing
+    done = run_module('docker_api_containers', gone)
+    assert not done.failed and done['changed'] is True, done
+    assert [a for a in done['actions'] if a.startswith(('Removed', 'Disconnected'))] == expected, done
+    for kind, name in (('container', '-app'), ('volume', '-vol'), ('network', '-net')):
+        assert _inspect(kind, stack + name) is None
+    assert run_module('docker_api_containers', gone)['changed'] is False
+    assert run_module('docker_api_containers', gone, check=True)['changed'] is False
+
+
+def test_prune_volumes_without_prune_warns(stack, busybox_image):
+    result = run_module('docker_api_containers', {'prune_volumes': True, 'managed_label_value': stack})
+    assert result['changed'] is False, result
+    assert 'prune_volumes: true removes nothing without prune: true' in str(result.get('warnings')), result
+
+
 def test_prune_removes_undeclared_labelled_network_and_volumes_only_when_asked(stack, busybox_image):
     args = _args(stack, busybox_image, prune=True)
     assert run_module('docker_api_containers', args)['changed'] is True
@@ -152,9 +201,15 @@ def test_bad_network_or_volume_entry_changes_nothing(stack, busybox_image):
              'networks[0] (%s-net): ipam.config[0]: gateway 10.8.0.1 is not in subnet' % stack),
             ('volumes', {'name': stack + '-vol', 'state': 'gone'},
              'volumes[0] (%s-vol): value of state must be one of' % stack),
-            ('volumes', {'name': '-'}, 'volumes[0] (-): name')]:
+            ('volumes', {'name': '-'}, 'volumes[0] (-): name'),
+            # The module sets the managed label; another value declared would recreate it every run.
+            ('networks', {'name': stack + '-net', 'labels': {LABEL: 'mine'}},
+             'networks[0] (%s-net): labels: %s is set by the module (managed_label' % (stack, LABEL)),
+            ('volumes', {'name': stack + '-vol', 'labels': {LABEL: 'mine'}, 'recreate': 'options-changed'},
+             'volumes[0] (%s-vol): labels: %s is set by the module (managed_label' % (stack, LABEL))]:
         result = run_module('docker_api_containers', _args(stack, busybox_image, **{key: [bad]}))
         assert result.failed and result['msg'].startswith(needle), result['msg']
+        assert result['error_kind'] == 'invalid_option', result
         assert _inspect('network', stack + '-net') is None and _inspect('volume', stack + '-vol') is None
         assert _inspect('container', stack + '-app') is None
 
