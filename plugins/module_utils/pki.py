@@ -80,9 +80,10 @@ def plan_rollover(record, revoked, planned, servers, known_hosts=()):
 
     record: the rollover.json dict (None: no rollover in progress); revoked: client names whose bundle must
     stop working (absent, or unlisted with revoke_unlisted); planned: start one without revoking (ca_rollover);
-    servers: the hosts of this run; known_hosts: the hosts recorded when the rollover started that still have
-    a directory under hosts/ (a host left out of this run (--limit) holds the rollover back: finishing without
-    it would leave it trusting the old CA only).
+    servers: the hosts of this run; known_hosts: the hosts with a directory under hosts/ (the PKI's servers on
+    disk). A rollover records them all when it starts, this run's servers or not: a host left out of a run
+    (--limit) holds the rollover back until it is done or its hosts/NAME is removed, since finishing without
+    it would leave it trusting the old CA only.
 
     Returns a dict: record (the new record, None when no rollover is left), start, reissue_clients (the run
     passes trust-both -> drop-old), finish (drop-old is done everywhere: archive, remove revoked bundles),
@@ -93,7 +94,8 @@ def plan_rollover(record, revoked, planned, servers, known_hosts=()):
         if not revoked and not planned:
             return dict(result, record=None, phase=ROLLOVER_NONE, pending=[])
         reasons = ['ca_rollover'] + (['client_revoked'] if revoked else [])
-        record = dict(phase='trust-both', revoked=revoked, reasons=reasons, hosts=sorted(set(servers)), done=[])
+        record = dict(phase='trust-both', revoked=revoked, reasons=reasons,
+                      hosts=sorted(set(servers) | set(known_hosts)), done=[])
         result.update(start=True)
     else:
         record = dict(record, revoked=list(record.get('revoked') or []), done=list(record.get('done') or []),
@@ -309,6 +311,14 @@ class PKI(object):
             revoked |= on_disk - listed
         return sorted(revoked - set(client_names))
 
+    def _hosts_on_disk(self):
+        """The servers this PKI has issued for (a directory under hosts/), in this run or not."""
+        directory = self.path('hosts')
+        if not os.path.isdir(directory):
+            return []
+        return sorted(name for name in os.listdir(directory)
+                      if os.path.isdir(os.path.join(directory, name)) and set(name) <= SAFE_NAME_CHARS)
+
     def _converge(self, servers, clients):
         names = [check_name(s.get('name'), 'servers[%d].name' % i) for i, s in enumerate(servers)]
         all_client_names = [check_name(c.get('name'), 'clients[%d].name' % i) for i, c in enumerate(clients)]
@@ -342,7 +352,7 @@ class PKI(object):
             **self.key) for name in client_names]
 
         record = self._read_record()
-        known = [name for name in (record or {}).get('hosts') or [] if os.path.isdir(self.path('hosts', name))]
+        known = self._hosts_on_disk()
         # No CA yet: nothing to roll over (the first run makes one).
         rollover = plan_rollover(record, revoked, self.ca_rollover and os.path.exists(self.files('ca')[0]),
                                  names, known)

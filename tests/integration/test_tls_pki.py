@@ -367,3 +367,17 @@ def test_a_client_listed_again_before_the_end_keeps_its_re_issued_bundle(tmp_pat
     report(pki, 'drop-old', 'docker1', 'docker2')
     done = run_module('docker_tls_pki', pki_args(pki, ALL))
     assert done['rollover']['finished'] and issued_by(pki / 'clients/alice/cert.pem', pki / 'ca.pem')
+
+
+def test_a_rollover_started_under_limit_waits_for_the_hosts_left_out(tmp_path):
+    pki = tmp_path / 'pki'
+    run_module('docker_tls_pki', pki_args(pki, ALL))
+    # secure_docker.yml --limit docker1 revokes alice: docker2 (on disk) is in the rollover too.
+    limited = dict(pki_args(pki, WITHOUT_ALICE), servers=SERVERS[:1])
+    start = run_module('docker_tls_pki', limited)
+    assert start['rollover']['started'] and start['rollover']['pending'] == ['docker1', 'docker2']
+    report(pki, 'trust-both', 'docker1')
+    held = run_module('docker_tls_pki', limited)
+    assert held['rollover']['phase'] == 'trust-both' and held['rollover']['pending'] == ['docker2']
+    assert (pki / 'clients/alice').exists() and (pki / 'ca-previous.pem').exists()
+    assert json.loads((pki / 'rollover.json').read_text())['hosts'] == ['docker1', 'docker2']

@@ -50,6 +50,14 @@ def test_a_host_in_the_rollover_but_not_in_this_run_holds_it_back_until_its_dire
     assert decommissioned['phase'] == 'drop-old' and decommissioned['reissue_clients']
 
 
+def test_a_rollover_started_under_limit_records_every_host_on_disk():
+    plan = plan_rollover(None, ['alice'], False, ['docker1'], known_hosts=HOSTS)
+    assert plan['record']['hosts'] == HOSTS and plan['pending'] == HOSTS
+    record = record_host_done(plan['record'], 'trust-both', 'docker1')
+    held = plan_rollover(record, ['alice'], False, ['docker1'], known_hosts=HOSTS)
+    assert held['phase'] == 'trust-both' and held['pending'] == ['docker2'] and not held['reissue_clients']
+
+
 def test_a_client_revoked_during_trust_both_joins_the_rollover_in_progress():
     record = plan_rollover(None, [], True, HOSTS)['record']
     joined = plan_rollover(record, ['bob'], False, HOSTS)
