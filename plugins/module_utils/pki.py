@@ -87,9 +87,11 @@ def plan_rollover(record, revoked, planned, servers, known_hosts=()):
 
     Returns a dict: record (the new record, None when no rollover is left), start, reissue_clients (the run
     passes trust-both -> drop-old), finish (drop-old is done everywhere: archive, remove revoked bundles),
-    phase, pending (hosts still to do in the phase), reasons."""
+    phase, pending (hosts still to do in the phase), reasons, revoked_next (clients revoked in drop-old: their
+    certificates are already the new CA's, so this rollover cannot revoke them), chain (with finish and
+    revoked_next: the record of the rollover of their own that starts as this one finishes)."""
     revoked = sorted(set(revoked or []))
-    result = dict(start=False, reissue_clients=False, finish=False, reasons=[])
+    result = dict(start=False, reissue_clients=False, finish=False, reasons=[], revoked_next=[], chain=None)
     if not record or record.get('phase') not in ROLLOVER_PHASES:
         if not revoked and not planned:
             return dict(result, record=None, phase=ROLLOVER_NONE, pending=[])
@@ -117,8 +119,16 @@ def plan_rollover(record, revoked, planned, servers, known_hosts=()):
     if record['phase'] == 'trust-both' and not result['start'] and not pending():
         record = dict(record, phase='drop-old', done=[])
         result['reissue_clients'] = True
+    if record['phase'] == 'drop-old':
+        result['revoked_next'] = [name for name in revoked if name not in record['revoked']]
     if record['phase'] == 'drop-old' and not pending():
         result.update(finish=True, record=None, finished_record=record, phase=ROLLOVER_NONE, pending=[])
+        if result['revoked_next']:
+            # Started in the same run, so that no later command has to be remembered: until it is done
+            # those clients' certificates verify, and the record says so.
+            result['chain'] = dict(phase='trust-both', revoked=result['revoked_next'],
+                                   reasons=['ca_rollover', 'client_revoked'],
+                                   hosts=sorted(set(servers) | set(known_hosts)), done=[])
         return result
     result.update(record=record, phase=record['phase'], pending=pending())
     return result
@@ -481,11 +491,18 @@ class PKI(object):
                 if not self.check_mode:
                     write_atomic(bundle_ca, ca_bytes, 0o644)
         for name in revoked:
-            results['clients'][name] = dict(state='absent', reasons=['client_revoked'] if in_rollover else [],
+            # client_revoked only once the rollover in force revokes it: one revoked in drop-old holds a
+            # certificate of the new CA, which this rollover leaves trusted (rollover.revoked_next).
+            revoking = in_rollover and name not in rollover['revoked_next']
+            results['clients'][name] = dict(state='absent', reasons=['client_revoked'] if revoking else [],
                                             changed=False)
         archived = []
         if rollover['finish']:
             archived = self._finish_rollover(rollover['finished_record'], results, client_names)
+            if rollover['chain']:
+                self._start_rollover(ca_plan, dict(record=rollover['chain']))
+                rollover = dict(rollover, record=rollover['chain'], phase='trust-both', start=True,
+                                reasons=list(rollover['chain']['reasons']), pending=list(rollover['chain']['hosts']))
         elif rollover['record'] is not None and not rollover['start']:
             if rollover['record'] != self._read_record():
                 self.changed_paths.append(self.files('rollover')[0])
@@ -495,7 +512,7 @@ class PKI(object):
         results['rollover'] = dict(
             phase=rollover['phase'], started=rollover['start'], finished=rollover['finish'],
             reasons=rollover['reasons'], pending=rollover['pending'], done=record.get('done', []),
-            revoked=record.get('revoked', []), archived=archived,
+            revoked=record.get('revoked', []), archived=archived, revoked_next=rollover['revoked_next'],
             # What each host must trust in this phase (a file of the layout files() defines).
             host_ca=(self.files('ca_bundle')[0] if rollover['phase'] == 'trust-both' else self.files('ca')[0]))
         results['changed'] = bool(self.changed_paths)
@@ -522,6 +539,17 @@ def run_pki(module):
         module.fail_json(msg=str(exc))
     except OSError as exc:
         module.fail_json(msg='Writing under dir %s failed: %s' % (p['dir'], exc))
+    late = result['rollover']['revoked_next']
+    if late:
+        indexes = dict((client.get('name'), index) for index, client in enumerate(p['clients']))
+        module.warn('%s: revoked while the CA rollover in progress drops the old CA; %s certificate is from the new '
+                    'CA already, so this rollover cannot revoke it. %s' % (
+                        ', '.join('clients[%d].state (%s)' % (indexes.get(name, -1), name) for name in late),
+                        'its' if len(late) == 1 else 'each one\'s',
+                        'A rollover of their own has started: run again to carry it out.'
+                        if result['rollover']['started'] else
+                        'The rollover in progress must finish first; a rollover of their own starts when it does: '
+                        'run again until no rollover is in progress.'))
     removed = ['%s (%s)' % (name, ', '.join(server['removed_sans']))
                for name, server in sorted(result['servers'].items()) if server.get('removed_sans')]
     if removed:

@@ -185,7 +185,8 @@ clients:
   description:
     - Per client name, the same facts for its certificate.
     - A revoked client has C(state=absent), C(reasons) V(client_revoked) while its rollover runs, and
-      C(changed) when its bundle was removed.
+      C(changed) when its bundle was removed. One revoked while a rollover is in V(drop-old) has empty
+      C(reasons) until a rollover of its own runs (see RV(rollover)).
   returned: success
   type: dict
 rollover:
@@ -194,11 +195,14 @@ rollover:
       run, C(reasons) (V(ca_rollover), V(client_revoked)), C(pending) (hosts still to restart in the phase),
       C(done), C(revoked), C(archived) (the old CA's files) and C(host_ca) (the file hosts must install as
       their C(ca.pem) in this phase).
+    - C(revoked_next) - clients revoked while the rollover was in V(drop-old): their certificates are already
+      the new CA's, so the run that finishes it starts a rollover of their own (C(finished) and C(started)
+      both true, C(phase) V(trust-both)); the module warns naming them.
     - With O(rollover_host_done), only C(phase), C(done) and C(recorded).
   returned: success
   type: dict
   sample: {"phase": "trust-both", "started": true, "finished": false, "reasons": ["ca_rollover", "client_revoked"],
-           "pending": ["docker1", "docker2"], "done": [], "revoked": ["alice"], "archived": [],
+           "pending": ["docker1", "docker2"], "done": [], "revoked": ["alice"], "archived": [], "revoked_next": [],
            "host_ca": "/srv/pki/ca-bundle.pem"}
 '''
 

@@ -381,3 +381,42 @@ def test_a_rollover_started_under_limit_waits_for_the_hosts_left_out(tmp_path):
     assert held['rollover']['phase'] == 'trust-both' and held['rollover']['pending'] == ['docker2']
     assert (pki / 'clients/alice').exists() and (pki / 'ca-previous.pem').exists()
     assert json.loads((pki / 'rollover.json').read_text())['hosts'] == ['docker1', 'docker2']
+
+
+WITHOUT_CI_AND_ALICE = [{'name': 'admin'}, {'name': 'ci', 'state': 'absent'}, {'name': 'alice', 'state': 'absent'}]
+
+
+def test_a_client_revoked_in_drop_old_is_not_reported_revoked_and_gets_a_rollover_of_its_own(tmp_path):
+    pki = tmp_path / 'pki'
+    run_module('docker_tls_pki', pki_args(pki, ALL))
+    run_module('docker_tls_pki', pki_args(pki, WITHOUT_ALICE))
+    report(pki, 'trust-both', 'docker1', 'docker2')
+    run_module('docker_tls_pki', pki_args(pki, WITHOUT_ALICE))  # drop-old: ci re-issued by the new CA
+    report(pki, 'drop-old', 'docker1')
+    late = run_module('docker_tls_pki', pki_args(pki, WITHOUT_CI_AND_ALICE))
+    assert late['clients']['ci'] == {'state': 'absent', 'reasons': [], 'changed': False}
+    assert late['rollover']['revoked_next'] == ['ci'] and late['rollover']['revoked'] == ['alice']
+    warnings = [str(w) for w in late.get('warnings') or []]
+    assert any('clients[1].state (ci)' in w and 'must finish first' in w for w in warnings), warnings
+    report(pki, 'drop-old', 'docker2')
+    done = run_module('docker_tls_pki', pki_args(pki, WITHOUT_CI_AND_ALICE))
+    assert done['rollover']['finished'] and not (pki / 'clients/alice').exists()
+    # ci's certificate is the CA's that stays: the same run starts the rollover that revokes it.
+    assert done['clients']['ci']['reasons'] == [] and (pki / 'clients/ci').exists()
+    assert done['rollover']['started'] and done['rollover']['phase'] == 'trust-both'
+    assert done['rollover']['revoked'] == ['ci'] and done['rollover']['pending'] == ['docker1', 'docker2']
+    assert any('A rollover of their own has started' in w for w in map(str, done.get('warnings') or []))
+    assert (pki / 'ca-previous.pem').read_bytes() == (pki / 'ca.pem').read_bytes()
+    ci_cert = (pki / 'clients/ci/cert.pem').read_bytes()
+    assert issued_by(pki / 'clients/ci/cert.pem', pki / 'ca.pem')
+    # Carried out like any other: ci's bundle removed at the end, its certificate's CA archived.
+    nxt = run_module('docker_tls_pki', pki_args(pki, WITHOUT_CI_AND_ALICE))
+    assert nxt['clients']['ci']['reasons'] == ['client_revoked'] and nxt['ca']['reasons'] == ['ca_rollover', 'client_revoked']
+    report(pki, 'trust-both', 'docker1', 'docker2')
+    run_module('docker_tls_pki', pki_args(pki, WITHOUT_CI_AND_ALICE))
+    report(pki, 'drop-old', 'docker1', 'docker2')
+    final = run_module('docker_tls_pki', pki_args(pki, WITHOUT_CI_AND_ALICE))
+    assert final['rollover']['finished'] and final['rollover']['phase'] == 'none' and not final['rollover']['started']
+    assert not (pki / 'clients/ci').exists()
+    (tmp_path / 'ci-cert.pem').write_bytes(ci_cert)
+    assert not issued_by(tmp_path / 'ci-cert.pem', pki / 'ca.pem')

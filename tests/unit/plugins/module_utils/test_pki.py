@@ -71,3 +71,17 @@ def test_a_report_for_another_phase_is_not_recorded():
     assert record_host_done(None, 'trust-both', 'docker1') is None
     assert record_host_done(record_host_done(record, 'trust-both', 'docker1'), 'trust-both', 'docker1')['done'] == \
         ['docker1']
+
+
+def test_a_client_revoked_in_drop_old_gets_a_rollover_of_its_own_as_this_one_finishes():
+    record = plan_rollover(None, ['alice'], False, HOSTS)['record']
+    record = record_host_done(record_host_done(record, 'trust-both', 'docker1'), 'trust-both', 'docker2')
+    record = plan_rollover(record, ['alice'], False, HOSTS)['record']
+    # bob's certificate was re-issued by the new CA when drop-old began: dropping the old CA leaves it valid.
+    waiting = plan_rollover(record, ['alice', 'bob'], False, HOSTS)
+    assert waiting['record']['revoked'] == ['alice'] and waiting['revoked_next'] == ['bob'] and not waiting['chain']
+    record = record_host_done(record_host_done(record, 'drop-old', 'docker1'), 'drop-old', 'docker2')
+    done = plan_rollover(record, ['alice', 'bob'], False, HOSTS)
+    assert done['finish'] and done['finished_record']['revoked'] == ['alice']
+    assert done['chain'] == {'phase': 'trust-both', 'revoked': ['bob'], 'reasons': ['ca_rollover', 'client_revoked'],
+                             'hosts': HOSTS, 'done': []}
