@@ -539,6 +539,12 @@ def run_pki(module):
         module.fail_json(msg=str(exc))
     except OSError as exc:
         module.fail_json(msg='Writing under dir %s failed: %s' % (p['dir'], exc))
+    left_out = [name for name in result['rollover']['pending'] if name not in result['servers']]
+    if left_out:
+        module.warn('The CA rollover (phase %s) waits for %s, not in this run: it stays unfinished, and those hosts '
+                    'trust the old CA, until a run includes them (no --limit), or, for a host that is gone for good, '
+                    'until %s is removed.' % (result['rollover']['phase'], ', '.join(left_out),
+                                              ', '.join(os.path.join(p['dir'], 'hosts', name) for name in left_out)))
     late = result['rollover']['revoked_next']
     if late:
         indexes = dict((client.get('name'), index) for index, client in enumerate(p['clients']))

@@ -6,11 +6,13 @@ pki role issues with it and the verifier connects with the API client and the CL
 import json
 import os
 import stat
+import subprocess
+import sys
 
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from tprov_testlib import run_module
+from tprov_testlib import COLLECTIONS_DIR, run_module
 
 
 def mode(path):
@@ -416,7 +418,43 @@ def test_a_client_revoked_in_drop_old_is_not_reported_revoked_and_gets_a_rollove
     run_module('docker_tls_pki', pki_args(pki, WITHOUT_CI_AND_ALICE))
     report(pki, 'drop-old', 'docker1', 'docker2')
     final = run_module('docker_tls_pki', pki_args(pki, WITHOUT_CI_AND_ALICE))
-    assert final['rollover']['finished'] and final['rollover']['phase'] == 'none' and not final['rollover']['started']
+    assert final['rollover']['finished'] and not final['rollover']['started']
+    assert final['rollover']['phase'] == 'none'
     assert not (pki / 'clients/ci').exists()
     (tmp_path / 'ci-cert.pem').write_bytes(ci_cert)
     assert not issued_by(tmp_path / 'ci-cert.pem', pki / 'ca.pem')
+
+
+def test_a_rollover_held_back_by_a_host_not_in_the_play_warns_and_its_last_play_fails(tmp_path):
+    pki = tmp_path / 'pki'
+    gone = {'name': 'gone', 'subject_alt_names': ['DNS:gone']}
+    local = {'name': 'localhost', 'subject_alt_names': ['DNS:localhost']}
+    run_module('docker_tls_pki', pki_args(pki, ALL, servers=[local, gone], ca_rollover=True))
+    run_module('docker_tls_pki', pki_args(pki, ALL, servers=[local, gone], ca_rollover=True))
+    report(pki, 'trust-both', 'localhost')
+    # gone was decommissioned (out of the inventory) but its hosts/gone is still there.
+    held = run_module('docker_tls_pki', pki_args(pki, ALL, servers=[local]))
+    assert held['rollover']['phase'] == 'trust-both' and held['rollover']['pending'] == ['gone']
+    warnings = [str(w) for w in held.get('warnings') or []]
+    assert any('waits for gone' in w and str(pki / 'hosts/gone') in w for w in warnings), warnings
+    # The last play of ca_rollover_phases.yml: the advance, then no success while the rollover is unfinished.
+    (tmp_path / 'hosts.yml').write_text('docker_hosts:\n  hosts:\n    localhost:\n      ansible_connection: local\n')
+    (tmp_path / 'play.yml').write_text('''- hosts: docker_hosts
+  gather_facts: true
+  gather_subset: ['!all', 'min']
+  vars:
+    docker_pki_dir: %s
+    docker_tls_clients: [{name: admin}, {name: ci}, {name: alice}]
+  tasks:
+    - ansible.builtin.import_role: {name: tprov.docker.pki, tasks_from: rollover.yml}
+    - ansible.builtin.import_role: {name: tprov.docker.pki, tasks_from: rollover_unfinished.yml}
+''' % pki)
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_DIR, ANSIBLE_NOCOLOR='1',
+               ANSIBLE_RETRY_FILES_ENABLED='0', ANSIBLE_PYTHON_INTERPRETER=sys.executable)
+    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i',
+                           str(tmp_path / 'hosts.yml'), str(tmp_path / 'play.yml')],
+                          capture_output=True, text=True, env=env, check=False)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 2, out
+    assert 'The CA rollover is not finished (phase trust-both; hosts still to do: gone)' in out, out
+    assert 'gone is in it but not in this run: run without --limit' in out and str(pki) + '/hosts/NAME' in out, out
