@@ -134,6 +134,23 @@ def plan_rollover(record, revoked, planned, servers, known_hosts=()):
     return result
 
 
+def valid_record(record):
+    """Whether record is one plan_rollover writes: a known phase, lists of strings, names that are directory
+    names (revoked names become paths that are removed: a tampered record must not reach outside dir)."""
+    if not isinstance(record, dict) or record.get('phase') not in ROLLOVER_PHASES:
+        return False
+    for key in ('hosts', 'done', 'revoked', 'reasons'):
+        values = record.get(key, [])
+        if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
+            return False
+        for value in values if key != 'reasons' else ():
+            try:
+                check_name(value, key)
+            except tls_cert.CertificateError:
+                return False
+    return True
+
+
 def record_host_done(record, phase, host):
     """The record with host marked done in phase; None when that is not the phase in progress (a stale
     report: nothing to record)."""
@@ -294,11 +311,14 @@ class PKI(object):
             return None
         try:
             record = json.loads(text.decode('utf-8'))
+            valid = valid_record(record)
         except ValueError:
+            valid = False
+        if not valid:
             raise tls_cert.CertificateError(
                 'dir: %s is not the JSON a rollover writes; it records where a CA rollover stands. Restore it, or '
                 'remove it only if no rollover is in progress.' % self.files('rollover')[0])
-        return record if isinstance(record, dict) else None
+        return record
 
     def _write_record(self, record):
         path = self.files('rollover')[0]

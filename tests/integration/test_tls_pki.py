@@ -458,3 +458,20 @@ def test_a_rollover_held_back_by_a_host_not_in_the_play_warns_and_its_last_play_
     assert proc.returncode == 2, out
     assert 'The CA rollover is not finished (phase trust-both; hosts still to do: gone)' in out, out
     assert 'gone is in it but not in this run: run without --limit' in out and str(pki) + '/hosts/NAME' in out, out
+
+
+def test_a_tampered_record_fails_naming_it_and_removes_nothing(tmp_path):
+    pki = tmp_path / 'pki'
+    run_module('docker_tls_pki', pki_args(pki, ALL))
+    victim = tmp_path / 'victim'
+    victim.mkdir()
+    for record in ({'phase': 'trust-both', 'done': 5, 'hosts': ['docker1']}, ['x'],
+                   {'phase': 'drop-old', 'hosts': ['docker1', 'docker2'], 'done': ['docker1', 'docker2'],
+                    'revoked': ['../../victim'], 'reasons': ['ca_rollover']}):
+        (pki / 'rollover.json').write_text(json.dumps(record))
+        for run in (pki_args(pki, ALL), {'dir': str(pki), 'rollover_host_done': 'docker1',
+                                         'rollover_phase': 'drop-old'}):
+            failed = run_module('docker_tls_pki', run)
+            assert failed.get('failed') and str(pki / 'rollover.json') in failed['msg'], failed
+            assert 'not the JSON a rollover writes' in failed['msg']
+    assert victim.exists() and (pki / 'clients/alice').exists()

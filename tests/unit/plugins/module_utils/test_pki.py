@@ -1,6 +1,6 @@
 """The CA rollover's state machine (pki.plan_rollover, pki.record_host_done), without files."""
 
-from ansible_collections.tprov.docker.plugins.module_utils.pki import plan_rollover, record_host_done
+from ansible_collections.tprov.docker.plugins.module_utils.pki import plan_rollover, record_host_done, valid_record
 
 HOSTS = ['docker1', 'docker2']
 
@@ -85,3 +85,12 @@ def test_a_client_revoked_in_drop_old_gets_a_rollover_of_its_own_as_this_one_fin
     assert done['finish'] and done['finished_record']['revoked'] == ['alice']
     assert done['chain'] == {'phase': 'trust-both', 'revoked': ['bob'], 'reasons': ['ca_rollover', 'client_revoked'],
                              'hosts': HOSTS, 'done': []}
+
+
+def test_only_a_record_plan_rollover_writes_is_valid():
+    for record in (plan_rollover(None, ['alice'], False, HOSTS)['record'], {'phase': 'drop-old'}):
+        assert valid_record(record)
+    for record in (['x'], None, {'phase': 'done'}, {'phase': 'trust-both', 'done': 5},
+                   {'phase': 'drop-old', 'hosts': 'docker1'}, {'phase': 'drop-old', 'reasons': [1]},
+                   {'phase': 'drop-old', 'revoked': ['../../victim']}, {'phase': 'trust-both', 'hosts': ['']}):
+        assert not valid_record(record), record
