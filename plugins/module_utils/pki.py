@@ -75,7 +75,7 @@ ROLLOVER_PHASES = ('trust-both', 'drop-old')
 ROLLOVER_NONE = 'none'
 
 
-def plan_rollover(record, revoked, planned, servers, known_hosts=()):
+def plan_rollover(record, revoked, planned, servers, known_hosts=(), present=()):
     """What this run does about a CA rollover - pure, no files.
 
     record: the rollover.json dict (None: no rollover in progress); revoked: client names whose bundle must
@@ -89,9 +89,12 @@ def plan_rollover(record, revoked, planned, servers, known_hosts=()):
     passes trust-both -> drop-old), finish (drop-old is done everywhere: archive, remove revoked bundles),
     phase, pending (hosts still to do in the phase), reasons, revoked_next (clients revoked in drop-old: their
     certificates are already the new CA's, so this rollover cannot revoke them), chain (with finish and
-    revoked_next: the record of the rollover of their own that starts as this one finishes)."""
+    revoked_next: the record of the rollover of their own that starts as this one finishes), rekey (clients
+    listed present again that the record revokes: the key of their revoked certificate may have leaked, so
+    they get a new one and leave the record's revoked list)."""
     revoked = sorted(set(revoked or []))
-    result = dict(start=False, reissue_clients=False, finish=False, reasons=[], revoked_next=[], chain=None)
+    result = dict(start=False, reissue_clients=False, finish=False, reasons=[], revoked_next=[], chain=None,
+                  rekey=[])
     if not record or record.get('phase') not in ROLLOVER_PHASES:
         if not revoked and not planned:
             return dict(result, record=None, phase=ROLLOVER_NONE, pending=[])
@@ -110,6 +113,8 @@ def plan_rollover(record, revoked, planned, servers, known_hosts=()):
                     record['revoked'].append(name)
             if revoked and 'client_revoked' not in record['reasons']:
                 record['reasons'].append('client_revoked')
+        result['rekey'] = [name for name in record['revoked'] if name in present]
+        record['revoked'] = [name for name in record['revoked'] if name not in present]
     result['reasons'] = list(record['reasons'])
     required = sorted(set(servers) | (set(record.get('hosts') or []) & set(known_hosts)))
 
@@ -385,7 +390,7 @@ class PKI(object):
         known = self._hosts_on_disk()
         # No CA yet: nothing to roll over (the first run makes one).
         rollover = plan_rollover(record, revoked, self.ca_rollover and os.path.exists(self.files('ca')[0]),
-                                 names, known)
+                                 names, known, present=client_names)
         if rollover['start'] and not os.path.exists(self.files('ca')[0]):
             rollover = plan_rollover(None, [], False, names)
 
@@ -498,8 +503,9 @@ class PKI(object):
                     write_atomic(bundle_path, ca_bytes, 0o644)
         for name, request in zip(client_names, client_requests):
             self._mkdir('clients', name)
+            # A revoked client listed again: the key its revoked certificate was issued for may have leaked.
             plan = tls_cert.CertificatePlan(request, *self.files('client', name), force=self.force, ca=client_ca,
-                                            key_pool=pool)
+                                            key_pool=pool, regenerate_key=name in rollover['rekey'])
             results['clients'][name] = self._apply(plan, name)[0]
             if in_rollover and 'ca_changed' in results['clients'][name]['reasons']:
                 results['clients'][name]['reasons'].append('ca_rollover')
@@ -533,6 +539,7 @@ class PKI(object):
             phase=rollover['phase'], started=rollover['start'], finished=rollover['finish'],
             reasons=rollover['reasons'], pending=rollover['pending'], done=record.get('done', []),
             revoked=record.get('revoked', []), archived=archived, revoked_next=rollover['revoked_next'],
+            rekeyed=rollover['rekey'],
             # What each host must trust in this phase (a file of the layout files() defines).
             host_ca=(self.files('ca_bundle')[0] if rollover['phase'] == 'trust-both' else self.files('ca')[0]))
         results['changed'] = bool(self.changed_paths)
@@ -565,6 +572,11 @@ def run_pki(module):
                     'trust the old CA, until a run includes them (no --limit), or, for a host that is gone for good, '
                     'until %s is removed.' % (result['rollover']['phase'], ', '.join(left_out),
                                               ', '.join(os.path.join(p['dir'], 'hosts', name) for name in left_out)))
+    if result['rollover']['rekeyed']:
+        module.warn('%s: revoked by the CA rollover in progress and listed present again: %s a new key (the old one '
+                    'may have leaked, with the certificate revoked for it); the bundle must be installed again (the '
+                    'client role does).' % (', '.join(result['rollover']['rekeyed']),
+                                     'gets' if len(result['rollover']['rekeyed']) == 1 else 'each gets'))
     late = result['rollover']['revoked_next']
     if late:
         indexes = dict((client.get('name'), index) for index, client in enumerate(p['clients']))

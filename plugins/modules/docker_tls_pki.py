@@ -195,15 +195,17 @@ rollover:
       run, C(reasons) (V(ca_rollover), V(client_revoked)), C(pending) (hosts still to restart in the phase),
       C(done), C(revoked), C(archived) (the old CA's files) and C(host_ca) (the file hosts must install as
       their C(ca.pem) in this phase).
-    - C(revoked_next) - clients revoked while the rollover was in V(drop-old): their certificates are already
+    - C(revoked_next) - clients revoked while the rollover was in V(drop-old); their certificates are already
       the new CA's, so the run that finishes it starts a rollover of their own (C(finished) and C(started)
       both true, C(phase) V(trust-both)); the module warns naming them.
+    - C(rekeyed) - clients the rollover revoked that are listed present again, each with a new key (the one of
+      the revoked certificate may have leaked), out of C(revoked); the module warns naming them.
     - With O(rollover_host_done), only C(phase), C(done) and C(recorded).
   returned: success
   type: dict
   sample: {"phase": "trust-both", "started": true, "finished": false, "reasons": ["ca_rollover", "client_revoked"],
-           "pending": ["docker1", "docker2"], "done": [], "revoked": ["alice"], "archived": [], "revoked_next": [],
-           "host_ca": "/srv/pki/ca-bundle.pem"}
+           "pending": ["docker1", "docker2"], "done": [], "revoked": ["alice"], "archived": [],
+           "revoked_next": [], "rekeyed": [], "host_ca": "/srv/pki/ca-bundle.pem"}
 '''
 
 from ansible.module_utils.basic import missing_required_lib

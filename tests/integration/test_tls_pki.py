@@ -364,8 +364,17 @@ def test_a_client_listed_again_before_the_end_keeps_its_re_issued_bundle(tmp_pat
     run_module('docker_tls_pki', pki_args(pki, ALL))
     run_module('docker_tls_pki', pki_args(pki, WITHOUT_ALICE))
     report(pki, 'trust-both', 'docker1', 'docker2')
+    leaked_key = (pki / 'clients/alice/key.pem').read_bytes()
     back = run_module('docker_tls_pki', pki_args(pki, ALL))
-    assert back['rollover']['phase'] == 'drop-old' and back['clients']['alice']['reasons'] == ['ca_changed', 'ca_rollover']
+    assert back['rollover']['phase'] == 'drop-old'
+    # Her key may have leaked with the certificate revoked for it: a new one, once, and a warning.
+    assert back['clients']['alice']['reasons'] == ['regenerate_key', 'ca_changed', 'ca_rollover']
+    assert (pki / 'clients/alice/key.pem').read_bytes() != leaked_key and back['rollover']['rekeyed'] == ['alice']
+    warnings = [str(w) for w in back.get('warnings') or []]
+    assert any('alice: revoked by the CA rollover in progress and listed present again' in w for w in warnings)
+    assert back['rollover']['revoked'] == [] and 'alice' not in json.loads((pki / 'rollover.json').read_text())['revoked']
+    again = run_module('docker_tls_pki', pki_args(pki, ALL))
+    assert again['changed'] is False and again['rollover']['rekeyed'] == []
     report(pki, 'drop-old', 'docker1', 'docker2')
     done = run_module('docker_tls_pki', pki_args(pki, ALL))
     assert done['rollover']['finished'] and issued_by(pki / 'clients/alice/cert.pem', pki / 'ca.pem')

@@ -94,3 +94,10 @@ def test_only_a_record_plan_rollover_writes_is_valid():
                    {'phase': 'drop-old', 'hosts': 'docker1'}, {'phase': 'drop-old', 'reasons': [1]},
                    {'phase': 'drop-old', 'revoked': ['../../victim']}, {'phase': 'trust-both', 'hosts': ['']}):
         assert not valid_record(record), record
+
+
+def test_a_revoked_client_listed_again_is_rekeyed_once_and_leaves_the_revoked_list():
+    record = plan_rollover(None, ['alice', 'bob'], False, HOSTS)['record']
+    back = plan_rollover(record, ['bob'], False, HOSTS, present=['admin', 'alice'])
+    assert back['rekey'] == ['alice'] and back['record']['revoked'] == ['bob']
+    assert plan_rollover(back['record'], ['bob'], False, HOSTS, present=['admin', 'alice'])['rekey'] == []
