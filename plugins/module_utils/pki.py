@@ -221,6 +221,8 @@ class PKI(object):
             return self.path('ca-bundle.pem'), None
         if kind == 'rollover':  # the rollover's record (no key)
             return self.path('rollover.json'), None
+        if kind == 'revoked_ledger':  # the names finished rollovers revoked (no key), 0600
+            return self.path('archive', 'revoked.json'), None
         if kind == 'archive':  # where a finished rollover's old CA goes, 0700 / 0600
             return self.path('archive', 'ca-%s.pem' % name), self.path('archive', 'ca-%s-key.pem' % name)
         if kind == 'server':
@@ -325,6 +327,15 @@ class PKI(object):
                 'remove it only if no rollover is in progress.' % self.files('rollover')[0])
         return record
 
+    def _revoked_before(self):
+        """The names finished rollovers revoked (archive/revoked.json); only read to tell an absent client
+        with nothing on disk that was revoked from one never revoked, so an unreadable ledger is empty."""
+        try:
+            names = json.loads((read_file(self.files('revoked_ledger')[0]) or b'[]').decode('utf-8'))
+        except ValueError:
+            return []
+        return [name for name in names if isinstance(name, str)] if isinstance(names, list) else []
+
     def _write_record(self, record):
         path = self.files('rollover')[0]
         if record is None:
@@ -366,6 +377,16 @@ class PKI(object):
                                                 % (index, all_client_names[index], client.get('state')))
         client_names = names_in_state(clients)
         revoked = self._revoked(clients, client_names)
+        # Absent with no bundle on disk, revoked by no rollover: nothing to revoke, and a certificate issued
+        # for it earlier (a bundle deleted by hand, a copy elsewhere) stays valid; run_pki warns.
+        record_revoked = (self._read_record() or {}).get('revoked') or []
+        unrevoked = [(index, client.get('name')) for index, client in enumerate(clients)
+                     if client_state(client) == 'absent' and client.get('name') not in revoked
+                     and not os.path.isdir(self.path('clients', client.get('name')))
+                     and client.get('name') not in record_revoked]
+        if unrevoked:
+            ledger = self._revoked_before()
+            unrevoked = [(index, name) for index, name in unrevoked if name not in ledger]
         # Every request is built (and so checked) before anything is written.
         ca_request = tls_cert.CertificateRequest('ca', common_name=self.ca_common_name,
                                                  valid_days=self.ca_valid_days,
@@ -401,10 +422,12 @@ class PKI(object):
         pool = tls_cert.KeyPool(sum(1 for path in key_paths if not os.path.exists(path)),
                                 leaf.key_type, leaf.key_size, leaf.curve)
         try:
-            return self._issue(pool, names, server_requests, client_names, client_requests, ca_request, rollover,
-                               revoked)
+            result = self._issue(pool, names, server_requests, client_names, client_requests, ca_request, rollover,
+                                 revoked)
         finally:
             pool.close()
+        result['unrevoked'] = unrevoked
+        return result
 
     def _start_rollover(self, ca_plan, rollover):
         """Keep the CA being replaced as ca-previous (the key 0600 before a byte is in it), then the record:
@@ -436,12 +459,17 @@ class PKI(object):
                     os.rename(source, target)
         removed = [path for path in [self.files('ca_bundle')[0]] + [self.path('clients', n) for n in revoked]
                    if os.path.lexists(path)]
+        ledger = self._revoked_before()
         if not self.check_mode:
             for path in removed:
                 if os.path.isdir(path) and not os.path.islink(path):
                     shutil.rmtree(path)
                 else:
                     os.unlink(path)
+            if set(revoked) - set(ledger):
+                self._mkdir('archive')
+                write_atomic(self.files('revoked_ledger')[0], (json.dumps(sorted(set(ledger) | set(revoked)))
+                                                                + '\n').encode('utf-8'), 0o600)
             self._write_record(None)
         self.changed_paths.extend(archived + removed + [self.files('rollover')[0]])
         for name in revoked:
@@ -566,6 +594,12 @@ def run_pki(module):
         module.fail_json(msg=str(exc))
     except OSError as exc:
         module.fail_json(msg='Writing under dir %s failed: %s' % (p['dir'], exc))
+    for index, name in result.pop('unrevoked', []):
+        module.warn('clients[%d] (%s): state is absent, but there is no bundle of it under %s and no finished '
+                    'rollover revoked it: there is nothing on disk to revoke. A certificate issued for it earlier (a '
+                    'bundle deleted by hand, a copy elsewhere) stays valid until a CA rollover: run rotate_ca.yml '
+                    '(pki role: docker_pki_ca_rollover: true; module: ca_rollover: true).'
+                    % (index, name, os.path.join(p['dir'], 'clients')))
     left_out = [name for name in result['rollover']['pending'] if name not in result['servers']]
     if left_out:
         module.warn('The CA rollover (phase %s) waits for %s, not in this run: it stays unfinished, and those hosts '

@@ -68,7 +68,9 @@ options:
         description:
           - V(absent) revokes the client - dockerd has no revocation list, so a bundle of it on disk starts a CA
             rollover (see O(ca_rollover)) after which no daemon trusts the CA that signed it; its directory is
-            removed when the rollover finishes. An absent client with no bundle on disk is nothing to do.
+            removed when the rollover finishes, and its name kept in C(archive/revoked.json) (0600). An absent
+            client with no bundle on disk that no rollover revoked is nothing to do; the module warns that a
+            certificate issued for it earlier stays valid until a CA rollover (O(ca_rollover)).
         type: str
         choices: [present, absent]
         default: present

@@ -5,6 +5,7 @@ pki role issues with it and the verifier connects with the API client and the CL
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -484,3 +485,24 @@ def test_a_tampered_record_fails_naming_it_and_removes_nothing(tmp_path):
             assert failed.get('failed') and str(pki / 'rollover.json') in failed['msg'], failed
             assert 'not the JSON a rollover writes' in failed['msg']
     assert victim.exists() and (pki / 'clients/alice').exists()
+
+
+def test_an_absent_client_with_nothing_on_disk_warns_unless_a_rollover_revoked_it(tmp_path):
+    pki = tmp_path / 'pki'
+    run_module('docker_tls_pki', pki_args(pki, ALL))
+    run_module('docker_tls_pki', pki_args(pki, WITHOUT_ALICE))
+    report(pki, 'trust-both', 'docker1', 'docker2')
+    run_module('docker_tls_pki', pki_args(pki, WITHOUT_ALICE))
+    report(pki, 'drop-old', 'docker1', 'docker2')
+    run_module('docker_tls_pki', pki_args(pki, WITHOUT_ALICE))
+    assert json.loads((pki / 'archive/revoked.json').read_text()) == ['alice']
+    assert mode(pki / 'archive/revoked.json') == 0o600
+    # alice's revocation is done: absent and gone from disk, nothing to say.
+    after = run_module('docker_tls_pki', pki_args(pki, WITHOUT_ALICE))
+    assert after['changed'] is False and not after.get('warnings'), after.get('warnings')
+    # ci's bundle was deleted by hand (a copy may live on): nothing on disk to revoke, and the run says so.
+    shutil.rmtree(str(pki / 'clients/ci'))
+    gone = run_module('docker_tls_pki', pki_args(pki, WITHOUT_CI_AND_ALICE))
+    assert gone['rollover']['phase'] == 'none' and not gone['rollover']['started']
+    warnings = [str(w) for w in gone.get('warnings') or []]
+    assert len(warnings) == 1 and 'clients[1] (ci): state is absent' in warnings[0] and 'rotate_ca.yml' in warnings[0]
