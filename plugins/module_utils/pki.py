@@ -468,8 +468,8 @@ class PKI(object):
                     os.unlink(path)
             if set(revoked) - set(ledger):
                 self._mkdir('archive')
-                write_atomic(self.files('revoked_ledger')[0], (json.dumps(sorted(set(ledger) | set(revoked)))
-                                                                + '\n').encode('utf-8'), 0o600)
+                names = json.dumps(sorted(set(ledger) | set(revoked))) + '\n'
+                write_atomic(self.files('revoked_ledger')[0], names.encode('utf-8'), 0o600)
             self._write_record(None)
         self.changed_paths.extend(archived + removed + [self.files('rollover')[0]])
         for name in revoked:
@@ -606,11 +606,11 @@ def run_pki(module):
                     'trust the old CA, until a run includes them (no --limit), or, for a host that is gone for good, '
                     'until %s is removed.' % (result['rollover']['phase'], ', '.join(left_out),
                                               ', '.join(os.path.join(p['dir'], 'hosts', name) for name in left_out)))
-    if result['rollover']['rekeyed']:
+    rekeyed = result['rollover']['rekeyed']
+    if rekeyed:
         module.warn('%s: revoked by the CA rollover in progress and listed present again: %s a new key (the old one '
                     'may have leaked, with the certificate revoked for it); the bundle must be installed again (the '
-                    'client role does).' % (', '.join(result['rollover']['rekeyed']),
-                                     'gets' if len(result['rollover']['rekeyed']) == 1 else 'each gets'))
+                    'client role does).' % (', '.join(rekeyed), 'gets' if len(rekeyed) == 1 else 'each gets'))
     late = result['rollover']['revoked_next']
     if late:
         indexes = dict((client.get('name'), index) for index, client in enumerate(p['clients']))
