@@ -89,8 +89,10 @@ options:
         V(drop-old) (once every host reported O(rollover_host_done) for trust-both, in the run that sees it):
         every client certificate is re-issued by the new CA and hosts trust the new CA only; when every host
         reported drop-old, the old CA is moved to C(archive/) (0600) and the revoked bundles are removed."
-      - A host that was in the rollover when it started and still has its C(hosts/NAME) directory holds the
-        rollover back until it reports each phase, also when a run leaves it out (C(--limit)).
+      - A rollover records every host with a C(hosts/NAME) directory when it starts, in this run or not; each
+        holds it back until it reports each phase, also when a run leaves it out (C(--limit)), or until its
+        C(hosts/NAME) is removed (a host gone for good). The module warns naming the hosts it waits for that
+        are not in O(servers).
     type: bool
     default: false
   rollover_host_done:
