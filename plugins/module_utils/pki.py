@@ -75,25 +75,32 @@ ROLLOVER_PHASES = ('trust-both', 'drop-old')
 ROLLOVER_NONE = 'none'
 
 
-def plan_rollover(record, revoked, planned, servers, known_hosts=()):
+def plan_rollover(record, revoked, planned, servers, known_hosts=(), present=()):
     """What this run does about a CA rollover - pure, no files.
 
     record: the rollover.json dict (None: no rollover in progress); revoked: client names whose bundle must
     stop working (absent, or unlisted with revoke_unlisted); planned: start one without revoking (ca_rollover);
-    servers: the hosts of this run; known_hosts: the hosts recorded when the rollover started that still have
-    a directory under hosts/ (a host left out of this run (--limit) holds the rollover back: finishing without
-    it would leave it trusting the old CA only).
+    servers: the hosts of this run; known_hosts: the hosts with a directory under hosts/ (the PKI's servers on
+    disk). A rollover records them all when it starts, this run's servers or not: a host left out of a run
+    (--limit) holds the rollover back until it is done or its hosts/NAME is removed, since finishing without
+    it would leave it trusting the old CA only.
 
     Returns a dict: record (the new record, None when no rollover is left), start, reissue_clients (the run
     passes trust-both -> drop-old), finish (drop-old is done everywhere: archive, remove revoked bundles),
-    phase, pending (hosts still to do in the phase), reasons."""
+    phase, pending (hosts still to do in the phase), reasons, revoked_next (clients revoked in drop-old: their
+    certificates are already the new CA's, so this rollover cannot revoke them), chain (with finish and
+    revoked_next: the record of the rollover of their own that starts as this one finishes), rekey (clients
+    listed present again that the record revokes: the key of their revoked certificate may have leaked, so
+    they get a new one and leave the record's revoked list)."""
     revoked = sorted(set(revoked or []))
-    result = dict(start=False, reissue_clients=False, finish=False, reasons=[])
+    result = dict(start=False, reissue_clients=False, finish=False, reasons=[], revoked_next=[], chain=None,
+                  rekey=[])
     if not record or record.get('phase') not in ROLLOVER_PHASES:
         if not revoked and not planned:
             return dict(result, record=None, phase=ROLLOVER_NONE, pending=[])
         reasons = ['ca_rollover'] + (['client_revoked'] if revoked else [])
-        record = dict(phase='trust-both', revoked=revoked, reasons=reasons, hosts=sorted(set(servers)), done=[])
+        record = dict(phase='trust-both', revoked=revoked, reasons=reasons,
+                      hosts=sorted(set(servers) | set(known_hosts)), done=[])
         result.update(start=True)
     else:
         record = dict(record, revoked=list(record.get('revoked') or []), done=list(record.get('done') or []),
@@ -106,6 +113,8 @@ def plan_rollover(record, revoked, planned, servers, known_hosts=()):
                     record['revoked'].append(name)
             if revoked and 'client_revoked' not in record['reasons']:
                 record['reasons'].append('client_revoked')
+        result['rekey'] = [name for name in record['revoked'] if name in present]
+        record['revoked'] = [name for name in record['revoked'] if name not in present]
     result['reasons'] = list(record['reasons'])
     required = sorted(set(servers) | (set(record.get('hosts') or []) & set(known_hosts)))
 
@@ -115,11 +124,36 @@ def plan_rollover(record, revoked, planned, servers, known_hosts=()):
     if record['phase'] == 'trust-both' and not result['start'] and not pending():
         record = dict(record, phase='drop-old', done=[])
         result['reissue_clients'] = True
+    if record['phase'] == 'drop-old':
+        result['revoked_next'] = [name for name in revoked if name not in record['revoked']]
     if record['phase'] == 'drop-old' and not pending():
         result.update(finish=True, record=None, finished_record=record, phase=ROLLOVER_NONE, pending=[])
+        if result['revoked_next']:
+            # Started in the same run, so that no later command has to be remembered: until it is done
+            # those clients' certificates verify, and the record says so.
+            result['chain'] = dict(phase='trust-both', revoked=result['revoked_next'],
+                                   reasons=['ca_rollover', 'client_revoked'],
+                                   hosts=sorted(set(servers) | set(known_hosts)), done=[])
         return result
     result.update(record=record, phase=record['phase'], pending=pending())
     return result
+
+
+def valid_record(record):
+    """Whether record is one plan_rollover writes: a known phase, lists of strings, names that are directory
+    names (revoked names become paths that are removed: a tampered record must not reach outside dir)."""
+    if not isinstance(record, dict) or record.get('phase') not in ROLLOVER_PHASES:
+        return False
+    for key in ('hosts', 'done', 'revoked', 'reasons'):
+        values = record.get(key, [])
+        if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
+            return False
+        for value in values if key != 'reasons' else ():
+            try:
+                check_name(value, key)
+            except tls_cert.CertificateError:
+                return False
+    return True
 
 
 def record_host_done(record, phase, host):
@@ -187,6 +221,8 @@ class PKI(object):
             return self.path('ca-bundle.pem'), None
         if kind == 'rollover':  # the rollover's record (no key)
             return self.path('rollover.json'), None
+        if kind == 'revoked_ledger':  # the names finished rollovers revoked (no key), 0600
+            return self.path('archive', 'revoked.json'), None
         if kind == 'archive':  # where a finished rollover's old CA goes, 0700 / 0600
             return self.path('archive', 'ca-%s.pem' % name), self.path('archive', 'ca-%s-key.pem' % name)
         if kind == 'server':
@@ -282,11 +318,23 @@ class PKI(object):
             return None
         try:
             record = json.loads(text.decode('utf-8'))
+            valid = valid_record(record)
         except ValueError:
+            valid = False
+        if not valid:
             raise tls_cert.CertificateError(
                 'dir: %s is not the JSON a rollover writes; it records where a CA rollover stands. Restore it, or '
                 'remove it only if no rollover is in progress.' % self.files('rollover')[0])
-        return record if isinstance(record, dict) else None
+        return record
+
+    def _revoked_before(self):
+        """The names finished rollovers revoked (archive/revoked.json); only read to tell an absent client
+        with nothing on disk that was revoked from one never revoked, so an unreadable ledger is empty."""
+        try:
+            names = json.loads((read_file(self.files('revoked_ledger')[0]) or b'[]').decode('utf-8'))
+        except ValueError:
+            return []
+        return [name for name in names if isinstance(name, str)] if isinstance(names, list) else []
 
     def _write_record(self, record):
         path = self.files('rollover')[0]
@@ -309,6 +357,14 @@ class PKI(object):
             revoked |= on_disk - listed
         return sorted(revoked - set(client_names))
 
+    def _hosts_on_disk(self):
+        """The servers this PKI has issued for (a directory under hosts/), in this run or not."""
+        directory = self.path('hosts')
+        if not os.path.isdir(directory):
+            return []
+        return sorted(name for name in os.listdir(directory)
+                      if os.path.isdir(os.path.join(directory, name)) and set(name) <= SAFE_NAME_CHARS)
+
     def _converge(self, servers, clients):
         names = [check_name(s.get('name'), 'servers[%d].name' % i) for i, s in enumerate(servers)]
         all_client_names = [check_name(c.get('name'), 'clients[%d].name' % i) for i, c in enumerate(clients)]
@@ -321,6 +377,16 @@ class PKI(object):
                                                 % (index, all_client_names[index], client.get('state')))
         client_names = names_in_state(clients)
         revoked = self._revoked(clients, client_names)
+        # Absent with no bundle on disk, revoked by no rollover: nothing to revoke, and a certificate issued
+        # for it earlier (a bundle deleted by hand, a copy elsewhere) stays valid; run_pki warns.
+        record_revoked = (self._read_record() or {}).get('revoked') or []
+        unrevoked = [(index, client.get('name')) for index, client in enumerate(clients)
+                     if client_state(client) == 'absent' and client.get('name') not in revoked
+                     and not os.path.isdir(self.path('clients', client.get('name')))
+                     and client.get('name') not in record_revoked]
+        if unrevoked:
+            ledger = self._revoked_before()
+            unrevoked = [(index, name) for index, name in unrevoked if name not in ledger]
         # Every request is built (and so checked) before anything is written.
         ca_request = tls_cert.CertificateRequest('ca', common_name=self.ca_common_name,
                                                  valid_days=self.ca_valid_days,
@@ -342,10 +408,10 @@ class PKI(object):
             **self.key) for name in client_names]
 
         record = self._read_record()
-        known = [name for name in (record or {}).get('hosts') or [] if os.path.isdir(self.path('hosts', name))]
+        known = self._hosts_on_disk()
         # No CA yet: nothing to roll over (the first run makes one).
         rollover = plan_rollover(record, revoked, self.ca_rollover and os.path.exists(self.files('ca')[0]),
-                                 names, known)
+                                 names, known, present=client_names)
         if rollover['start'] and not os.path.exists(self.files('ca')[0]):
             rollover = plan_rollover(None, [], False, names)
 
@@ -356,10 +422,12 @@ class PKI(object):
         pool = tls_cert.KeyPool(sum(1 for path in key_paths if not os.path.exists(path)),
                                 leaf.key_type, leaf.key_size, leaf.curve)
         try:
-            return self._issue(pool, names, server_requests, client_names, client_requests, ca_request, rollover,
-                               revoked)
+            result = self._issue(pool, names, server_requests, client_names, client_requests, ca_request, rollover,
+                                 revoked)
         finally:
             pool.close()
+        result['unrevoked'] = unrevoked
+        return result
 
     def _start_rollover(self, ca_plan, rollover):
         """Keep the CA being replaced as ca-previous (the key 0600 before a byte is in it), then the record:
@@ -391,12 +459,17 @@ class PKI(object):
                     os.rename(source, target)
         removed = [path for path in [self.files('ca_bundle')[0]] + [self.path('clients', n) for n in revoked]
                    if os.path.lexists(path)]
+        ledger = self._revoked_before()
         if not self.check_mode:
             for path in removed:
                 if os.path.isdir(path) and not os.path.islink(path):
                     shutil.rmtree(path)
                 else:
                     os.unlink(path)
+            if set(revoked) - set(ledger):
+                self._mkdir('archive')
+                names = json.dumps(sorted(set(ledger) | set(revoked))) + '\n'
+                write_atomic(self.files('revoked_ledger')[0], names.encode('utf-8'), 0o600)
             self._write_record(None)
         self.changed_paths.extend(archived + removed + [self.files('rollover')[0]])
         for name in revoked:
@@ -458,8 +531,9 @@ class PKI(object):
                     write_atomic(bundle_path, ca_bytes, 0o644)
         for name, request in zip(client_names, client_requests):
             self._mkdir('clients', name)
+            # A revoked client listed again: the key its revoked certificate was issued for may have leaked.
             plan = tls_cert.CertificatePlan(request, *self.files('client', name), force=self.force, ca=client_ca,
-                                            key_pool=pool)
+                                            key_pool=pool, regenerate_key=name in rollover['rekey'])
             results['clients'][name] = self._apply(plan, name)[0]
             if in_rollover and 'ca_changed' in results['clients'][name]['reasons']:
                 results['clients'][name]['reasons'].append('ca_rollover')
@@ -471,11 +545,18 @@ class PKI(object):
                 if not self.check_mode:
                     write_atomic(bundle_ca, ca_bytes, 0o644)
         for name in revoked:
-            results['clients'][name] = dict(state='absent', reasons=['client_revoked'] if in_rollover else [],
+            # client_revoked only once the rollover in force revokes it: one revoked in drop-old holds a
+            # certificate of the new CA, which this rollover leaves trusted (rollover.revoked_next).
+            revoking = in_rollover and name not in rollover['revoked_next']
+            results['clients'][name] = dict(state='absent', reasons=['client_revoked'] if revoking else [],
                                             changed=False)
         archived = []
         if rollover['finish']:
             archived = self._finish_rollover(rollover['finished_record'], results, client_names)
+            if rollover['chain']:
+                self._start_rollover(ca_plan, dict(record=rollover['chain']))
+                rollover = dict(rollover, record=rollover['chain'], phase='trust-both', start=True,
+                                reasons=list(rollover['chain']['reasons']), pending=list(rollover['chain']['hosts']))
         elif rollover['record'] is not None and not rollover['start']:
             if rollover['record'] != self._read_record():
                 self.changed_paths.append(self.files('rollover')[0])
@@ -485,7 +566,8 @@ class PKI(object):
         results['rollover'] = dict(
             phase=rollover['phase'], started=rollover['start'], finished=rollover['finish'],
             reasons=rollover['reasons'], pending=rollover['pending'], done=record.get('done', []),
-            revoked=record.get('revoked', []), archived=archived,
+            revoked=record.get('revoked', []), archived=archived, revoked_next=rollover['revoked_next'],
+            rekeyed=rollover['rekey'],
             # What each host must trust in this phase (a file of the layout files() defines).
             host_ca=(self.files('ca_bundle')[0] if rollover['phase'] == 'trust-both' else self.files('ca')[0]))
         results['changed'] = bool(self.changed_paths)
@@ -512,6 +594,34 @@ def run_pki(module):
         module.fail_json(msg=str(exc))
     except OSError as exc:
         module.fail_json(msg='Writing under dir %s failed: %s' % (p['dir'], exc))
+    for index, name in result.pop('unrevoked', []):
+        module.warn('clients[%d] (%s): state is absent, but there is no bundle of it under %s and no finished '
+                    'rollover revoked it: there is nothing on disk to revoke. A certificate issued for it earlier (a '
+                    'bundle deleted by hand, a copy elsewhere) stays valid until a CA rollover: run rotate_ca.yml '
+                    '(pki role: docker_pki_ca_rollover: true; module: ca_rollover: true).'
+                    % (index, name, os.path.join(p['dir'], 'clients')))
+    left_out = [name for name in result['rollover']['pending'] if name not in result['servers']]
+    if left_out:
+        module.warn('The CA rollover (phase %s) waits for %s, not in this run: it stays unfinished, and those hosts '
+                    'trust the old CA, until a run includes them (no --limit), or, for a host that is gone for good, '
+                    'until %s is removed.' % (result['rollover']['phase'], ', '.join(left_out),
+                                              ', '.join(os.path.join(p['dir'], 'hosts', name) for name in left_out)))
+    rekeyed = result['rollover']['rekeyed']
+    if rekeyed:
+        module.warn('%s: revoked by the CA rollover in progress and listed present again: %s a new key (the old one '
+                    'may have leaked, with the certificate revoked for it); the bundle must be installed again (the '
+                    'client role does).' % (', '.join(rekeyed), 'gets' if len(rekeyed) == 1 else 'each gets'))
+    late = result['rollover']['revoked_next']
+    if late:
+        indexes = dict((client.get('name'), index) for index, client in enumerate(p['clients']))
+        module.warn('%s: revoked while the CA rollover in progress drops the old CA; %s certificate is from the new '
+                    'CA already, so this rollover cannot revoke it. %s' % (
+                        ', '.join('clients[%d].state (%s)' % (indexes.get(name, -1), name) for name in late),
+                        'its' if len(late) == 1 else 'each one\'s',
+                        'A rollover of their own has started: run again to carry it out.'
+                        if result['rollover']['started'] else
+                        'The rollover in progress must finish first; a rollover of their own starts when it does: '
+                        'run again until no rollover is in progress.'))
     removed = ['%s (%s)' % (name, ', '.join(server['removed_sans']))
                for name, server in sorted(result['servers'].items()) if server.get('removed_sans')]
     if removed:

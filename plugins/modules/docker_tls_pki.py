@@ -68,7 +68,9 @@ options:
         description:
           - V(absent) revokes the client - dockerd has no revocation list, so a bundle of it on disk starts a CA
             rollover (see O(ca_rollover)) after which no daemon trusts the CA that signed it; its directory is
-            removed when the rollover finishes. An absent client with no bundle on disk is nothing to do.
+            removed when the rollover finishes, and its name kept in C(archive/revoked.json) (0600). An absent
+            client with no bundle on disk that no rollover revoked is nothing to do; the module warns that a
+            certificate issued for it earlier stays valid until a CA rollover (O(ca_rollover)).
         type: str
         choices: [present, absent]
         default: present
@@ -87,8 +89,10 @@ options:
         V(drop-old) (once every host reported O(rollover_host_done) for trust-both, in the run that sees it):
         every client certificate is re-issued by the new CA and hosts trust the new CA only; when every host
         reported drop-old, the old CA is moved to C(archive/) (0600) and the revoked bundles are removed."
-      - A host that was in the rollover when it started and still has its C(hosts/NAME) directory holds the
-        rollover back until it reports each phase, also when a run leaves it out (C(--limit)).
+      - A rollover records every host with a C(hosts/NAME) directory when it starts, in this run or not; each
+        holds it back until it reports each phase, also when a run leaves it out (C(--limit)), or until its
+        C(hosts/NAME) is removed (a host gone for good). The module warns naming the hosts it waits for that
+        are not in O(servers).
     type: bool
     default: false
   rollover_host_done:
@@ -185,7 +189,8 @@ clients:
   description:
     - Per client name, the same facts for its certificate.
     - A revoked client has C(state=absent), C(reasons) V(client_revoked) while its rollover runs, and
-      C(changed) when its bundle was removed.
+      C(changed) when its bundle was removed. One revoked while a rollover is in V(drop-old) has empty
+      C(reasons) until a rollover of its own runs (see RV(rollover)).
   returned: success
   type: dict
 rollover:
@@ -194,12 +199,17 @@ rollover:
       run, C(reasons) (V(ca_rollover), V(client_revoked)), C(pending) (hosts still to restart in the phase),
       C(done), C(revoked), C(archived) (the old CA's files) and C(host_ca) (the file hosts must install as
       their C(ca.pem) in this phase).
+    - C(revoked_next) - clients revoked while the rollover was in V(drop-old); their certificates are already
+      the new CA's, so the run that finishes it starts a rollover of their own (C(finished) and C(started)
+      both true, C(phase) V(trust-both)); the module warns naming them.
+    - C(rekeyed) - clients the rollover revoked that are listed present again, each with a new key (the one of
+      the revoked certificate may have leaked), out of C(revoked); the module warns naming them.
     - With O(rollover_host_done), only C(phase), C(done) and C(recorded).
   returned: success
   type: dict
   sample: {"phase": "trust-both", "started": true, "finished": false, "reasons": ["ca_rollover", "client_revoked"],
            "pending": ["docker1", "docker2"], "done": [], "revoked": ["alice"], "archived": [],
-           "host_ca": "/srv/pki/ca-bundle.pem"}
+           "revoked_next": [], "rekeyed": [], "host_ca": "/srv/pki/ca-bundle.pem"}
 '''
 
 from ansible.module_utils.basic import missing_required_lib

@@ -5,12 +5,15 @@ pki role issues with it and the verifier connects with the API client and the CL
 
 import json
 import os
+import shutil
 import stat
+import subprocess
+import sys
 
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from tprov_testlib import run_module
+from tprov_testlib import COLLECTIONS_DIR, run_module
 
 
 def mode(path):
@@ -362,8 +365,144 @@ def test_a_client_listed_again_before_the_end_keeps_its_re_issued_bundle(tmp_pat
     run_module('docker_tls_pki', pki_args(pki, ALL))
     run_module('docker_tls_pki', pki_args(pki, WITHOUT_ALICE))
     report(pki, 'trust-both', 'docker1', 'docker2')
+    leaked_key = (pki / 'clients/alice/key.pem').read_bytes()
     back = run_module('docker_tls_pki', pki_args(pki, ALL))
-    assert back['rollover']['phase'] == 'drop-old' and back['clients']['alice']['reasons'] == ['ca_changed', 'ca_rollover']
+    assert back['rollover']['phase'] == 'drop-old'
+    # Her key may have leaked with the certificate revoked for it: a new one, once, and a warning.
+    assert back['clients']['alice']['reasons'] == ['regenerate_key', 'ca_changed', 'ca_rollover']
+    assert (pki / 'clients/alice/key.pem').read_bytes() != leaked_key and back['rollover']['rekeyed'] == ['alice']
+    warnings = [str(w) for w in back.get('warnings') or []]
+    assert any('alice: revoked by the CA rollover in progress and listed present again' in w for w in warnings)
+    assert back['rollover']['revoked'] == [] and 'alice' not in json.loads((pki / 'rollover.json').read_text())['revoked']
+    again = run_module('docker_tls_pki', pki_args(pki, ALL))
+    assert again['changed'] is False and again['rollover']['rekeyed'] == []
     report(pki, 'drop-old', 'docker1', 'docker2')
     done = run_module('docker_tls_pki', pki_args(pki, ALL))
     assert done['rollover']['finished'] and issued_by(pki / 'clients/alice/cert.pem', pki / 'ca.pem')
+
+
+def test_a_rollover_started_under_limit_waits_for_the_hosts_left_out(tmp_path):
+    pki = tmp_path / 'pki'
+    run_module('docker_tls_pki', pki_args(pki, ALL))
+    # secure_docker.yml --limit docker1 revokes alice: docker2 (on disk) is in the rollover too.
+    limited = dict(pki_args(pki, WITHOUT_ALICE), servers=SERVERS[:1])
+    start = run_module('docker_tls_pki', limited)
+    assert start['rollover']['started'] and start['rollover']['pending'] == ['docker1', 'docker2']
+    report(pki, 'trust-both', 'docker1')
+    held = run_module('docker_tls_pki', limited)
+    assert held['rollover']['phase'] == 'trust-both' and held['rollover']['pending'] == ['docker2']
+    assert (pki / 'clients/alice').exists() and (pki / 'ca-previous.pem').exists()
+    assert json.loads((pki / 'rollover.json').read_text())['hosts'] == ['docker1', 'docker2']
+
+
+WITHOUT_CI_AND_ALICE = [{'name': 'admin'}, {'name': 'ci', 'state': 'absent'}, {'name': 'alice', 'state': 'absent'}]
+
+
+def test_a_client_revoked_in_drop_old_is_not_reported_revoked_and_gets_a_rollover_of_its_own(tmp_path):
+    pki = tmp_path / 'pki'
+    run_module('docker_tls_pki', pki_args(pki, ALL))
+    run_module('docker_tls_pki', pki_args(pki, WITHOUT_ALICE))
+    report(pki, 'trust-both', 'docker1', 'docker2')
+    run_module('docker_tls_pki', pki_args(pki, WITHOUT_ALICE))  # drop-old: ci re-issued by the new CA
+    report(pki, 'drop-old', 'docker1')
+    late = run_module('docker_tls_pki', pki_args(pki, WITHOUT_CI_AND_ALICE))
+    assert late['clients']['ci'] == {'state': 'absent', 'reasons': [], 'changed': False}
+    assert late['rollover']['revoked_next'] == ['ci'] and late['rollover']['revoked'] == ['alice']
+    warnings = [str(w) for w in late.get('warnings') or []]
+    assert any('clients[1].state (ci)' in w and 'must finish first' in w for w in warnings), warnings
+    report(pki, 'drop-old', 'docker2')
+    done = run_module('docker_tls_pki', pki_args(pki, WITHOUT_CI_AND_ALICE))
+    assert done['rollover']['finished'] and not (pki / 'clients/alice').exists()
+    # ci's certificate is the CA's that stays: the same run starts the rollover that revokes it.
+    assert done['clients']['ci']['reasons'] == [] and (pki / 'clients/ci').exists()
+    assert done['rollover']['started'] and done['rollover']['phase'] == 'trust-both'
+    assert done['rollover']['revoked'] == ['ci'] and done['rollover']['pending'] == ['docker1', 'docker2']
+    assert any('A rollover of their own has started' in w for w in map(str, done.get('warnings') or []))
+    assert (pki / 'ca-previous.pem').read_bytes() == (pki / 'ca.pem').read_bytes()
+    ci_cert = (pki / 'clients/ci/cert.pem').read_bytes()
+    assert issued_by(pki / 'clients/ci/cert.pem', pki / 'ca.pem')
+    # Carried out like any other: ci's bundle removed at the end, its certificate's CA archived.
+    nxt = run_module('docker_tls_pki', pki_args(pki, WITHOUT_CI_AND_ALICE))
+    assert nxt['clients']['ci']['reasons'] == ['client_revoked'] and nxt['ca']['reasons'] == ['ca_rollover', 'client_revoked']
+    report(pki, 'trust-both', 'docker1', 'docker2')
+    run_module('docker_tls_pki', pki_args(pki, WITHOUT_CI_AND_ALICE))
+    report(pki, 'drop-old', 'docker1', 'docker2')
+    final = run_module('docker_tls_pki', pki_args(pki, WITHOUT_CI_AND_ALICE))
+    assert final['rollover']['finished'] and not final['rollover']['started']
+    assert final['rollover']['phase'] == 'none'
+    assert not (pki / 'clients/ci').exists()
+    (tmp_path / 'ci-cert.pem').write_bytes(ci_cert)
+    assert not issued_by(tmp_path / 'ci-cert.pem', pki / 'ca.pem')
+
+
+def test_a_rollover_held_back_by_a_host_not_in_the_play_warns_and_its_last_play_fails(tmp_path):
+    pki = tmp_path / 'pki'
+    gone = {'name': 'gone', 'subject_alt_names': ['DNS:gone']}
+    local = {'name': 'localhost', 'subject_alt_names': ['DNS:localhost']}
+    run_module('docker_tls_pki', pki_args(pki, ALL, servers=[local, gone], ca_rollover=True))
+    run_module('docker_tls_pki', pki_args(pki, ALL, servers=[local, gone], ca_rollover=True))
+    report(pki, 'trust-both', 'localhost')
+    # gone was decommissioned (out of the inventory) but its hosts/gone is still there.
+    held = run_module('docker_tls_pki', pki_args(pki, ALL, servers=[local]))
+    assert held['rollover']['phase'] == 'trust-both' and held['rollover']['pending'] == ['gone']
+    warnings = [str(w) for w in held.get('warnings') or []]
+    assert any('waits for gone' in w and str(pki / 'hosts/gone') in w for w in warnings), warnings
+    # The last play of ca_rollover_phases.yml: the advance, then no success while the rollover is unfinished.
+    (tmp_path / 'hosts.yml').write_text('docker_hosts:\n  hosts:\n    localhost:\n      ansible_connection: local\n')
+    (tmp_path / 'play.yml').write_text('''- hosts: docker_hosts
+  gather_facts: true
+  gather_subset: ['!all', 'min']
+  vars:
+    docker_pki_dir: %s
+    docker_tls_clients: [{name: admin}, {name: ci}, {name: alice}]
+  tasks:
+    - ansible.builtin.import_role: {name: tprov.docker.pki, tasks_from: rollover.yml}
+    - ansible.builtin.import_role: {name: tprov.docker.pki, tasks_from: rollover_unfinished.yml}
+''' % pki)
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_DIR, ANSIBLE_NOCOLOR='1',
+               ANSIBLE_RETRY_FILES_ENABLED='0', ANSIBLE_PYTHON_INTERPRETER=sys.executable)
+    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i',
+                           str(tmp_path / 'hosts.yml'), str(tmp_path / 'play.yml')],
+                          capture_output=True, text=True, env=env, check=False)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 2, out
+    assert 'The CA rollover is not finished (phase trust-both; hosts still to do: gone)' in out, out
+    assert 'gone is in it but not in this run: run without --limit' in out and str(pki) + '/hosts/NAME' in out, out
+
+
+def test_a_tampered_record_fails_naming_it_and_removes_nothing(tmp_path):
+    pki = tmp_path / 'pki'
+    run_module('docker_tls_pki', pki_args(pki, ALL))
+    victim = tmp_path / 'victim'
+    victim.mkdir()
+    for record in ({'phase': 'trust-both', 'done': 5, 'hosts': ['docker1']}, ['x'],
+                   {'phase': 'drop-old', 'hosts': ['docker1', 'docker2'], 'done': ['docker1', 'docker2'],
+                    'revoked': ['../../victim'], 'reasons': ['ca_rollover']}):
+        (pki / 'rollover.json').write_text(json.dumps(record))
+        for run in (pki_args(pki, ALL), {'dir': str(pki), 'rollover_host_done': 'docker1',
+                                         'rollover_phase': 'drop-old'}):
+            failed = run_module('docker_tls_pki', run)
+            assert failed.get('failed') and str(pki / 'rollover.json') in failed['msg'], failed
+            assert 'not the JSON a rollover writes' in failed['msg']
+    assert victim.exists() and (pki / 'clients/alice').exists()
+
+
+def test_an_absent_client_with_nothing_on_disk_warns_unless_a_rollover_revoked_it(tmp_path):
+    pki = tmp_path / 'pki'
+    run_module('docker_tls_pki', pki_args(pki, ALL))
+    run_module('docker_tls_pki', pki_args(pki, WITHOUT_ALICE))
+    report(pki, 'trust-both', 'docker1', 'docker2')
+    run_module('docker_tls_pki', pki_args(pki, WITHOUT_ALICE))
+    report(pki, 'drop-old', 'docker1', 'docker2')
+    run_module('docker_tls_pki', pki_args(pki, WITHOUT_ALICE))
+    assert json.loads((pki / 'archive/revoked.json').read_text()) == ['alice']
+    assert mode(pki / 'archive/revoked.json') == 0o600
+    # alice's revocation is done: absent and gone from disk, nothing to say.
+    after = run_module('docker_tls_pki', pki_args(pki, WITHOUT_ALICE))
+    assert after['changed'] is False and not after.get('warnings'), after.get('warnings')
+    # ci's bundle was deleted by hand (a copy may live on): nothing on disk to revoke, and the run says so.
+    shutil.rmtree(str(pki / 'clients/ci'))
+    gone = run_module('docker_tls_pki', pki_args(pki, WITHOUT_CI_AND_ALICE))
+    assert gone['rollover']['phase'] == 'none' and not gone['rollover']['started']
+    warnings = [str(w) for w in gone.get('warnings') or []]
+    assert len(warnings) == 1 and 'clients[1] (ci): state is absent' in warnings[0] and 'rotate_ca.yml' in warnings[0]
