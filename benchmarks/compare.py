@@ -131,6 +131,17 @@ def raw_checks(containers):
     return time.perf_counter() - start
 
 
+def first_and_rerun(workdir, tool, play, inventory, samples):
+    """One first run and one re-run of the play, timed into samples['first'] / samples['rerun']; a re-run
+    that changes anything is no idempotent re-run to time."""
+    first, _out = run_playbook(workdir, play, inventory)
+    rerun, out = run_playbook(workdir, play, inventory)
+    if recap_changed(out) != 0:
+        raise SystemExit('%s: the re-run changed something:\n%s' % (tool, out[-2000:]))
+    samples['first'].append(first)
+    samples['rerun'].append(rerun)
+
+
 def bench_containers(workdir, counts, repeat, sock):
     tools = {'community.docker': COMMUNITY_PLAY, 'tprov.docker': TPROV_PLAY}
     rows = {}
@@ -145,12 +156,7 @@ def bench_containers(workdir, counts, repeat, sock):
                 containers = declared(prefix, count)
                 inventory = inventory_for(containers, 'unix:///var/run/docker.sock')
                 try:
-                    first, _out = run_playbook(workdir, tools[tool], inventory)
-                    rerun, out = run_playbook(workdir, tools[tool], inventory)
-                    if recap_changed(out) != 0:
-                        raise SystemExit('%s: the re-run changed something:\n%s' % (tool, out[-2000:]))
-                    samples[tool]['first'].append(first)
-                    samples[tool]['rerun'].append(rerun)
+                    first_and_rerun(workdir, tool, tools[tool], inventory, samples[tool])
                     if tool == 'tprov.docker':
                         noop, _out = run_playbook(workdir, NOOP_PLAY, inventory)
                         samples['floor']['rerun'].append(noop + raw_checks(containers))
@@ -222,12 +228,7 @@ def bench_netvol(workdir, count, repeat):
             host = inventory['docker_hosts']['hosts']['localhost']
             host.update(docker_networks=networks, docker_volumes=volumes)
             try:
-                first, _out = run_playbook(workdir, tools[tool], inventory)
-                rerun, out = run_playbook(workdir, tools[tool], inventory)
-                if recap_changed(out) != 0:
-                    raise SystemExit('%s: the re-run changed something:\n%s' % (tool, out[-2000:]))
-                samples[tool]['first'].append(first)
-                samples[tool]['rerun'].append(rerun)
+                first_and_rerun(workdir, tool, tools[tool], inventory, samples[tool])
             finally:
                 remove_netvol(prefix)
         print('  networks+volumes+%d containers rep %d/%d' % (count, rep + 1, repeat), flush=True)
