@@ -258,6 +258,18 @@ def _extension(cert, cls):
         return None
 
 
+def issued_by(cert, cas):
+    """Whether one of the CA certificates issued cert (its name and signature). The collection's CA signs
+    leaves directly; no intermediate chain is followed."""
+    for ca in cas:
+        try:
+            cert.verify_directly_issued_by(ca)
+            return True
+        except (ValueError, TypeError, InvalidSignature):
+            continue
+    return False
+
+
 def is_ca_certificate(cert):
     constraints = _extension(cert, x509.BasicConstraints)
     usage = _extension(cert, x509.KeyUsage)
@@ -509,11 +521,8 @@ class CertificatePlan(object):
             return reasons
         if key is not None and not same_public_key(cert.public_key(), key.public_key()):
             reasons.append('key_mismatch')
-        if self.ca_cert is not None:
-            try:
-                cert.verify_directly_issued_by(self.ca_cert)
-            except (ValueError, TypeError, InvalidSignature):
-                reasons.append('ca_changed')
+        if self.ca_cert is not None and not issued_by(cert, [self.ca_cert]):
+            reasons.append('ca_changed')
         if cert.subject != req.subject:
             reasons.append('subject_changed')
         if sorted(san_text(n) for n in cert_sans(cert)) != sorted(san_text(n) for n in req.sans):

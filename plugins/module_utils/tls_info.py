@@ -80,18 +80,6 @@ def load_certificates(path, option):
     return certs
 
 
-def issued_by(cert, cas):
-    """Whether one of the CA certificates issued cert (its name and signature). The collection's CA signs
-    leaves directly; no intermediate chain is followed."""
-    for ca in cas:
-        try:
-            cert.verify_directly_issued_by(ca)
-            return True
-        except (ValueError, TypeError, tls_cert.InvalidSignature):
-            continue
-    return False
-
-
 def name_matches(cert, name):
     """Whether the certificate's subject alternative names carry name (an IP address, or a DNS name, with a
     wildcard allowed as the whole first label), as the Docker CLI checks it; the common name is ignored."""
@@ -124,7 +112,7 @@ def certificate_report(cert, now, warn_days, cas=None):
     days_left = int(left.total_seconds() // SECONDS_PER_DAY)
     facts.update(days_left=days_left, expired=left.total_seconds() <= 0, expiring=days_left < warn_days,
                  not_yet_valid=tls_cert.not_before(cert) > now,
-                 chains_to_ca=None if cas is None else issued_by(cert, cas))
+                 chains_to_ca=None if cas is None else tls_cert.issued_by(cert, cas))
     return facts
 
 
@@ -182,7 +170,7 @@ def _is_address(name):
 def check_verified(result, cert, trusted, settings):
     """With validate_certs: fail, with the facts, as the Docker CLI's --tlsverify would refuse the server."""
     failure = None
-    if not issued_by(cert, trusted):
+    if not tls_cert.issued_by(cert, trusted):
         failure = ('tls_unknown_ca', 'TLS: the certificate served at %s (issuer %s) was not issued by the CA in '
                                      'ca_path (%s).' % (result['address'], result['issuer'], settings.ca_path))
     elif not result['name_matches']:

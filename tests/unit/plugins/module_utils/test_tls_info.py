@@ -54,14 +54,14 @@ def test_chains_to_ca_reads_a_bundle_and_says_null_without_a_ca(pki):
     bundle = pki['tmp'] / 'bundle.pem'
     bundle.write_bytes(open(pki['other_paths'][0], 'rb').read() + open(pki['ca_paths'][0], 'rb').read())
     cas = ti.load_certificates(str(bundle), 'ca_path')
-    assert len(cas) == 2 and ti.issued_by(pki['server'], cas)
+    assert len(cas) == 2 and tc.issued_by(pki['server'], cas)
 
 
 def test_a_ca_with_the_same_name_but_another_key_did_not_issue_it(tmp_path, pki):
     # The rollover case: a new CA keeps the common name; only the signature tells them apart.
     same_name = issue('ca', tmp_path, 'new-ca')[0]
     assert same_name.subject == pki['ca'].subject
-    assert ti.issued_by(pki['server'], [same_name]) is False
+    assert tc.issued_by(pki['server'], [same_name]) is False
 
 
 @pytest.mark.parametrize('name,matches', [
