@@ -12,10 +12,11 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.tprov.docker.plugins.action.docker_tls_files import ActionModule as TlsFilesAction
+from ansible_collections.tprov.docker.plugins.plugin_utils.controller_files import ControllerFiles
+from ansible_collections.tprov.docker.plugins.plugin_utils.in_process import InProcessModuleAction
 
 
-class ActionModule(TlsFilesAction):
+class ActionModule(ControllerFiles, InProcessModuleAction):
     MODULE = 'docker_client_context'
 
     def module_args(self, task_vars):

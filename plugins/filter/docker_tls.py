@@ -15,7 +15,7 @@ import time
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import parse_backup_name, restore_entry
+from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import oldest_backups, restore_entry
 from ansible_collections.tprov.docker.plugins.module_utils.pki import CLIENT_STATES, PKI, check_name, names_in_state
 from ansible_collections.tprov.docker.plugins.module_utils.tls_cert import BACKDATE, DOCKER_FILE_NAMES, CertificateError
 
@@ -128,16 +128,8 @@ def docker_copy_backup(result):
 
 
 def docker_backup_restore_entries(backup_paths):
-    """docker_tls_files backups found on the host (file_transaction's backup names) as restore entries: for
-    each file, its oldest backup. Backups are deleted once the daemon is proven to serve the files
-    on disk, so the oldest one left is the content the daemon last started with. The daemon role
-    uses them when certificates were installed by an earlier run (--tags pki, or a run that failed
-    between the pki and daemon roles) that never restarted the daemon on them."""
-    oldest = {}
-    for parts, backup in sorted((parse_backup_name(str(p)), str(p)) for p in (backup_paths or [])
-                                if parse_backup_name(str(p))):
-        oldest.setdefault(parts[0], backup)
-    return [{'path': path, 'backup': oldest[path]} for path in sorted(oldest)]
+    """docker_tls_files backups found on the host as restore entries (file_transaction.oldest_backups)."""
+    return oldest_backups(backup_paths)
 
 
 def docker_clock_skew_note(host_epoch, controller_epoch=None):

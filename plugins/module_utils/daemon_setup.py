@@ -20,9 +20,10 @@ import re
 import socket
 
 from ansible_collections.tprov.docker.plugins.module_utils import daemon_config as dc
-from ansible_collections.tprov.docker.plugins.module_utils import tls_probe
+from ansible_collections.tprov.docker.plugins.module_utils import tls_files, tls_probe
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
-    RollbackIncomplete, Transaction, original_path as saved_original_path, read_text, restore_files, write_atomic)
+    RollbackIncomplete, Transaction, oldest_backups, original_path as saved_original_path, read_text, restore_files,
+    write_atomic)
 from ansible_collections.tprov.docker.plugins.module_utils.redaction import redact_credentials, redact_mapping
 
 
@@ -43,6 +44,8 @@ def run(module):
                     exc.cause, '; '.join('%s (%s)' % (e['path'], e['error']) for e in exc.not_restored),
                     ', '.join(exc.restored) or 'nothing'),
             error_kind='restore_incomplete', changed=True, restored=exc.restored, not_restored=exc.not_restored)
+    except tls_files.FilesError as exc:
+        module.fail_json(msg='Nothing was written or restarted: %s' % exc, error_kind='invalid_option')
     except OSError as exc:
         module.fail_json(msg='Writing the daemon configuration failed, nothing was restarted: %s' % exc,
                          error_kind='write_failed')
@@ -185,11 +188,53 @@ def daemon_json_change(params):
 
 def check_certificates(params):
     if params['tls_verify'] and params['tcp_hosts']:
+        coming = tls_file_paths(params)
         for option in ('tls_ca_cert', 'tls_cert', 'tls_key'):
-            if not os.path.isfile(params[option]):
+            if params[option] not in coming and not os.path.isfile(params[option]):
                 raise dc.DaemonConfigError('%s: %s does not exist on the host; install the certificates first '
                                            '(role tprov.docker.pki, tag pki).' % (option, params[option]),
                                            kind='certificates_missing')
+
+
+def tls_file_paths(params):
+    """The paths tls_files installs in this run (none without it)."""
+    spec = params.get('tls_files')
+    if not spec:
+        return set()
+    return set(os.path.join(os.path.normpath(spec['dest']), f['name']) for f in spec['files'])
+
+
+def tls_backups_dir(params):
+    """Where the certificates' backups are: tls_files' dest, else the directory of tls_cert."""
+    return os.path.normpath(params['tls_files']['dest'] if params.get('tls_files') else os.path.dirname(params['tls_cert']))
+
+
+def install_tls_files(module, params):
+    """tls_files installed (backups kept, for the rollback): the installer's result, or None without tls_files."""
+    if not params.get('tls_files'):
+        return None
+    return tls_files.install(dict(params['tls_files'], backup=True), module.check_mode, option='tls_files.')
+
+
+def tls_results(module, params, installed, served):
+    """The result keys of the certificates: what tls_files installed, whether the daemon must restart for it,
+    the restore entries of a rollback, and the backups left - those the daemon is found not to need any more
+    (it serves the certificate on disk, and none changed in this run) deleted with prune_tls_backups."""
+    changed_content = bool(installed and any(f['content_changed'] for f in installed['files']))
+    directory = tls_backups_dir(params)
+    found = tls_files.backups_in(directory)
+    # This run's backups are the way back; without any, the oldest left by earlier runs (--tags pki, a failed run).
+    restore = installed['backups'] if changed_content else oldest_backups(found)
+    proven = not (params['tls_verify'] and params['tcp_hosts']) or bool(served and served['matches'])
+    removed = []
+    if params['prune_tls_backups'] and proven and not changed_content and found:
+        removed = tls_files.remove_backups(directory, found, module.check_mode)
+        restore = []
+    keys = dict(tls_changed=changed_content, tls_restore=restore,
+                tls_backups=[p for p in found if p not in removed], tls_backups_removed=removed)
+    if installed is not None:
+        keys['tls_files'] = dict((k, v) for k, v in installed.items() if k != 'diff')
+    return keys
 
 
 def managed_command_line(params, unit):
@@ -266,8 +311,22 @@ def configure(module, params):
         # An existing file keeps its mode; a new one is 0600 (it may hold a proxy's credentials; dockerd
         # reads it as root).
         writer.want(json_path, new_json, existing_mode(json_path, 0o600))
-    validated = validate_daemon_json(module, new_json) if new_json is not None else 'no daemon.json'
-    backups = [] if module.check_mode else writer.commit()
+    # daemon.json as it is already was validated when it was written (or is the operator's own).
+    if new_json is None:
+        validated = 'no daemon.json'
+    elif new_json == json_text:
+        validated = 'daemon.json unchanged; not validated again'
+    else:
+        validated = validate_daemon_json(module, new_json)
+    # The certificates go in after every check has passed, just before the configuration is written; when
+    # that write fails, they are put back too: a failed run leaves neither half.
+    installed = install_tls_files(module, params)
+    try:
+        backups = [] if module.check_mode else writer.commit()
+    except BaseException:
+        if installed and installed['backups'] and not module.check_mode:
+            restore_files(installed['backups'])
+        raise
     changed_files = writer.paths
     action, decision = restart_decision(writer.paths, unit, json_path, read_text(params['daemon_json_applied_path']),
                                         json_text, new_json, wanted, info)
@@ -276,10 +335,13 @@ def configure(module, params):
                   daemon_changed=action == 'restart', daemon_reload=action == 'reload',
                   # Values as a diff shows them: a proxy's or mirror's user:password@ masked.
                   daemon_options=redact_mapping(wanted), daemon_options_kept=sorted(kept), **decision)
+    served = None
     if params['tls_verify'] and params['tcp_hosts']:
-        result['served_certificate'] = served_certificate(module, params['tcp_hosts'][0], params['tls_cert'])
+        served = result['served_certificate'] = served_certificate(module, params['tcp_hosts'][0], params['tls_cert'])
+    result.update(tls_results(module, params, installed, served))
+    result['changed'] = bool(changed_files or (installed and installed['changed']) or result['tls_backups_removed'])
     if module._diff:
-        result['diff'] = writer.diff
+        result['diff'] = writer.diff + (installed['diff'] if installed else [])
     return result
 
 

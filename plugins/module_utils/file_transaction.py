@@ -74,6 +74,17 @@ def parse_backup_name(backup):
     return match.group('path'), match.group('stamp'), int(match.group('n') or 0)
 
 
+def oldest_backups(backup_paths):
+    """Restore entries ({path, backup}) for backups found beside their files: for each file its oldest
+    backup. Backups are deleted once the daemon is proven to serve the files on disk, so the oldest one
+    left is the content the daemon last started with. Paths that are not backup names are left out."""
+    oldest = {}
+    for parts, backup in sorted((parse_backup_name(str(p)), str(p)) for p in (backup_paths or [])
+                                if parse_backup_name(str(p))):
+        oldest.setdefault(parts[0], backup)
+    return [{'path': path, 'backup': oldest[path]} for path in sorted(oldest)]
+
+
 def original_path(path):
     """Where the vendor's version of path (a unit edited in place) is kept."""
     return path + ORIGINAL_SUFFIX

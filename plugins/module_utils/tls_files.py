@@ -18,10 +18,27 @@ import os
 import stat
 
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
-    MAX_FILE_SIZE, LockTimeout, back_up, lock_directory, read_fd, write_atomic_at)
+    MAX_FILE_SIZE, LockTimeout, back_up, lock_directory, parse_backup_name, read_fd, write_atomic_at)
 from ansible_collections.tprov.docker.plugins.module_utils.redaction import keyed_digest
 
 PRIVATE_KEY_MARK = b'PRIVATE KEY-----'
+
+
+def file_set_spec():
+    """The argument spec of a set of files into one directory: docker_tls_files' options, and
+    docker_daemon_config's tls_files (which always keeps backups: its rollback needs them)."""
+    return dict(
+        dest=dict(type='path', required=True),
+        files=dict(type='list', elements='dict', required=True, options=dict(
+            name=dict(type='str', required=True),
+            src=dict(type='path'),
+            content=dict(type='str', no_log=True),
+            mode=dict(type='raw', default='0600'),
+        ), mutually_exclusive=[('src', 'content')], required_one_of=[('src', 'content')]),
+        dir_mode=dict(type='raw', default='0700'),
+        owner=dict(type='str'),
+        group=dict(type='str'),
+    )
 
 
 class FilesError(Exception):
@@ -381,21 +398,70 @@ class FileInstaller(object):
         return result
 
 
-def run(module):
-    """docker_tls_files: install module.params['files'] into dest; the result, or fail_json."""
-    p = module.params
+def install(params, check_mode, option=''):
+    """Install the file set ``params`` (file_set_spec's keys, and backup); the installer's result, diff
+    included. FilesError (its message prefixed with ``option``, the option the set came in) or OSError."""
     try:
-        for index, spec in enumerate(p['files']):
+        for index, spec in enumerate(params['files']):
             if spec.get('src') is not None:
                 # The action plugin turns src into content; src reaching here means it did not run.
                 raise FilesError('files[%d].src: read on the controller by the action plugin, which did not run; '
                                  'give content instead.' % index)
         entries = [FileEntry(index, spec['name'], spec['content'], spec['mode'])
-                   for index, spec in enumerate(p['files'])]
-        installer = FileInstaller(p['dest'], entries, dir_mode=parse_mode(p['dir_mode'], 'dir_mode'),
-                                  owner=p['owner'], group=p['group'], backup=p['backup'],
-                                  check_mode=module.check_mode)
-        result = installer.run()
+                   for index, spec in enumerate(params['files'])]
+        installer = FileInstaller(params['dest'], entries, dir_mode=parse_mode(params['dir_mode'], 'dir_mode'),
+                                  owner=params['owner'], group=params['group'], backup=params.get('backup', False),
+                                  check_mode=check_mode)
+        return installer.run()
+    except FilesError as exc:
+        raise FilesError(option + str(exc)) if option else exc
+
+
+def backups_in(dest):
+    """The paths of the backups docker_tls_files left in dest (NAME.STAMP.tprov-backup), oldest first per
+    file; only regular files (a link or a directory of that name is nobody's backup here)."""
+    dir_fd = open_directory(dest)
+    if dir_fd is None:
+        return []
+    try:
+        found = []
+        for name in os.listdir(dir_fd):
+            if parse_backup_name(name) and stat.S_ISREG(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode):
+                found.append(os.path.join(dest, name))
+        return sorted(found, key=parse_backup_name)
+    finally:
+        os.close(dir_fd)
+
+
+def remove_backups(dest, paths, check_mode):
+    """Delete the backups ``paths`` (names found by backups_in) from dest, through the directory opened
+    without following links; the paths removed (in check mode: that would be)."""
+    if check_mode or not paths:
+        return list(paths)
+    dir_fd = open_directory(dest)
+    if dir_fd is None:
+        return []
+    removed = []
+    try:
+        for path in paths:
+            name = os.path.basename(path)
+            if os.path.dirname(path) != dest or not parse_backup_name(name):
+                continue
+            try:
+                os.unlink(name, dir_fd=dir_fd)  # unlink removes a link itself, never its target
+            except FileNotFoundError:
+                continue
+            removed.append(path)
+        return removed
+    finally:
+        os.close(dir_fd)
+
+
+def run(module):
+    """docker_tls_files: install module.params['files'] into dest; the result, or fail_json."""
+    p = module.params
+    try:
+        result = install(p, module.check_mode)
     except FilesError as exc:
         module.fail_json(msg=str(exc))
     except OSError as exc:

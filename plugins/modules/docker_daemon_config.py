@@ -172,6 +172,66 @@ options:
       - The first run, with nothing of ours yet, always keeps the other drop-ins' flags.
     type: bool
     default: false
+  tls_files:
+    description:
+      - The CA certificate, the daemon's certificate and its key to install before the configuration is decided,
+        in the same run - what M(tprov.docker.docker_tls_files) does with
+        O(tprov.docker.docker_tls_files#module:backup=true), with the same options and the same care (no link
+        followed, owner and mode set before content, a key never readable by group or others, a diff of digests).
+        The daemon role passes the files the pki role issued, so a host's certificates and configuration cost one
+        module run.
+      - The files go in after every check of the configuration passed, and are put back when writing the
+        configuration then fails.
+      - RV(tls_changed) says whether the daemon must restart to load them; RV(tls_restore) how to undo them.
+    type: dict
+    suboptions:
+      dest:
+        description: The directory the files go into (the one O(tls_ca_cert), O(tls_cert) and O(tls_key) name).
+        type: path
+        required: true
+      files:
+        description: The files to install.
+        type: list
+        elements: dict
+        required: true
+        suboptions:
+          name:
+            description: The file name inside O(tls_files.dest) (no C(/)).
+            type: str
+            required: true
+          src:
+            description:
+              - A file on the controller whose content is installed (read by the action plugin; a relative
+                path is looked up like M(ansible.builtin.copy)'s O(ansible.builtin.copy#module:src)).
+              - Exactly one of O(tls_files.files[].src) and O(tls_files.files[].content).
+            type: path
+          content:
+            description: The content to install (never shown). Exactly one of O(tls_files.files[].src) and O(tls_files.files[].content).
+            type: str
+          mode:
+            description: The file's mode, as an octal string (V('0444')). A private key must be V('0600') or V('0400').
+            type: raw
+            default: '0600'
+      dir_mode:
+        description: The mode of O(tls_files.dest).
+        type: raw
+        default: '0700'
+      owner:
+        description: Owner (name or uid) of O(tls_files.dest) and every file; unchanged when not set.
+        type: str
+      group:
+        description: Group (name or gid) of O(tls_files.dest) and every file; unchanged when not set.
+        type: str
+  prune_tls_backups:
+    description:
+      - Delete the certificate backups (C(NAME.STAMP.tprov-backup)) left in the certificates' directory
+        (O(tls_files.dest), else the directory of O(tls_cert)) when they are not needed any more - the daemon is
+        found serving O(tls_cert) on disk (RV(served_certificate.matches)), or O(tls_verify) is off, and no
+        certificate changed in this run. They hold old keys, which should not linger on the host.
+      - When the daemon must restart first, they are kept (RV(tls_backups)), for the rollback; the daemon role
+        deletes them once the restarted daemon is proven to serve the new certificate.
+    type: bool
+    default: false
   restore:
     description:
       - With O(state=restored), the RV(backups) of an earlier run (and C(copy) results' C(backup_file) the same
@@ -295,6 +355,40 @@ daemon_answered:
   returned: state is present
   type: bool
   sample: true
+tls_files:
+  description:
+    - What O(tls_files) installed, as M(tprov.docker.docker_tls_files) returns it - C(changed), C(dir_changed),
+      C(files) (per file C(name), C(path), C(mode), C(changed), C(content_changed)) and C(backups).
+  returned: state is present and O(tls_files) is given
+  type: dict
+  sample: {"changed": false, "dir_changed": false, "backups": [], "files": [{"name": "ca.pem", "path": "/etc/docker/tls/ca.pem",
+           "mode": "0444", "changed": false, "content_changed": false}]}
+tls_changed:
+  description: Whether O(tls_files) changed a file's content in this run, so that the daemon must restart to load it.
+  returned: state is present
+  type: bool
+  sample: false
+tls_restore:
+  description:
+    - How to put the certificates back (entries for O(restore)) should the daemon not come back on them - this run's
+      backups when O(tls_files) changed any, else the oldest backup of each file left by an earlier run that
+      installed certificates without restarting (C(--tags pki), a failed run). Empty when there is nothing to undo.
+  returned: state is present
+  type: list
+  elements: dict
+  sample: [{"path": "/etc/docker/tls/server-cert.pem", "backup": "/etc/docker/tls/server-cert.pem.20261130T120000.tprov-backup"}]
+tls_backups:
+  description: The certificate backups left in the certificates' directory after this run.
+  returned: state is present
+  type: list
+  elements: str
+  sample: ["/etc/docker/tls/server-key.pem.20261130T120000.tprov-backup"]
+tls_backups_removed:
+  description: The certificate backups O(prune_tls_backups) deleted (in check mode, would delete).
+  returned: state is present
+  type: list
+  elements: str
+  sample: []
 restored:
   description: With O(state=restored), the paths put back from their backups (or removed, when they were new).
   returned: state is restored
@@ -311,13 +405,14 @@ error_kind:
   description:
     - On failure, a stable code for what went wrong, for roles to react to (the message may be reworded).
     - V(invalid_configuration), V(daemon_json_conflict), V(dropin_overrides), V(dropin_flags_differ),
-      V(certificates_missing), V(write_failed), V(restore_incomplete).
+      V(certificates_missing), V(invalid_option) (O(tls_files) cannot be installed as given), V(write_failed),
+      V(restore_incomplete).
   returned: failure
   type: str
   sample: restore_incomplete
 '''
 
-from ansible_collections.tprov.docker.plugins.module_utils import daemon_setup
+from ansible_collections.tprov.docker.plugins.module_utils import daemon_setup, tls_files
 from ansible_collections.tprov.docker.plugins.module_utils.daemon_config import SYSTEMD_DROPIN_DIRS
 from ansible_collections.tprov.docker.plugins.module_utils.redaction import redact_mapping
 from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
@@ -348,6 +443,8 @@ def main():
             backup_dir=dict(type='path', default='/var/lib/tprov-docker/backup'),
             restore=dict(type='list', elements='dict', default=[]),
             adopt_dropin_flags=dict(type='bool', default=False),
+            tls_files=dict(type='dict', options=tls_files.file_set_spec()),
+            prune_tls_backups=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
         # daemon.json keys may carry a proxy's user:password@: masked in the log line and invocation.

@@ -159,19 +159,7 @@ from ansible_collections.tprov.docker.plugins.module_utils import tls_files
 
 def main():
     module = SafeModule(
-        argument_spec=dict(
-            dest=dict(type='path', required=True),
-            files=dict(type='list', elements='dict', required=True, options=dict(
-                name=dict(type='str', required=True),
-                src=dict(type='path'),
-                content=dict(type='str', no_log=True),
-                mode=dict(type='raw', default='0600'),
-            ), mutually_exclusive=[('src', 'content')], required_one_of=[('src', 'content')]),
-            dir_mode=dict(type='raw', default='0700'),
-            owner=dict(type='str'),
-            group=dict(type='str'),
-            backup=dict(type='bool', default=False),
-        ),
+        argument_spec=dict(tls_files.file_set_spec(), backup=dict(type='bool', default=False)),
         supports_check_mode=True,
     )
     module.exit_json(**tls_files.run(module))

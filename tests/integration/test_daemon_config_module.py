@@ -586,3 +586,123 @@ def test_a_symlinked_or_undecodable_daemon_json_is_named(tmp_path):
         handle.write(b'{"labels": ["caf\xe9"]}\n')
     latin = run_module('docker_daemon_config', dict(args, daemon_options={'icc': False}))
     assert latin.failed and 'is not UTF-8 text' in latin['msg']
+
+
+# ---------------------------------------------------------------------------------------------
+# tls_files: the certificates in the same module run as the configuration (issue 20)
+
+def issued_pair(tmp_path):
+    """A CA and a server certificate for 127.0.0.1 (docker_tls_cert): (ca, cert, key) texts and paths."""
+    pki = tmp_path / 'pki'
+    pki.mkdir()
+    assert not run_module('docker_tls_cert', {'kind': 'ca', 'dir': str(pki)}).failed
+    assert not run_module('docker_tls_cert', {
+        'kind': 'server', 'path': str(pki / 'server-cert.pem'), 'key_path': str(pki / 'server-key.pem'),
+        'ca_path': str(pki / 'ca.pem'), 'ca_key_path': str(pki / 'ca-key.pem'),
+        'subject_alt_names': ['IP:127.0.0.1']}).failed
+    return pki
+
+
+def tls_files_option(args, pki):
+    dest = os.path.dirname(args['tls_cert'])
+    return dict(dest=dest, dir_mode='0755', files=[
+        dict(name='ca.pem', content=(pki / 'ca.pem').read_text(), mode='0444'),
+        dict(name='server-cert.pem', content=(pki / 'server-cert.pem').read_text(), mode='0444'),
+        dict(name='server-key.pem', content=(pki / 'server-key.pem').read_text(), mode='0400')])
+
+
+def test_tls_files_go_in_with_the_configuration_and_restart_only_for_new_content(tmp_path):
+    pki = issued_pair(tmp_path)
+    args = dict(family_layout(tmp_path, 'Debian'), prune_tls_backups=True)
+    args['tls_files'] = tls_files_option(args, pki)
+    key_body = (pki / 'server-key.pem').read_text().split('-----')[2].strip()[:40]
+
+    check = run_module('docker_daemon_config', args, check=True, diff=True)
+    assert check['changed'] and check['tls_changed'], check
+    assert open(args['tls_cert']).read() == 'placeholder\n'  # check mode wrote nothing
+    assert key_body not in check.raw  # the diff names digests, never the key
+
+    first = run_module('docker_daemon_config', args, diff=True)
+    assert first['changed'] and first['tls_changed'] and not first.failed, first
+    assert open(args['tls_cert']).read() == (pki / 'server-cert.pem').read_text()
+    assert oct(os.stat(args['tls_key']).st_mode & 0o777) == '0o400'
+    assert key_body not in first.raw
+    # The way back is this run's backups of the three placeholders, kept (nothing proves the daemon serves
+    # the new certificate: nothing listens).
+    assert sorted(e['path'] for e in first['tls_restore']) == sorted([args['tls_ca_cert'], args['tls_cert'], args['tls_key']])
+    assert all(open(e['backup']).read() == 'placeholder\n' for e in first['tls_restore'])
+    assert len(first['tls_backups']) == 3 and first['tls_backups_removed'] == []
+
+    again = run_module('docker_daemon_config', args)
+    assert not again['changed'] and not again['tls_changed'], again
+    # No certificate changed now, but the daemon is not found serving the one on disk: the backups of the
+    # earlier run are the way back.
+    assert len(again['tls_backups']) == 3 and [e['path'] for e in again['tls_restore']] == sorted(
+        [args['tls_ca_cert'], args['tls_cert'], args['tls_key']])
+
+
+def test_backups_are_pruned_once_the_daemon_serves_the_certificate_on_disk(tmp_path):
+    pki = issued_pair(tmp_path)
+    listener = tls_listener(str(pki / 'server-cert.pem'), str(pki / 'server-key.pem'))
+    try:
+        port = listener.getsockname()[1]
+        args = dict(family_layout(tmp_path, 'Debian'), tcp_hosts=['tcp://0.0.0.0:%d' % port], prune_tls_backups=True)
+        args['tls_files'] = tls_files_option(args, pki)
+        first = run_module('docker_daemon_config', args)
+        # The served certificate is the new one already, but this run changed it: kept for the role's proof.
+        assert first['tls_changed'] and len(first['tls_backups']) == 3 and not first['tls_backups_removed']
+        # A link with a backup's name is nobody's backup: neither listed nor followed nor removed.
+        target = tmp_path / 'precious'
+        target.write_text('keep me\n')
+        link = args['tls_key'] + '.20260101T000000.tprov-backup'
+        os.symlink(str(target), link)
+
+        check = run_module('docker_daemon_config', args, check=True)
+        assert check['changed'] and len(check['tls_backups_removed']) == 3, check
+        assert all(os.path.exists(p) for p in first['tls_backups'])
+
+        pruned = run_module('docker_daemon_config', args)
+        assert pruned['changed'] and sorted(pruned['tls_backups_removed']) == sorted(first['tls_backups'])
+        assert pruned['served_certificate']['matches'] and pruned['tls_restore'] == []
+        assert not any(os.path.exists(p) for p in first['tls_backups'])
+        assert os.path.islink(link) and target.read_text() == 'keep me\n'
+        assert run_module('docker_daemon_config', args)['changed'] is False
+    finally:
+        listener.shutdown(2)
+        listener.close()
+
+
+def test_tls_files_are_not_installed_when_the_configuration_is_refused(tmp_path):
+    pki = issued_pair(tmp_path)
+    args = family_layout(tmp_path, 'Debian')
+    args['tls_files'] = tls_files_option(args, pki)
+    write(args['daemon_json_path'], json.dumps({'hosts': ['tcp://0.0.0.0:2375']}))
+    refused = run_module('docker_daemon_config', args)
+    assert refused.failed and refused['error_kind'] == 'daemon_json_conflict', refused
+    assert open(args['tls_cert']).read() == 'placeholder\n'
+
+    # A key the file set would make readable by others: named, and nothing of either half written.
+    (tmp_path / 'second').mkdir()
+    args = family_layout(tmp_path / 'second', 'Debian')
+    args['tls_files'] = tls_files_option(args, pki)
+    args['tls_files']['files'][2]['mode'] = '0644'
+    before = snapshot(args)
+    bad = run_module('docker_daemon_config', args)
+    assert bad.failed and bad['error_kind'] == 'invalid_option' and 'tls_files.files[2].mode' in bad['msg'], bad
+    assert snapshot(args) == before and open(args['tls_cert']).read() == 'placeholder\n'
+
+
+def test_certificates_coming_with_tls_files_are_not_missing(tmp_path):
+    pki = issued_pair(tmp_path)
+    args = family_layout(tmp_path, 'Debian')
+    for option in ('tls_ca_cert', 'tls_cert', 'tls_key'):
+        os.unlink(args[option])
+    missing = run_module('docker_daemon_config', args, check=True)
+    assert missing.failed and missing['error_kind'] == 'certificates_missing'
+    args['tls_files'] = tls_files_option(args, pki)
+    check = run_module('docker_daemon_config', args, check=True)
+    assert not check.failed and check['tls_changed'], check
+    assert [e['backup'] for e in check['tls_restore']] == [None, None, None]  # what a rollback would remove
+    done = run_module('docker_daemon_config', args)
+    assert not done.failed and os.path.isfile(args['tls_key'])
+    assert [e['backup'] for e in done['tls_restore']] == [None, None, None]  # new files: removed on a rollback
