@@ -226,7 +226,7 @@ options:
     description:
       - Delete the certificate backups (C(NAME.STAMP.tprov-backup)) left in the certificates' directory
         (O(tls_files.dest), else the directory of O(tls_cert)) when they are not needed any more - the daemon is
-        found serving O(tls_cert) on disk (RV(served_certificate.matches)), or O(tls_verify) is off, and no
+        found serving O(tls_cert) on disk (C(matches) in RV(served_certificate)), or O(tls_verify) is off, and no
         certificate changed in this run. They hold old keys, which should not linger on the host.
       - When the daemon must restart first, they are kept (RV(tls_backups)), for the rollback; the daemon role
         deletes them once the restarted daemon is proven to serve the new certificate.
