@@ -18,6 +18,7 @@ import json
 import os
 import re
 import socket
+import time
 
 from ansible_collections.tprov.docker.plugins.module_utils import daemon_config as dc
 from ansible_collections.tprov.docker.plugins.module_utils import tls_files, tls_probe
@@ -34,6 +35,8 @@ def run(module):
             return restore(module, module.params['restore'])
         if module.params['state'] == 'applied':
             return record_applied(module, module.params)
+        if module.params['state'] == 'restarted':
+            return restart(module, module.params)
         return configure(module, module.params)
     except dc.DaemonConfigError as exc:
         module.fail_json(msg=str(exc), error_kind=exc.kind)
@@ -209,14 +212,14 @@ def tls_backups_dir(params):
     return os.path.normpath(params['tls_files']['dest'] if params.get('tls_files') else os.path.dirname(params['tls_cert']))
 
 
-def install_tls_files(module, params):
+def install_tls_files(params, dry):
     """tls_files installed (backups kept, for the rollback): the installer's result, or None without tls_files."""
     if not params.get('tls_files'):
         return None
-    return tls_files.install(dict(params['tls_files'], backup=True), module.check_mode, option='tls_files.')
+    return tls_files.install(dict(params['tls_files'], backup=True), dry, option='tls_files.')
 
 
-def tls_results(module, params, installed, served):
+def tls_results(params, installed, served, dry):
     """The result keys of the certificates: what tls_files installed, whether the daemon must restart for it,
     the restore entries of a rollback, and the backups left - those the daemon is found not to need any more
     (it serves the certificate on disk, and none changed in this run) deleted with prune_tls_backups."""
@@ -228,7 +231,7 @@ def tls_results(module, params, installed, served):
     proven = not (params['tls_verify'] and params['tcp_hosts']) or bool(served and served['matches'])
     removed = []
     if params['prune_tls_backups'] and proven and not changed_content and found:
-        removed = tls_files.remove_backups(directory, found, module.check_mode)
+        removed = tls_files.remove_backups(directory, found, dry)
         restore = []
     keys = dict(tls_changed=changed_content, tls_restore=restore,
                 tls_backups=[p for p in found if p not in removed], tls_backups_removed=removed)
@@ -262,8 +265,10 @@ def check_dropin_order(params, unit, dropins):
                                              own_name), kind='dropin_overrides')
 
 
-def configure(module, params):
-    """state present: decide every file, write them in one Transaction; the module's result."""
+def configure(module, params, dry=False):
+    """state present: decide every file, write them in one Transaction; the module's result. ``dry``: decide
+    and report only, as in check mode (state restarted reads the restarted daemon so)."""
+    dry = dry or module.check_mode
     dc.check_tcp_hosts(params['tcp_hosts'], params['tls_verify'], params['allow_plaintext_tcp'])
     unit = UnitFiles(module, params)
     json_path, json_text, new_json, carried = daemon_json_change(params)
@@ -320,11 +325,11 @@ def configure(module, params):
         validated = validate_daemon_json(module, new_json)
     # The certificates go in after every check has passed, just before the configuration is written; when
     # that write fails, they are put back too: a failed run leaves neither half.
-    installed = install_tls_files(module, params)
+    installed = install_tls_files(params, dry)
     try:
-        backups = [] if module.check_mode else writer.commit()
+        backups = [] if dry else writer.commit()
     except BaseException:
-        if installed and installed['backups'] and not module.check_mode:
+        if installed and installed['backups'] and not dry:
             restore_files(installed['backups'])
         raise
     changed_files = writer.paths
@@ -338,7 +343,7 @@ def configure(module, params):
     served = None
     if params['tls_verify'] and params['tcp_hosts']:
         served = result['served_certificate'] = served_certificate(module, params['tcp_hosts'][0], params['tls_cert'])
-    result.update(tls_results(module, params, installed, served))
+    result.update(tls_results(params, installed, served, dry))
     result['changed'] = bool(changed_files or (installed and installed['changed']) or result['tls_backups_removed'])
     if module._diff:
         result['diff'] = writer.diff + (installed['diff'] if installed else [])
@@ -368,10 +373,11 @@ def restart_decision(paths, unit, json_path, applied_text, json_text, new_json, 
     return action, dict(
         daemon_json_keys_changed=file_keys, daemon_options_pending=sorted(served),
         daemon_answered=info is not None,
-        # live-restore switched on by a SIGHUP first keeps the containers running through the restart.
-        # Whatever else restarts it in the same run (a new server certificate): the role reloads first.
+        # live-restore switched on by a SIGHUP first keeps the running containers through the restart.
+        # Whatever else restarts it in the same run (a new server certificate): the role reloads first. With
+        # no container running there is nothing to keep, and the restart applies live-restore itself.
         reload_before_restart=bool(info is not None and wanted.get('live-restore') is True
-                                   and not info.get('LiveRestoreEnabled')))
+                                   and not info.get('LiveRestoreEnabled') and info.get('ContainersRunning', 1)))
 
 
 def existing_mode(path, default):
@@ -380,6 +386,89 @@ def existing_mode(path, default):
         return os.lstat(path).st_mode & 0o7777
     except FileNotFoundError:
         return default
+
+
+def restart(module, params):
+    """state=restarted: restart (or reload) docker.service on the configuration state=present wrote, wait
+    until the daemon answers on its unix socket with the declared daemon.json keys, record the daemon.json
+    it now runs (state=applied), and report what it serves - what the role would otherwise ask in five
+    module runs (reload, reset-failed, restart, read, record). Nothing runs in check mode."""
+    unit = 'docker.service'
+    reloaded = restarted = False
+    if not module.check_mode:
+        systemctl = module.get_bin_path('systemctl')
+        if not systemctl:
+            raise dc.DaemonConfigError('systemctl is not on this host: the daemon role supports systemd hosts only.',
+                                       kind='restart_failed')
+        if params['reload_only'] or params['reload_first']:
+            systemd(module, [systemctl, 'reload', unit])
+            reloaded = True
+            if not params['reload_only']:
+                # dockerd applies a SIGHUP asynchronously: live-restore must be on before the restart.
+                wait_for_daemon(module, params, time.monotonic() + 10, lambda r: 'live-restore' not in
+                                r['daemon_options_pending'])
+        if not params['reload_only']:
+            # The restarts this role makes are planned, and a CA rollover makes two per host within seconds:
+            # systemd's start limit (Debian's docker.service: 3 starts in 60 s) must not refuse one of them.
+            module.run_command([systemctl, 'reset-failed', unit])
+            systemd(module, [systemctl, 'daemon-reload'])
+            systemd(module, [systemctl, 'restart', unit])
+            restarted = True
+    deadline = time.monotonic() + (0 if module.check_mode else params['wait_timeout'])
+    result = wait_for_daemon(module, params, deadline, lambda r: not r['daemon_options_pending'])
+    if not result['daemon_answered'] and not module.check_mode:
+        raise dc.DaemonConfigError(
+            'dockerd did not answer on its unix socket within %d s of the %s; see journalctl -u docker.'
+            % (params['wait_timeout'], 'restart' if restarted else 'reload'), kind='daemon_not_answering')
+    recorded = False
+    if not module.check_mode and not result['daemon_options_pending']:
+        recorded = record_applied(module, params)['changed']
+    result.update(changed=True, changed_files=[], backups=[], restarted=restarted, reloaded=reloaded,
+                  applied_recorded=recorded)
+    result.pop('diff', None)
+    return result
+
+
+def systemd(module, argv):
+    rc, out, err = module.run_command(argv)
+    if rc != 0:
+        raise dc.DaemonConfigError('%s failed (rc %d): %s' % (' '.join(argv[1:]), rc, (err or out).strip()),
+                                   kind='restart_failed')
+
+
+class _Quiet(object):
+    """The module with its warnings held back: a report read again and again warns once, at the end."""
+
+    def __init__(self, module):
+        self._module = module
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+    def warn(self, warning):
+        pass
+
+
+def wait_for_daemon(module, params, deadline, done, settle=5):
+    """configure's report on the running daemon (dry: nothing written), read again every half second until
+    it answers on its socket and ``done(report)``, or until ``deadline`` - and, once it answers, for ``settle``
+    seconds at most: a key still pending then is the role's to report. The last report (warnings once)."""
+    params = dict(params, tls_files=None, prune_tls_backups=False)
+    quiet = _Quiet(module)
+    settled_by = None
+    while True:
+        report = configure(quiet, params, dry=True)
+        now = time.monotonic()
+        if report['daemon_answered']:
+            if done(report):
+                break
+            settled_by = now + settle if settled_by is None else settled_by
+            if now >= settled_by:
+                break
+        if now >= deadline:
+            break
+        time.sleep(0.5)
+    return configure(module, params, dry=True)
 
 
 def record_applied(module, params):

@@ -27,7 +27,8 @@ description:
     start with both), unless O(daemon_json_conflicts=move).
   - Writes files atomically and copies what it replaces to O(backup_dir); RV(backups) lists them, and
     O(state=restored) with those backups puts the previous configuration back (the daemon role's rollback).
-  - Does not restart the daemon; the role does that, then checks it over TLS.
+  - O(state=present) does not restart the daemon; O(state=restarted) does, in a later task, once the role has
+    decided to (the role then checks it over TLS from the controller).
   - Needs only Python's standard library on the host.
 attributes:
   check_mode:
@@ -43,8 +44,15 @@ options:
       - V(applied) records that the daemon was just restarted or reloaded on O(daemon_json_path) as it is now;
         a copy goes to O(daemon_json_applied_path), by which later runs judge the keys the daemon does not
         report (a run interrupted before its restart is finished by the next one).
+      - V(restarted) restarts C(docker.service) through systemd on the configuration V(present) wrote (clearing
+        systemd's start-rate counter first and reloading its units), or reloads it (SIGHUP) with O(reload_only).
+        It then waits until the daemon answers on its unix socket (failing with C(error_kind=daemon_not_answering)
+        after O(wait_timeout) seconds), reads it as V(present) in check mode does (RV(served_certificate),
+        RV(daemon_options_pending)), and records what it runs as V(applied) does when no key is pending. In check
+        mode nothing is restarted. The options of V(present) must be the same (the daemon role passes them with
+        C(module_defaults)).
     type: str
-    choices: [present, restored, applied]
+    choices: [present, restored, applied, restarted]
     default: present
   mode:
     description:
@@ -232,6 +240,20 @@ options:
         deletes them once the restarted daemon is proven to serve the new certificate.
     type: bool
     default: false
+  reload_only:
+    description: With O(state=restarted), reload the daemon (SIGHUP) instead of restarting it (RV(daemon_reload)).
+    type: bool
+    default: false
+  reload_first:
+    description:
+      - With O(state=restarted), reload the daemon before restarting it and wait until it runs with C(live-restore),
+        so that the running containers live through the restart (RV(reload_before_restart)).
+    type: bool
+    default: false
+  wait_timeout:
+    description: With O(state=restarted), how many seconds the daemon has to answer on its unix socket.
+    type: int
+    default: 60
   restore:
     description:
       - With O(state=restored), the RV(backups) of an earlier run (and C(copy) results' C(backup_file) the same
@@ -258,14 +280,14 @@ EXAMPLES = r'''
 RETURN = r'''
 exec_start:
   description: The daemon's command line after the change (each word).
-  returned: state is present
+  returned: state is present or restarted
   type: list
   elements: str
   sample: ["/usr/sbin/dockerd", "--host=fd://", "--containerd=/run/containerd/containerd.sock", "$DOCKER_OPTS",
            "--host=tcp://0.0.0.0:2376", "--tlsverify", "--tlscacert=/etc/docker/tls/ca.pem"]
 unit_path:
   description: The vendor unit systemd reports (or O(unit_path)).
-  returned: state is present
+  returned: state is present or restarted
   type: str
   sample: /lib/systemd/system/docker.service
 changed_files:
@@ -281,12 +303,12 @@ backups:
   sample: [{"path": "/etc/systemd/system/docker.service.d/tprov-docker.conf", "backup": null}]
 validated:
   description: What was validated before a restart (C(dockerd --validate) exists from Docker 23).
-  returned: state is present
+  returned: state is present or restarted
   type: str
   sample: dockerd --validate is not available (Docker 20.10); the restart and the TLS check verify instead
 dropins:
   description: The other drop-ins the command line was built on, in the order systemd applies them.
-  returned: state is present
+  returned: state is present or restarted
   type: list
   elements: str
   sample: [/etc/systemd/system/docker.service.d/override.conf]
@@ -298,7 +320,7 @@ served_certificate:
       C(matches) (the daemon serves the file's certificate), C(stale) (it serves another one, so it must be
       restarted to load the file's) and C(unknown) (something listens there but its certificate could not be
       read, e.g. a server limited to TLS 1.2; neither C(matches) nor C(stale), with a warning).
-  returned: state is present and O(tls_verify) with O(tcp_hosts)
+  returned: state is present or restarted, and O(tls_verify) with O(tcp_hosts)
   type: dict
   sample: {"address": "127.0.0.1:2376", "fingerprint_sha256": "AB:CD:...", "file_fingerprint_sha256": "AB:CD:...",
            "matches": true, "stale": false, "unknown": false}
@@ -307,7 +329,7 @@ daemon_changed:
     - Whether the daemon must be restarted to run the declared configuration. That is when the unit, a drop-in or
       the environment file changed, or a daemon.json key that dockerd reads only at start changed or is served
       otherwise (RV(daemon_options_pending)). C(changed) also counts the saved C(.tprov-orig).
-  returned: state is present
+  returned: state is present or restarted
   type: bool
   sample: true
 daemon_reload:
@@ -315,24 +337,24 @@ daemon_reload:
     - Whether a reload (C(systemctl reload docker), SIGHUP) is enough, because only keys dockerd applies on SIGHUP
       (C(debug), C(labels), C(live-restore), C(max-concurrent-downloads), registry mirrors, ...) differ.
       Never true together with RV(daemon_changed).
-  returned: state is present
+  returned: state is present or restarted
   type: bool
   sample: false
 reload_before_restart:
   description:
     - Whether C(live-restore) is being switched on. A reload before any restart in this run then keeps the running
       containers through that restart.
-  returned: state is present
+  returned: state is present or restarted
   type: bool
   sample: false
 daemon_options:
   description: Every daemon.json key managed by O(daemon_options) and O(daemon_default_options), with its value.
-  returned: state is present
+  returned: state is present or restarted
   type: dict
   sample: {"live-restore": true, "icc": false}
 daemon_options_kept:
   description: Keys of O(daemon_default_options) not applied because the file already sets them otherwise.
-  returned: state is present
+  returned: state is present or restarted
   type: list
   elements: str
   sample: ["log-driver"]
@@ -340,19 +362,19 @@ daemon_options_pending:
   description:
     - Managed keys the running daemon reports with another value than declared (C(GET /info)), e.g. written
       by an earlier run that was not followed by a restart. Empty after a successful restart or reload.
-  returned: state is present
+  returned: state is present or restarted
   type: list
   elements: str
   sample: ["live-restore"]
 daemon_json_keys_changed:
   description: The daemon.json keys this run changes that the running daemon does not already serve.
-  returned: state is present
+  returned: state is present or restarted
   type: list
   elements: str
   sample: ["icc"]
 daemon_answered:
   description: Whether the daemon answered C(GET /info) on its unix socket (else only file changes decide).
-  returned: state is present
+  returned: state is present or restarted
   type: bool
   sample: true
 tls_files:
@@ -365,7 +387,7 @@ tls_files:
            "mode": "0444", "changed": false, "content_changed": false}]}
 tls_changed:
   description: Whether O(tls_files) changed a file's content in this run, so that the daemon must restart to load it.
-  returned: state is present
+  returned: state is present or restarted
   type: bool
   sample: false
 tls_restore:
@@ -373,22 +395,37 @@ tls_restore:
     - How to put the certificates back (entries for O(restore)) should the daemon not come back on them - this run's
       backups when O(tls_files) changed any, else the oldest backup of each file left by an earlier run that
       installed certificates without restarting (C(--tags pki), a failed run). Empty when there is nothing to undo.
-  returned: state is present
+  returned: state is present or restarted
   type: list
   elements: dict
   sample: [{"path": "/etc/docker/tls/server-cert.pem", "backup": "/etc/docker/tls/server-cert.pem.20261130T120000.tprov-backup"}]
 tls_backups:
   description: The certificate backups left in the certificates' directory after this run.
-  returned: state is present
+  returned: state is present or restarted
   type: list
   elements: str
   sample: ["/etc/docker/tls/server-key.pem.20261130T120000.tprov-backup"]
 tls_backups_removed:
   description: The certificate backups O(prune_tls_backups) deleted (in check mode, would delete).
-  returned: state is present
+  returned: state is present or restarted
   type: list
   elements: str
   sample: []
+restarted:
+  description: With O(state=restarted), whether the daemon was restarted.
+  returned: state is restarted
+  type: bool
+  sample: true
+reloaded:
+  description: With O(state=restarted), whether the daemon was reloaded (SIGHUP).
+  returned: state is restarted
+  type: bool
+  sample: false
+applied_recorded:
+  description: With O(state=restarted), whether the daemon.json it now runs was recorded anew in O(daemon_json_applied_path).
+  returned: state is restarted
+  type: bool
+  sample: true
 restored:
   description: With O(state=restored), the paths put back from their backups (or removed, when they were new).
   returned: state is restored
@@ -406,7 +443,7 @@ error_kind:
     - On failure, a stable code for what went wrong, for roles to react to (the message may be reworded).
     - V(invalid_configuration), V(daemon_json_conflict), V(dropin_overrides), V(dropin_flags_differ),
       V(certificates_missing), V(invalid_option) (O(tls_files) cannot be installed as given), V(write_failed),
-      V(restore_incomplete).
+      V(restore_incomplete), V(restart_failed) (systemctl failed), V(daemon_not_answering).
   returned: failure
   type: str
   sample: restore_incomplete
@@ -421,7 +458,7 @@ from ansible_collections.tprov.docker.plugins.module_utils.safe_module import Sa
 def main():
     module = SafeModule(
         argument_spec=dict(
-            state=dict(type='str', default='present', choices=['present', 'restored', 'applied']),
+            state=dict(type='str', default='present', choices=['present', 'restored', 'applied', 'restarted']),
             mode=dict(type='str', default='dropin', choices=['dropin', 'unit', 'envfile']),
             unit_path=dict(type='path'),
             unit_path_fallback=dict(type='path'),
@@ -445,6 +482,9 @@ def main():
             adopt_dropin_flags=dict(type='bool', default=False),
             tls_files=dict(type='dict', options=tls_files.file_set_spec()),
             prune_tls_backups=dict(type='bool', default=False),
+            reload_only=dict(type='bool', default=False),
+            reload_first=dict(type='bool', default=False),
+            wait_timeout=dict(type='int', default=60),
         ),
         supports_check_mode=True,
         # daemon.json keys may carry a proxy's user:password@: masked in the log line and invocation.

@@ -459,7 +459,17 @@ def test_a_key_the_daemon_already_serves_needs_nothing_and_others_restart(tmp_pa
     assert restart['daemon_changed'] and not restart['daemon_reload'] and restart['daemon_json_keys_changed'] == ['icc']
 
 
-def test_live_restore_switched_on_is_reloaded_before_the_restart(tmp_path):
+@pytest.fixture
+def a_running_container():
+    """A container running on the engine under test while the test runs (live-restore keeps such ones)."""
+    name = 'tprov-live-restore-%d' % os.getpid()
+    started = docker('run', '-d', '--rm', '--name', name, 'tprov-test/busybox:latest', 'sleep', '300')
+    assert started.returncode == 0, started.stderr
+    yield name
+    docker('rm', '-f', name)
+
+
+def test_live_restore_switched_on_is_reloaded_before_the_restart(tmp_path, a_running_container):
     if served_info()['LiveRestoreEnabled']:
         pytest.skip('the engine under test runs with live-restore already')
     args = configured(tmp_path, daemon_options={'live-restore': True, 'userland-proxy': False})
@@ -547,7 +557,7 @@ def test_userns_remap_to_another_user_restarts(tmp_path):
         assert result['daemon_changed'] and result['daemon_json_keys_changed'] == ['userns-remap']
 
 
-def test_live_restore_alone_reloads_and_asks_the_role_to_reload_before_any_restart(tmp_path):
+def test_live_restore_alone_reloads_and_asks_the_role_to_reload_before_any_restart(tmp_path, a_running_container):
     if served_info()['LiveRestoreEnabled']:
         pytest.skip('the engine under test runs with live-restore already')
     result = run_module('docker_daemon_config', configured(tmp_path, daemon_options={'live-restore': True}))
