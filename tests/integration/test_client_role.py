@@ -1,6 +1,7 @@
 """The client role on a play of two Docker hosts: one docker_tls_files run per bundle writes the bundle
 and every host's env file, each naming its own host's address (templated with that host's variables),
-idempotent, in check mode and diff without content, and under --limit only the hosts in the play."""
+idempotent, in check mode and diff without content, under --limit only the hosts in the play, and only
+for the hosts whose docker_client_env_files is true."""
 
 import os
 import re
@@ -91,6 +92,13 @@ def test_one_run_writes_the_env_file_of_every_host(tmp_path):
     assert (bundle / 'tprov-docker1.env').read_text() == '# the admin edited it\n'
 
 
-def test_without_env_files_only_the_bundle(tmp_path):
+    # Without env files, the bundle only; a host's own docker_client_env_files (a host variable) counts for it.
+    for host in ('docker1', 'docker2'):
+        (bundle / ('tprov-%s.env' % host)).unlink()
     _run(tmp_path, '-e', 'docker_client_env_files=false')
-    assert sorted(p.name for p in (tmp_path / 'bundle').iterdir()) == ['ca.pem', 'cert.pem', 'contexts', 'key.pem']
+    assert sorted(p.name for p in bundle.iterdir()) == ['ca.pem', 'cert.pem', 'contexts', 'key.pem']
+    (tmp_path / 'host_vars').mkdir()
+    (tmp_path / 'host_vars' / 'docker2.yml').write_text('docker_client_env_files: false\n')
+    _run(tmp_path)
+    assert (bundle / 'tprov-docker1.env').read_text() == expected['docker1']
+    assert not (bundle / 'tprov-docker2.env').exists()
