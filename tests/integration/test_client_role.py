@@ -91,7 +91,6 @@ def test_one_run_writes_the_env_file_of_every_host(tmp_path):
     assert (bundle / 'tprov-docker2.env').read_text() == expected['docker2']
     assert (bundle / 'tprov-docker1.env').read_text() == '# the admin edited it\n'
 
-
     # Without env files, the bundle only; a host's own docker_client_env_files (a host variable) counts for it.
     for host in ('docker1', 'docker2'):
         (bundle / ('tprov-%s.env' % host)).unlink()
