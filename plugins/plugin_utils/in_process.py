@@ -14,8 +14,9 @@ and interpreter the module would run in - so the action plugin imports the modul
 have sent, and parses its JSON output the way Ansible parses a module's. The module code, its
 AnsibleModule argument validation, no_log masking and error messages are the same code either way.
 
-The shortcut is taken only when nothing could tell the two apart: a local connection, no become,
-no async, and the interpreter Ansible would use is this very Python. The task's ``environment:``
+The shortcut is taken only when nothing could tell the two apart: a local connection, no become
+(or one Ansible itself skips, to the user it runs as: see become_is_skipped), no async, and the
+interpreter Ansible would use is this very Python. The task's ``environment:``
 is applied to this process for the run and put back afterwards, as the module's own process
 would have had it. Otherwise,
 or with ``tprov_docker_in_process: false``, the module runs the ordinary way.
@@ -68,7 +69,8 @@ PRIVATE_NAMES = (
     + tuple(('ansible.module_utils.basic', name) for name in BASIC_GLOBALS)
     + tuple(('ansible.module_utils.common.warnings', name) for name in WARNING_GLOBALS)
     + tuple(('ansible.plugins.action', 'ActionBase.' + name)
-            for name in ('_update_module_args', '_parse_returned_data', '_compute_environment_string'))
+            for name in ('_update_module_args', '_parse_returned_data', '_compute_environment_string',
+                         '_get_remote_user'))
 )
 
 
@@ -163,8 +165,13 @@ class InProcessModuleAction(ActionBase):
             return '%s is false' % IN_PROCESS_VAR
         if self._connection.transport not in ('local', 'ansible.builtin.local'):
             return 'the connection is %s, not local' % self._connection.transport
-        if self._play_context.become:
-            return 'become is set'
+        if self._play_context.become or self._connection.become is not None:
+            remote_user, become_user = self._get_remote_user(), self.get_become_option('become_user')
+            if not become_is_skipped(remote_user, become_user, C.BECOME_ALLOW_SAME_USER):
+                return 'become is set (%s to %s)' % (remote_user, become_user)
+            display.vvvv('tprov.docker: become is set, but to %s, the user the task already runs as: Ansible '
+                         'would run %s without it (become_allow_same_user is off)' % (become_user, self.MODULE),
+                         host=self._play_context.remote_addr)
         if self._task.async_val:
             return 'the task is async'
         interpreter = host_vars.get('ansible_python_interpreter')
@@ -210,6 +217,21 @@ class InProcessModuleAction(ActionBase):
         data = self._parse_returned_data({'stdout': output.getvalue(), 'stderr': '', 'rc': 0}, PROFILE)
         adapter.remove_internal_keys(data)
         return data
+
+
+def become_is_skipped(remote_user, become_user, allow_same_user):
+    """Whether Ansible runs a task's module without its become: the become user is the connection's user.
+
+    ansible-core's own rule (ActionBase._low_level_execute_command): a become to the user the
+    connection already is (root to root, the usual `become: true` of a play run by root, on a task
+    delegated to localhost) is skipped unless become_allow_same_user is set; with the local connection
+    that user is the controller's own (getpass). The module's process is then started exactly as without
+    become, so running it in this process changes nothing either. A become Ansible does carry out is
+    never taken in process, even one to the same uid (become_allow_same_user): sudo or su would reset the
+    environment (DOCKER_HOST, HOME: what the modules read), open a PAM session and apply the flags, and
+    guessing what they did would be telling the two apart.
+    """
+    return not allow_same_user and bool(remote_user or become_user) and remote_user == become_user
 
 
 def same_python(interpreter, executable):

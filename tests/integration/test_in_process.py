@@ -218,3 +218,31 @@ def test_in_process_not_taken_where_it_could_differ(tmp_path, engine):
         return
     assert 'as its own process: the interpreter (/nonexistent/python3) is not this Python' in output
     assert 'as its own process: the task is async' in output
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason='becomes root: needs the controller to run as root')
+def test_in_process_under_a_become_ansible_skips(tmp_path, engine):
+    """A play's become: true, run by root: Ansible runs the module without it (root to root), so in
+    process too; with become_allow_same_user, Ansible carries it out (through su here), so as a process."""
+    playbook = '''
+- hosts: localhost
+  gather_facts: false
+  become: true
+  become_method: ansible.builtin.su
+  tasks:
+    - name: Engine info, under a become to root
+      tprov.docker.docker_api_info:
+'''
+    env = {'USER': 'root', 'LOGNAME': 'root'}
+    rc, output, _recap = ansible_playbook(playbook, str(tmp_path), ['-vvvv'], env=env)
+    assert rc == 0, output[-4000:]
+    assert output.count(MARK) == (1 if APPLIES else 0), output[-3000:]
+    if APPLIES:
+        assert 'become is set, but to root, the user the task already runs as' in output
+    rc, output, _recap = ansible_playbook(playbook, str(tmp_path), ['-vvvv'],
+                                          env=dict(env, ANSIBLE_BECOME_ALLOW_SAME_USER='1'))
+    assert rc == 0, output[-4000:]
+    assert MARK not in output
+    assert 'BECOME-SUCCESS-' in output, output[-3000:]  # su really ran the module
+    if APPLIES:
+        assert 'as its own process: become is set (root to root)' in output

@@ -1,0 +1,103 @@
+"""The client role on a play of two Docker hosts: one docker_tls_files run per bundle writes the bundle
+and every host's env file, each naming its own host's address (templated with that host's variables),
+idempotent, in check mode and diff without content, under --limit only the hosts in the play, and only
+for the hosts whose docker_client_env_files is true."""
+
+import os
+import re
+import stat
+
+from ansible_collections.tprov.docker.plugins.plugin_utils.in_process import CoreAdapter
+from engine_bed import ansible_playbook
+
+APPLIES = CoreAdapter.load()[0] is not None
+
+# docker1 is reached at its ansible_host, docker2 (no ansible_host) at its inventory name on its own port.
+INVENTORY = '''docker_hosts:
+  hosts:
+    docker1: {ansible_connection: local, ansible_host: 192.0.2.10}
+    docker2: {ansible_connection: local, docker_daemon_tls_port: 2377}
+'''
+PLAYBOOK = '''
+- hosts: docker_hosts
+  gather_facts: false
+  become: true
+  tasks:
+    - name: A PKI where docker_pki_dir points by default
+      tprov.docker.docker_tls_pki:
+        dir: "{{ inventory_dir }}/pki"
+        servers: [{name: docker1, subject_alt_names: ["DNS:docker1"]}, {name: docker2, subject_alt_names: ["DNS:docker2"]}]
+        clients: [{name: admin}]
+      delegate_to: localhost
+      run_once: true
+    - name: The client role
+      ansible.builtin.import_role:
+        name: tprov.docker.client
+      vars:
+        docker_client_bundles: [{name: admin, user: root, dir: "{{ inventory_dir }}/bundle"}]
+'''
+
+
+def _run(tmp_path, *args):
+    inventory = tmp_path / 'hosts.yml'
+    inventory.write_text(INVENTORY)
+    rc, output, _recap = ansible_playbook(PLAYBOOK, str(tmp_path), list(args), inventory=str(inventory))
+    assert rc == 0, output[-4000:]
+    recap = dict((host, int(changed)) for host, changed in re.findall(r'^(docker\d)\s*:.*changed=(\d+)', output, re.M))
+    return output, recap
+
+
+def _env_file(bundle, host, docker_host):
+    return ('# Written by tprov.docker (role tprov.docker.client). Use: . %s/tprov-%s.env\n'
+            'export DOCKER_HOST=%s\nexport DOCKER_TLS_VERIFY=1\nexport DOCKER_CERT_PATH=%s\n'
+            % (bundle, host, docker_host, bundle))
+
+
+def test_one_run_writes_the_env_file_of_every_host(tmp_path):
+    bundle = tmp_path / 'bundle'
+    output, recap = _run(tmp_path, '-v')  # one line per result
+    expected = {'docker1': _env_file(bundle, 'docker1', 'tcp://192.0.2.10:2376'),
+                'docker2': _env_file(bundle, 'docker2', 'tcp://docker2:2377')}
+    for host, content in expected.items():
+        path = bundle / ('tprov-%s.env' % host)
+        assert path.read_text() == content
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    for name in ('ca.pem', 'cert.pem', 'key.pem'):
+        assert stat.S_IMODE(os.stat(bundle / name).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(bundle).st_mode) == 0o700
+    # One module run wrote the bundle and both env files: its one result lists them all.
+    results = [line for line in output.splitlines() if '"tprov-docker1.env"' in line or '"tprov-docker2.env"' in line]
+    assert len(results) == 1, results
+    assert all('"%s"' % name in results[0] for name in ('key.pem', 'tprov-docker1.env', 'tprov-docker2.env'))
+
+    output, recap = _run(tmp_path, '-vvv')
+    assert recap == {'docker1': 0, 'docker2': 0}
+    # The play's become: true, run by root, is a become Ansible skips: the client's modules ran in process.
+    if APPLIES and os.geteuid() == 0:
+        assert 'running docker_tls_files in the worker process' in output
+        assert 'running docker_client_context in the worker process' in output
+
+    # Check mode and diff: docker2's file would be written, nothing is, and no content is shown.
+    (bundle / 'tprov-docker2.env').unlink()
+    output, recap = _run(tmp_path, '--check', '--diff')
+    assert recap['docker1'] == 1
+    assert '+++ after: %s' % (bundle / 'tprov-docker2.env') in output
+    assert 'export DOCKER' not in output and 'PRIVATE KEY' not in output
+    assert not (bundle / 'tprov-docker2.env').exists()
+
+    # --limit: only the hosts in the play get their env file; the others' are kept as they are.
+    (bundle / 'tprov-docker1.env').write_text('# the admin edited it\n')
+    _output, recap = _run(tmp_path, '--limit', 'docker2')
+    assert (bundle / 'tprov-docker2.env').read_text() == expected['docker2']
+    assert (bundle / 'tprov-docker1.env').read_text() == '# the admin edited it\n'
+
+    # Without env files, the bundle only; a host's own docker_client_env_files (a host variable) counts for it.
+    for host in ('docker1', 'docker2'):
+        (bundle / ('tprov-%s.env' % host)).unlink()
+    _run(tmp_path, '-e', 'docker_client_env_files=false')
+    assert sorted(p.name for p in bundle.iterdir()) == ['ca.pem', 'cert.pem', 'contexts', 'key.pem']
+    (tmp_path / 'host_vars').mkdir()
+    (tmp_path / 'host_vars' / 'docker2.yml').write_text('docker_client_env_files: false\n')
+    _run(tmp_path)
+    assert (bundle / 'tprov-docker1.env').read_text() == expected['docker1']
+    assert not (bundle / 'tprov-docker2.env').exists()
