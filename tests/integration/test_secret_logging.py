@@ -375,3 +375,39 @@ def test_daemon_json_credentials_reach_neither_syslog_nor_output(tmp_path, captu
     for secret in (PROXY_PASSWORD, MIRROR_PASSWORD):
         assert secret not in logged, logged
         assert secret not in output, output
+
+
+@pytest.mark.parametrize('in_process', [True, False])
+def test_keys_installed_with_the_daemon_configuration_reach_neither_syslog_nor_output(tmp_path, capture, in_process):
+    """docker_daemon_config's tls_files (issue 20: the pki role's files in the daemon role's module run) carries
+    the server key: masked in syslog, invocation and -vvv output, and the diff shows digests."""
+    from test_daemon_config_module import family_layout
+    pki = str(tmp_path / 'pki')
+    issue_pki(pki)
+    args = family_layout(tmp_path, 'Debian')
+    args['tls_files'] = dict(dest=os.path.dirname(args['tls_cert']), dir_mode='0755', files=[
+        dict(name='ca.pem', src=os.path.join(pki, 'ca.pem'), mode='0444'),
+        dict(name='server-cert.pem', src=os.path.join(pki, 'server', 'server-cert.pem'), mode='0444'),
+        dict(name='server-key.pem', src=os.path.join(pki, 'server', 'server-key.pem'), mode='0400'),
+        dict(name='inline-key.pem', content=INLINE_PEM, mode='0400')])
+    play = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: The certificates and the daemon's configuration in one run
+      tprov.docker.docker_daemon_config: "{{ args }}"
+      vars:
+        args: %s
+''' % json.dumps(args)
+    rc, output, recap = ansible_playbook(play, str(tmp_path), ['-vvv', '--diff', '-e',
+                                         'tprov_docker_in_process=%s' % in_process], prefix=capture.prefix)
+    assert rc == 0 and recap.get('changed') == 1, output[-3000:]
+    assert open(args['tls_key']).read() == open(os.path.join(pki, 'server', 'server-key.pem')).read()
+    logged = capture.text()
+    assert 'docker_daemon_config: Invoked with' in logged and 'tls_files=' in logged, logged[:3000]
+    assert ('running docker_daemon_config in the worker process' in output) is in_process
+    secrets = key_lines(os.path.join(pki, 'server', 'server-key.pem')) + ['InLiNeKeYLineOne', 'InLiNeKeYLineTwo']
+    for where, text in (('syslog', logged), ('output', output)):
+        leaked = [s for s in secrets if s in text]
+        assert not leaked, '%s: %s' % (where, leaked)
+    assert 'private key, keyed sha256' in output  # the diff names the key's digest
