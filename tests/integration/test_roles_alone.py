@@ -123,30 +123,6 @@ def test_roles_that_only_read_client_names_accept_entries_with_other_keys(tmp_pa
     assert (tmp_path / 'bundle' / 'cert.pem').read_bytes() == (tmp_path / 'pki' / 'clients' / 'admin' / 'cert.pem').read_bytes()
 
 
-def test_the_daemons_proof_holds_with_a_client_bundle_at_the_top_of_the_pki_dir(tls_daemon, tmp_path):
-    # A PKI directory adopted from Docker's openssl steps keeps the client's cert.pem/key.pem beside
-    # ca.pem. The anonymous probe must not fall back to them (DOCKER_CERT_PATH/cert.pem): it is refused
-    # for want of a client certificate, so the proof passes on this correctly secured daemon.
-    pki = tmp_path / 'pki'
-    pki.mkdir()
-    shutil.copy(os.path.join(tls_daemon.pki, 'ca.pem'), str(pki / 'ca.pem'))
-    for name in ('cert.pem', 'key.pem'):
-        shutil.copy(os.path.join(tls_daemon.pki, 'client', name), str(pki / name))
-    rc, out = _play(tmp_path, '''
-    - name: The daemon role's proof, alone, against the TLS daemon
-      ansible.builtin.include_role:
-        name: tprov.docker.daemon
-        tasks_from: prove.yml
-      vars:
-        docker_pki_dir: %s
-        docker_daemon_connect_host: 127.0.0.1
-        docker_daemon_tls_port: %d
-        docker_daemon_allow_plaintext_tcp: true
-''' % (pki, tls_daemon.port))
-    assert rc == 0, out[-4000:]
-    assert 'Connect with no client certificate (must be refused)' in out, out[-4000:]
-
-
 PROVE_ALONE = '''
     - name: The daemon role's proof, alone
       ansible.builtin.include_role:
@@ -158,6 +134,20 @@ PROVE_ALONE = '''
         docker_daemon_tls_port: %d
         docker_daemon_allow_plaintext_tcp: true
 '''
+
+
+def test_the_daemons_proof_holds_with_a_client_bundle_at_the_top_of_the_pki_dir(tls_daemon, tmp_path):
+    # A PKI directory adopted from Docker's openssl steps keeps the client's cert.pem/key.pem beside
+    # ca.pem. The anonymous probe must not fall back to them (DOCKER_CERT_PATH/cert.pem): it is refused
+    # for want of a client certificate, so the proof passes on this correctly secured daemon.
+    pki = tmp_path / 'pki'
+    pki.mkdir()
+    shutil.copy(os.path.join(tls_daemon.pki, 'ca.pem'), str(pki / 'ca.pem'))
+    for name in ('cert.pem', 'key.pem'):
+        shutil.copy(os.path.join(tls_daemon.pki, 'client', name), str(pki / name))
+    rc, out = _play(tmp_path, PROVE_ALONE % (pki, tls_daemon.port))
+    assert rc == 0, out[-4000:]
+    assert 'Connect with no client certificate (must be refused)' in out, out[-4000:]
 
 
 def test_the_daemons_proof_fails_on_a_daemon_that_accepts_a_client_without_a_certificate(tls_daemon, tmp_path):
