@@ -109,15 +109,17 @@ class TLSDaemon(object):
         subprocess.run(['umount', '-R', os.path.join(self.base, 'data')], capture_output=True, check=False)
 
 
-def tls_listener(cert, key, tls12_only=False):
-    """A TLS listener on 127.0.0.1 that requires a client certificate, as dockerd --tlsverify does (close it
-    with shutdown(2) and close())."""
+def tls_listener(cert, key, tls12_only=False, require_client=True):
+    """A TLS listener on 127.0.0.1 that requires a client certificate, as dockerd --tlsverify does, or with
+    require_client=False accepts any client, as a daemon without --tlsverify would (close it with
+    shutdown(2) and close())."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     if tls12_only:
         context.maximum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(cert, key)
-    context.verify_mode = ssl.CERT_REQUIRED
-    context.load_verify_locations(cert)
+    if require_client:
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.load_verify_locations(cert)
     listener = socket.socket()
     listener.bind(('127.0.0.1', 0))
     listener.listen(5)
@@ -131,6 +133,8 @@ def tls_listener(cert, key, tls12_only=False):
             try:
                 with context.wrap_socket(conn, server_side=True) as tls:
                     tls.recv(1)
+                    if not require_client:  # answers /_ping as dockerd does
+                        tls.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK')
             except (OSError, ssl.SSLError):
                 pass
     threading.Thread(target=serve, daemon=True).start()

@@ -1,6 +1,7 @@
 """docker_api_info and the Engine API client's connection handling, against real daemons."""
 
 import os
+import shutil
 
 import pytest
 
@@ -222,13 +223,18 @@ def test_client_certificate_without_ca_is_refused_unless_validate_certs_false(tl
 
 def test_the_daemon_roles_proof_reads_kinds_not_words(tls_daemon, tmp_path):
     """What roles/daemon/tasks/prove.yml runs: no client certificate against --tlsverify, and a closed
-    plaintext port, each told apart by error_kind."""
-    no_bundle = tmp_path / 'no-bundle'
-    no_bundle.mkdir()
-    anonymous = run_module('docker_api_info', {
+    plaintext port, each told apart by its kind. The anonymous probe (docker_tls_info) presents no
+    client certificate even when DOCKER_CERT_PATH and ~/.docker hold a bundle the daemon accepts."""
+    dot_docker = tmp_path / '.docker'
+    dot_docker.mkdir()
+    for name in ('ca.pem', 'cert.pem', 'key.pem'):
+        shutil.copy(os.path.join(tls_daemon.pki, 'client', name), str(dot_docker / name))
+    anonymous = run_module('docker_tls_info', {
         'docker_host': tls_daemon.host, 'validate_certs': True, 'timeout': 5,
-        'ca_path': os.path.join(tls_daemon.pki, 'ca.pem')}, env={'DOCKER_CERT_PATH': str(no_bundle), 'HOME': str(tmp_path)})
-    assert anonymous.failed and anonymous['error_kind'] == 'tls_no_client_cert', anonymous
+        'ca_path': os.path.join(tls_daemon.pki, 'ca.pem')},
+        env={'DOCKER_CERT_PATH': os.path.join(tls_daemon.pki, 'client'), 'HOME': str(tmp_path)})
+    assert not anonymous.failed and anonymous['chains_to_ca'] is True, anonymous
+    assert anonymous['handshake'] is False and anonymous['handshake_error_kind'] == 'tls_no_client_cert', anonymous
     import socket
     with socket.socket() as probe:  # a port nothing listens on: bound, never listening
         probe.bind(('127.0.0.1', 0))

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 
+from engine_bed import free_port, tls_listener
 from tprov_testlib import COLLECTIONS_DIR, REPO_ROOT
 
 INVENTORY = 'docker_hosts:\n  hosts:\n    localhost:\n      ansible_connection: local\n'
@@ -122,6 +123,19 @@ def test_roles_that_only_read_client_names_accept_entries_with_other_keys(tmp_pa
     assert (tmp_path / 'bundle' / 'cert.pem').read_bytes() == (tmp_path / 'pki' / 'clients' / 'admin' / 'cert.pem').read_bytes()
 
 
+PROVE_ALONE = '''
+    - name: The daemon role's proof, alone
+      ansible.builtin.include_role:
+        name: tprov.docker.daemon
+        tasks_from: prove.yml
+      vars:
+        docker_pki_dir: %s
+        docker_daemon_connect_host: 127.0.0.1
+        docker_daemon_tls_port: %d
+        docker_daemon_allow_plaintext_tcp: true
+'''
+
+
 def test_the_daemons_proof_holds_with_a_client_bundle_at_the_top_of_the_pki_dir(tls_daemon, tmp_path):
     # A PKI directory adopted from Docker's openssl steps keeps the client's cert.pem/key.pem beside
     # ca.pem. The anonymous probe must not fall back to them (DOCKER_CERT_PATH/cert.pem): it is refused
@@ -131,21 +145,34 @@ def test_the_daemons_proof_holds_with_a_client_bundle_at_the_top_of_the_pki_dir(
     shutil.copy(os.path.join(tls_daemon.pki, 'ca.pem'), str(pki / 'ca.pem'))
     for name in ('cert.pem', 'key.pem'):
         shutil.copy(os.path.join(tls_daemon.pki, 'client', name), str(pki / name))
-    rc, out = _play(tmp_path, '''
-    - name: The daemon role's proof, alone, against the TLS daemon
-      ansible.builtin.include_role:
-        name: tprov.docker.daemon
-        tasks_from: prove.yml
-      vars:
-        docker_pki_dir: %s
-        docker_daemon_connect_host: 127.0.0.1
-        docker_daemon_tls_port: %d
-        docker_daemon_allow_plaintext_tcp: true
-''' % (pki, tls_daemon.port))
+    rc, out = _play(tmp_path, PROVE_ALONE % (pki, tls_daemon.port))
     assert rc == 0, out[-4000:]
     assert 'Connect with no client certificate (must be refused)' in out, out[-4000:]
-    made = re.findall(r'"path": "([^"]*/tprov-no-client-bundle\.[^"]*)"', out)
-    assert made and not [path for path in made if os.path.exists(path)], out[-4000:]  # and removed again
+
+
+def test_the_daemons_proof_fails_on_a_daemon_that_accepts_a_client_without_a_certificate(tls_daemon, tmp_path):
+    # A TLS listener with the daemon's certificate that asks for no client certificate (a daemon
+    # without --tlsverify, or something else on its port): one handshake shows it, and the play
+    # fails saying so. Beside it, a TLS 1.2 listener that refuses the client before its certificate
+    # is seen is refused for want of a certificate all the same: the proof holds.
+    server = [os.path.join(tls_daemon.pki, 'server', name) for name in ('server-cert.pem', 'server-key.pem')]
+    for require_client, tls12_only, expected_rc in ((False, False, 2), (True, True, 0)):
+        listener = tls_listener(*server, tls12_only=tls12_only, require_client=require_client)
+        try:
+            rc, out = _play(tmp_path, PROVE_ALONE % (tls_daemon.pki, listener.getsockname()[1]))
+        finally:
+            listener.shutdown(2)
+            listener.close()
+        assert rc == expected_rc, out[-4000:]
+        if not require_client:
+            assert re.search(r'The daemon at 127\.0\.0\.1:\d+ accepted a client without a certificate', out), out[-4000:]
+            assert 'docker_daemon_tls_verify' in out, out[-4000:]
+
+
+def test_the_daemons_proof_names_the_kind_when_the_daemon_is_not_reached(tls_daemon, tmp_path):
+    rc, out = _play(tmp_path, PROVE_ALONE % (tls_daemon.pki, free_port()))
+    assert rc == 2, out[-4000:]
+    assert 'The daemon was not proven to refuse a client without a certificate (refused)' in out, out[-4000:]
 
 
 def test_a_wrapper_roles_default_for_a_shared_variable_is_used(tmp_path):
