@@ -212,29 +212,60 @@ def tls_backups_dir(params):
     return os.path.normpath(params['tls_files']['dest'] if params.get('tls_files') else os.path.dirname(params['tls_cert']))
 
 
+def tls_backups_before(module, params):
+    """The backups of the three certificate files (tls_ca_cert, tls_cert, tls_key) that earlier runs left - the
+    files they installed and no restart was proven to load - listed before anything is written; None when not
+    asked for (neither tls_files nor prune_tls_backups). A directory another user controls is refused with
+    tls_files (nothing is written then); for the prune alone it is a warning, and nothing is pruned."""
+    if not (params.get('tls_files') or params['prune_tls_backups']):
+        return None
+    directory = tls_backups_dir(params)
+    names = set(os.path.basename(params[o]) for o in ('tls_ca_cert', 'tls_cert', 'tls_key')
+                if os.path.dirname(os.path.normpath(params[o])) == directory)
+    try:
+        return tls_files.backups_in(directory, names)
+    except tls_files.FilesError as exc:
+        if params.get('tls_files'):
+            raise tls_files.FilesError('tls_files: %s' % exc)
+        module.warn('prune_tls_backups: %s' % exc)
+        return None
+
+
 def install_tls_files(params, dry):
     """tls_files installed (backups kept, for the rollback): the installer's result, or None without tls_files."""
     if not params.get('tls_files'):
         return None
-    return tls_files.install(dict(params['tls_files'], backup=True), dry, option='tls_files.')
+    return tls_files.install(dict(params['tls_files'], backup=True), dry, option='tls_files')
 
 
-def tls_results(params, installed, served, dry):
-    """The result keys of the certificates: what tls_files installed, whether the daemon must restart for it,
-    the restore entries of a rollback, and the backups left - those the daemon is found not to need any more
-    (it serves the certificate on disk, and none changed in this run) deleted with prune_tls_backups."""
+def tls_results(module, params, installed, earlier, served, dry):
+    """The result keys of the certificates (see RETURN): what tls_files installed, whether the daemon must restart
+    for it (tls_changed) or for files an earlier run installed that it is not proven to run (tls_unproven), the
+    restore entries of a rollback, and the backups left - deleted with prune_tls_backups once none is needed."""
     changed_content = bool(installed and any(f['content_changed'] for f in installed['files']))
-    directory = tls_backups_dir(params)
-    found = tls_files.backups_in(directory)
-    # This run's backups are the way back; without any, the oldest left by earlier runs (--tags pki, a failed run).
-    restore = installed['backups'] if changed_content else oldest_backups(found)
-    proven = not (params['tls_verify'] and params['tcp_hosts']) or bool(served and served['matches'])
+    earlier = earlier or []
+    # The served certificate proves the certificate and its key; nothing shows which CA the daemon loaded, so a
+    # CA certificate an earlier run installed stays unproven until a restart proves the set (restart.yml).
+    tls_in_use = params['tls_verify'] and params['tcp_hosts']
+    matches = bool(served and served['matches'])
+    unproven = sorted(set(entry['path'] for entry in oldest_backups(earlier)
+                          if tls_in_use and (entry['path'] == os.path.normpath(params['tls_ca_cert']) or not matches)))
+    made = [b['backup'] for b in (installed or {}).get('backups', []) if b['backup']]
+    # The way back is the oldest backup of each file - the content the daemon last started with (backups are
+    # deleted once a restart proves the files), this run's or an earlier run's - and, for a file this run made,
+    # its removal.
+    restore = oldest_backups(earlier + made)
+    restored_paths = set(e['path'] for e in restore)
+    restore += [b for b in (installed or {}).get('backups', []) if not b['backup'] and b['path'] not in restored_paths]
     removed = []
-    if params['prune_tls_backups'] and proven and not changed_content and found:
-        removed = tls_files.remove_backups(directory, found, dry)
-        restore = []
-    keys = dict(tls_changed=changed_content, tls_restore=restore,
-                tls_backups=[p for p in found if p not in removed], tls_backups_removed=removed)
+    if params['prune_tls_backups'] and earlier and not changed_content and not unproven:
+        try:
+            removed = tls_files.remove_backups(tls_backups_dir(params), earlier, dry)
+        except (tls_files.FilesError, OSError) as exc:
+            module.warn('prune_tls_backups: the backups were not deleted: %s' % exc)
+        restore = [e for e in restore if e.get('backup') not in removed]
+    keys = dict(tls_changed=changed_content, tls_unproven=unproven, tls_restore=restore,
+                tls_backups=[p for p in earlier + made if p not in removed], tls_backups_removed=removed)
     if installed is not None:
         keys['tls_files'] = dict((k, v) for k, v in installed.items() if k != 'diff')
     return keys
@@ -265,14 +296,17 @@ def check_dropin_order(params, unit, dropins):
                                              own_name), kind='dropin_overrides')
 
 
-def configure(module, params, dry=False):
+def configure(module, params, dry=False, need_certificates=True):
     """state present: decide every file, write them in one Transaction; the module's result. ``dry``: decide
-    and report only, as in check mode (state restarted reads the restarted daemon so)."""
+    and report only, as in check mode (state restarted reads the restarted daemon so). ``need_certificates``:
+    refuse when the certificates are missing (a check-mode restart reads a host whose certificates would come
+    with state present's tls_files)."""
     dry = dry or module.check_mode
     dc.check_tcp_hosts(params['tcp_hosts'], params['tls_verify'], params['allow_plaintext_tcp'])
     unit = UnitFiles(module, params)
     json_path, json_text, new_json, carried = daemon_json_change(params)
-    check_certificates(params)
+    if need_certificates:
+        check_certificates(params)
     dropins = read_dropins(params['dropin_dirs'], params['dropin_path'])
     # What systemd will run: the unit's ExecStart as replaced by other drop-ins. Flags an admin set
     # there (--data-root, --iptables=false) are the base of ours, never dropped.
@@ -325,6 +359,7 @@ def configure(module, params, dry=False):
         validated = validate_daemon_json(module, new_json)
     # The certificates go in after every check has passed, just before the configuration is written; when
     # that write fails, they are put back too: a failed run leaves neither half.
+    earlier = tls_backups_before(module, params)
     installed = install_tls_files(params, dry)
     try:
         backups = [] if dry else writer.commit()
@@ -343,7 +378,7 @@ def configure(module, params, dry=False):
     served = None
     if params['tls_verify'] and params['tcp_hosts']:
         served = result['served_certificate'] = served_certificate(module, params['tcp_hosts'][0], params['tls_cert'])
-    result.update(tls_results(params, installed, served, dry))
+    result.update(tls_results(module, params, installed, earlier, served, dry))
     result['changed'] = bool(changed_files or (installed and installed['changed']) or result['tls_backups_removed'])
     if module._diff:
         result['diff'] = writer.diff + (installed['diff'] if installed else [])
@@ -454,10 +489,11 @@ def wait_for_daemon(module, params, deadline, done, settle=5):
     it answers on its socket and ``done(report)``, or until ``deadline`` - and, once it answers, for ``settle``
     seconds at most: a key still pending then is the role's to report. The last report (warnings once)."""
     params = dict(params, tls_files=None, prune_tls_backups=False)
+    need = not module.check_mode
     quiet = _Quiet(module)
     settled_by = None
     while True:
-        report = configure(quiet, params, dry=True)
+        report = configure(quiet, params, dry=True, need_certificates=need)
         now = time.monotonic()
         if report['daemon_answered']:
             if done(report):
@@ -468,7 +504,7 @@ def wait_for_daemon(module, params, deadline, done, settle=5):
         if now >= deadline:
             break
         time.sleep(0.5)
-    return configure(module, params, dry=True)
+    return configure(module, params, dry=True, need_certificates=need)
 
 
 def record_applied(module, params):

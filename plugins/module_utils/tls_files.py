@@ -18,7 +18,7 @@ import os
 import stat
 
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
-    MAX_FILE_SIZE, LockTimeout, back_up, lock_directory, parse_backup_name, read_fd, write_atomic_at)
+    MAX_FILE_SIZE, LockTimeout, back_up, lock_directory, parse_backup_name, read_fd, restore_files, write_atomic_at)
 from ansible_collections.tprov.docker.plugins.module_utils.redaction import keyed_digest
 
 PRIVATE_KEY_MARK = b'PRIVATE KEY-----'
@@ -303,8 +303,21 @@ class FileInstaller(object):
                     raise FilesError('dest: %s' % exc.strerror)
             try:
                 files, backups, diffs = [], [], []
+                # Every file is checked before any is written: one refused (a link, other hard links) leaves
+                # the set as it was - never a new certificate beside the old key.
                 for entry in self.entries:
-                    files.append(self._install(dir_fd, entry, backups, diffs))
+                    self._read_current(dir_fd, entry)
+                try:
+                    for entry in self.entries:
+                        files.append(self._install(dir_fd, entry, backups, diffs))
+                except BaseException as exc:
+                    if self.check_mode or not backups:
+                        raise
+                    # A write failed part-way (a full disk): what this run replaced goes back.
+                    restored, not_restored = restore_files(backups)
+                    raise FilesError('%s; %s' % (exc, 'the files written before it were put back' if not not_restored
+                                                 else 'ROLLBACK INCOMPLETE: not put back: %s' % ', '.join(
+                                                     e['path'] for e in not_restored)))
             finally:
                 if lock_fd is not None:
                     os.close(lock_fd)  # closing drops the lock
@@ -347,7 +360,8 @@ class FileInstaller(object):
             if fd is not None:
                 os.close(fd)
 
-    def _install(self, dir_fd, entry, backups, diffs):
+    def _read_current(self, dir_fd, entry):
+        """(path, content, stat) of what is at entry's name now; FilesError for what is refused there."""
         path = os.path.join(self.dest, entry.name)
         try:
             current, st = self._current(dir_fd, entry.name, path)
@@ -355,6 +369,10 @@ class FileInstaller(object):
             if exc.errno != errno.ELOOP:
                 raise
             raise FilesError('%s is a symbolic link; refusing to replace it.' % path)
+        return path, current, st
+
+    def _install(self, dir_fd, entry, backups, diffs):
+        path, current, st = self._read_current(dir_fd, entry)
         result = dict(name=entry.name, path=path, mode='%04o' % entry.mode, changed=False, content_changed=False)
         if st is None or current != entry.content:
             result.update(changed=True, content_changed=True)
@@ -414,21 +432,38 @@ def install(params, check_mode, option=''):
                                   check_mode=check_mode)
         return installer.run()
     except FilesError as exc:
-        raise FilesError(option + str(exc)) if option else exc
+        text = str(exc)
+        if not option:
+            raise
+        # "files[2].mode: ..." names a sub-option: "tls_files.files[2].mode: ..."; any other message is about the set.
+        named = text.split(':', 1)[0] in ('dest', 'dir_mode', 'owner', 'group', 'files') or text.startswith('files[')
+        raise FilesError((option + '.' + text) if named else '%s: %s' % (option, text))
 
 
-def backups_in(dest):
-    """The paths of the backups docker_tls_files left in dest (NAME.STAMP.tprov-backup), oldest first per
-    file; only regular files (a link or a directory of that name is nobody's backup here)."""
+def backups_in(dest, names):
+    """The paths of the backups docker_tls_files left in dest of the files ``names`` (NAME.STAMP.tprov-backup),
+    oldest first per file: regular files owned by root (or the user this runs as) in a directory only they can
+    write. A directory others control is refused (FilesError): a file planted there must never become what a
+    rollback installs, or what a prune deletes."""
     dir_fd = open_directory(dest)
     if dir_fd is None:
         return []
+    trusted = (0, os.geteuid())
     try:
+        st = os.fstat(dir_fd)
+        if st.st_uid not in trusted or stat.S_IMODE(st.st_mode) & 0o022:
+            raise FilesError('%s is owned by uid %d with mode %04o: another user could plant a backup there, so none is '
+                             'used or deleted. Make it root-owned and not writable by group or others.'
+                             % (dest, st.st_uid, stat.S_IMODE(st.st_mode)))
         found = []
         for name in os.listdir(dir_fd):
-            if parse_backup_name(name) and stat.S_ISREG(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode):
+            parts = parse_backup_name(name)
+            if not parts or parts[0] not in names:
+                continue
+            entry = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+            if stat.S_ISREG(entry.st_mode) and entry.st_uid in trusted:
                 found.append(os.path.join(dest, name))
-        return sorted(found, key=parse_backup_name)
+        return sorted(found, key=lambda p: parse_backup_name(os.path.basename(p)))
     finally:
         os.close(dir_fd)
 

@@ -234,8 +234,9 @@ options:
     description:
       - Delete the certificate backups (C(NAME.STAMP.tprov-backup)) left in the certificates' directory
         (O(tls_files.dest), else the directory of O(tls_cert)) when they are not needed any more - the daemon is
-        found serving O(tls_cert) on disk (C(matches) in RV(served_certificate)), or O(tls_verify) is off, and no
-        certificate changed in this run. They hold old keys, which should not linger on the host.
+        found serving O(tls_cert) on disk (C(matches) in RV(served_certificate)), or O(tls_verify) is off, no
+        certificate changed in this run and none is unproven (RV(tls_unproven)). They hold old keys, which should
+        not linger on the host.
       - When the daemon must restart first, they are kept (RV(tls_backups)), for the rollback; the daemon role
         deletes them once the restarted daemon is proven to serve the new certificate.
     type: bool
@@ -390,17 +391,31 @@ tls_changed:
   returned: state is present or restarted
   type: bool
   sample: false
+tls_unproven:
+  description:
+    - The certificate files an earlier run installed (their backups are left) that the daemon is not proven to run -
+      the CA certificate always (nothing shows which CA the daemon loaded), the certificate and key when the daemon
+      serves another certificate. The daemon must restart to load them (C(--tags pki), or a run interrupted before
+      its restart); the daemon role does.
+  returned: state is present or restarted
+  type: list
+  elements: str
+  sample: ["/etc/docker/tls/ca.pem"]
 tls_restore:
   description:
-    - How to put the certificates back (entries for O(restore)) should the daemon not come back on them - this run's
-      backups when O(tls_files) changed any, else the oldest backup of each file left by an earlier run that
-      installed certificates without restarting (C(--tags pki), a failed run). Empty when there is nothing to undo.
+    - How to put the certificates back (entries for O(restore)) should the daemon not come back on them - for each
+      of the three files its oldest backup (the content the daemon last started with: backups are deleted once a
+      restart proved the files), this run's or an earlier run's, and a file this run made is removed. Empty when
+      there is nothing to undo.
   returned: state is present or restarted
   type: list
   elements: dict
   sample: [{"path": "/etc/docker/tls/server-cert.pem", "backup": "/etc/docker/tls/server-cert.pem.20261130T120000.tprov-backup"}]
 tls_backups:
-  description: The certificate backups left in the certificates' directory after this run.
+  description:
+    - The backups of O(tls_ca_cert), O(tls_cert) and O(tls_key) left in the certificates' directory after this run.
+      Only root-owned regular files in a root-owned directory no one else may write count; such a directory is
+      required with O(tls_files), and without it O(prune_tls_backups) warns and deletes nothing.
   returned: state is present or restarted
   type: list
   elements: str

@@ -667,14 +667,21 @@ def test_backups_are_pruned_once_the_daemon_serves_the_certificate_on_disk(tmp_p
         link = args['tls_key'] + '.20260101T000000.tprov-backup'
         os.symlink(str(target), link)
 
+        # Nothing shows which CA the daemon loaded: while the CA certificate's backup is there, it is unproven.
+        kept = run_module('docker_daemon_config', args)
+        assert kept['tls_unproven'] == [args['tls_ca_cert']] and kept['tls_backups_removed'] == [], kept
+        ca_backup = [p for p in first['tls_backups'] if os.path.basename(p).startswith('ca.pem.')]
+        os.unlink(ca_backup[0])  # as the role does once a restart proved the set
+        rest = [p for p in first['tls_backups'] if p not in ca_backup]
+
         check = run_module('docker_daemon_config', args, check=True)
-        assert check['changed'] and len(check['tls_backups_removed']) == 3, check
-        assert all(os.path.exists(p) for p in first['tls_backups'])
+        assert check['changed'] and sorted(check['tls_backups_removed']) == sorted(rest), check
+        assert all(os.path.exists(p) for p in rest)
 
         pruned = run_module('docker_daemon_config', args)
-        assert pruned['changed'] and sorted(pruned['tls_backups_removed']) == sorted(first['tls_backups'])
+        assert pruned['changed'] and sorted(pruned['tls_backups_removed']) == sorted(rest)
         assert pruned['served_certificate']['matches'] and pruned['tls_restore'] == []
-        assert not any(os.path.exists(p) for p in first['tls_backups'])
+        assert not any(os.path.exists(p) for p in rest)
         assert os.path.islink(link) and target.read_text() == 'keep me\n'
         assert run_module('docker_daemon_config', args)['changed'] is False
     finally:
@@ -716,3 +723,107 @@ def test_certificates_coming_with_tls_files_are_not_missing(tmp_path):
     done = run_module('docker_daemon_config', args)
     assert not done.failed and os.path.isfile(args['tls_key'])
     assert [e['backup'] for e in done['tls_restore']] == [None, None, None]  # new files: removed on a rollback
+
+
+def tls_dir_listing(args):
+    return sorted(os.listdir(os.path.dirname(args['tls_cert'])))
+
+
+def test_a_refused_file_leaves_the_whole_set_and_the_configuration_as_they_were(tmp_path):
+    pki = issued_pair(tmp_path)
+    args = family_layout(tmp_path, 'Debian')
+    args['tls_files'] = tls_files_option(args, pki)
+    os.link(args['tls_key'], str(tmp_path / 'keycopy'))  # the key has another hard link: it is not replaced
+    before = snapshot(args)
+    refused = run_module('docker_daemon_config', args)
+    assert refused.failed and refused['error_kind'] == 'invalid_option', refused
+    assert 'tls_files: ' in refused['msg'] and 'hard links' in refused['msg'], refused['msg']
+    # Never a new CA and certificate beside the old key.
+    assert all(open(args[o]).read() == 'placeholder\n' for o in ('tls_ca_cert', 'tls_cert', 'tls_key'))
+    assert tls_dir_listing(args) == ['ca.pem', 'server-cert.pem', 'server-key.pem'] and snapshot(args) == before
+
+
+def test_the_way_back_is_what_the_daemon_last_started_with(tmp_path):
+    pki = issued_pair(tmp_path)
+    args = family_layout(tmp_path, 'Debian')  # the daemon runs the placeholders (nothing listens: not proven)
+    args['tls_files'] = tls_files_option(args, pki)
+    first = run_module('docker_daemon_config', args)  # then interrupted before its restart
+    assert first['tls_changed']
+    args['tls_files']['files'][0]['content'] += (pki / 'ca.pem').read_text()  # the next run changes ca.pem only
+    second = run_module('docker_daemon_config', args)
+    assert second['tls_changed'] and not second.failed
+    # Each file goes back to the placeholder the daemon started with, not to the first run's unloaded files.
+    restore = dict((e['path'], e['backup']) for e in second['tls_restore'])
+    assert sorted(restore) == sorted(args[o] for o in ('tls_ca_cert', 'tls_cert', 'tls_key'))
+    assert all(open(b).read() == 'placeholder\n' for b in restore.values()), restore
+    assert len(second['tls_backups']) == 4
+
+
+def test_a_certificates_directory_behind_a_link_others_control_is_no_false_failure(tmp_path):
+    args = family_layout(tmp_path, 'Debian')
+    tls = os.path.dirname(args['tls_cert'])
+    os.rename(tls, str(tmp_path / 'real-tls'))
+    os.symlink(str(tmp_path / 'real-tls'), tls)
+    os.chown(os.path.dirname(tls), 65534, 65534)  # /etc/docker writable by another user: the link is not followed
+    plain = run_module('docker_daemon_config', args)
+    assert not plain.failed and plain['changed'] and plain['backups'], plain
+    (tmp_path / 'second').mkdir()
+    args = family_layout(tmp_path / 'second', 'Debian')
+    tls = os.path.dirname(args['tls_cert'])
+    os.rename(tls, str(tmp_path / 'second' / 'real-tls'))
+    os.symlink(str(tmp_path / 'second' / 'real-tls'), tls)
+    os.chown(os.path.dirname(tls), 65534, 65534)
+    pruning = run_module('docker_daemon_config', dict(args, prune_tls_backups=True))
+    assert not pruning.failed and pruning['changed'] and pruning['tls_backups_removed'] == [], pruning
+    assert 'prune_tls_backups:' in str(pruning.get('warnings')) and 'symbolic link' in str(pruning.get('warnings'))
+
+
+def test_a_backup_another_user_could_plant_is_neither_restored_nor_deleted(tmp_path):
+    args = family_layout(tmp_path, 'Debian')
+    tls = os.path.dirname(args['tls_cert'])
+    planted = os.path.join(tls, 'ca.pem.19700101T000000.tprov-backup')
+    write(planted, 'ATTACKER CA\n')
+    os.chown(planted, 65534, 65534)  # in a root-owned directory, but not root's file
+    write(os.path.join(tls, 'notes.txt.19700101T000000.tprov-backup'), 'not one of the certificates\n')
+    root_owned = run_module('docker_daemon_config', dict(args, prune_tls_backups=True))
+    assert not root_owned.failed and root_owned['tls_restore'] == [] and root_owned['tls_backups'] == [], root_owned
+    assert os.path.exists(planted) and os.path.exists(os.path.join(tls, 'notes.txt.19700101T000000.tprov-backup'))
+    # The directory itself owned by another user: nothing in it is trusted, with a warning.
+    os.chown(tls, 65534, 65534)
+    os.chown(planted, 0, 0)
+    theirs = run_module('docker_daemon_config', dict(args, prune_tls_backups=True))
+    assert not theirs.failed and theirs['tls_restore'] == [] and theirs['tls_backups_removed'] == [], theirs
+    assert 'another user could plant a backup there' in str(theirs.get('warnings'))
+    assert open(planted).read() == 'ATTACKER CA\n'
+
+
+def test_a_ca_installed_without_a_restart_is_unproven_and_its_backup_kept(tmp_path):
+    pki = issued_pair(tmp_path)
+    listener = tls_listener(str(pki / 'server-cert.pem'), str(pki / 'server-key.pem'))
+    try:
+        port = listener.getsockname()[1]
+        args = dict(family_layout(tmp_path, 'Debian'), tcp_hosts=['tcp://0.0.0.0:%d' % port], prune_tls_backups=True)
+        files = tls_files_option(args, pki)
+        assert run_module('docker_daemon_config', dict(args, tls_files=files))['tls_changed']
+        # The daemon serves them (a restart proved them; the role then deleted the backups - the prune does here).
+        for name in tls_dir_listing(args):
+            if name.endswith('.tprov-backup'):
+                os.unlink(os.path.join(os.path.dirname(args['tls_cert']), name))
+        assert run_module('docker_daemon_config', args)['tls_unproven'] == []
+        # --tags pki: a CA bundle with one more CA, installed without a restart; the served certificate is the same.
+        files['files'][0]['content'] += (pki / 'ca.pem').read_text()
+        assert not run_module('docker_tls_files', dict(files, backup=True)).failed
+        daemon = run_module('docker_daemon_config', args)
+        assert daemon['served_certificate']['matches'] and daemon['tls_unproven'] == [args['tls_ca_cert']], daemon
+        assert daemon['tls_backups_removed'] == [] and [e['path'] for e in daemon['tls_restore']] == [args['tls_ca_cert']]
+    finally:
+        listener.shutdown(2)
+        listener.close()
+
+
+def test_a_check_mode_restart_of_a_host_whose_certificates_are_still_to_come_does_not_fail(tmp_path):
+    args = family_layout(tmp_path, 'Debian')
+    for option in ('tls_ca_cert', 'tls_cert', 'tls_key'):
+        os.unlink(args[option])
+    check = run_module('docker_daemon_config', dict(args, state='restarted'), check=True)
+    assert not check.failed and check['changed'] and not check['restarted'], check
