@@ -404,7 +404,7 @@ tls_unproven:
 tls_restore:
   description:
     - How to put the certificates back (entries for O(restore)) should the daemon not come back on them - for each
-      of the three files its oldest backup (the content the daemon last started with: backups are deleted once a
+      of the three files its oldest backup (the content the daemon last started with, since backups are deleted once a
       restart proved the files), this run's or an earlier run's, and a file this run made is removed. Empty when
       there is nothing to undo.
   returned: state is present or restarted
