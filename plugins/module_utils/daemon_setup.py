@@ -246,10 +246,14 @@ def tls_results(module, params, installed, earlier, served, dry):
     earlier = earlier or []
     # The served certificate proves the certificate and its key; nothing shows which CA the daemon loaded, so a
     # CA certificate an earlier run installed stays unproven until a restart proves the set (restart.yml).
-    tls_in_use = params['tls_verify'] and params['tcp_hosts']
+    # A served certificate that cannot be read (a TLS 1.2-only server) proves nothing either way: as before this
+    # check existed, only a certificate changed in this run restarts then - else every run would restart.
+    tls_in_use = bool(params['tls_verify'] and params['tcp_hosts'])
     matches = bool(served and served['matches'])
+    unknown = bool(served and served['unknown'])
     unproven = sorted(set(entry['path'] for entry in oldest_backups(earlier)
-                          if tls_in_use and (entry['path'] == os.path.normpath(params['tls_ca_cert']) or not matches)))
+                          if tls_in_use and not unknown
+                          and (entry['path'] == os.path.normpath(params['tls_ca_cert']) or not matches)))
     made = [b['backup'] for b in (installed or {}).get('backups', []) if b['backup']]
     # The way back is the oldest backup of each file - the content the daemon last started with (backups are
     # deleted once a restart proves the files), this run's or an earlier run's - and, for a file this run made,
@@ -258,7 +262,7 @@ def tls_results(module, params, installed, earlier, served, dry):
     restored_paths = set(e['path'] for e in restore)
     restore += [b for b in (installed or {}).get('backups', []) if not b['backup'] and b['path'] not in restored_paths]
     removed = []
-    if params['prune_tls_backups'] and earlier and not changed_content and not unproven:
+    if params['prune_tls_backups'] and earlier and not changed_content and not unproven and (matches or not tls_in_use):
         try:
             removed = tls_files.remove_backups(tls_backups_dir(params), earlier, dry)
         except (tls_files.FilesError, OSError) as exc:

@@ -380,8 +380,12 @@ def test_served_certificate_unknown_against_a_tls12_only_server(tmp_path):
         'subject_alt_names': ['IP:127.0.0.1']}).failed
     listener = tls_listener(str(pki / 'cert.pem'), str(pki / 'key.pem'), tls12_only=True)
     try:
-        args = dict(family_layout(tmp_path, 'Debian'), tcp_hosts=['tcp://0.0.0.0:%d' % listener.getsockname()[1]])
+        args = dict(family_layout(tmp_path, 'Debian'), tcp_hosts=['tcp://0.0.0.0:%d' % listener.getsockname()[1]],
+                    prune_tls_backups=True)
         write(args['tls_cert'], (pki / 'cert.pem').read_text())
+        # A CA backup an earlier run left: with the served certificate unreadable it is neither proven nor
+        # unproven - no restart on every run for it, and nothing deleted.
+        write(args['tls_ca_cert'] + '.20260101T000000.tprov-backup', 'placeholder\n')
         result = run_module('docker_daemon_config', args, check=True)
     finally:
         listener.shutdown(2)
@@ -389,6 +393,7 @@ def test_served_certificate_unknown_against_a_tls12_only_server(tmp_path):
     served = result['served_certificate']
     assert served['unknown'] is True and not served['matches'] and not served['stale'], served
     assert 'could not be read' in str(result.get('warnings'))
+    assert result['tls_unproven'] == [] and result['tls_backups_removed'] == [], result
 
 
 def test_diff_masks_proxy_passwords_and_tokens_never_what_is_written(tmp_path):
