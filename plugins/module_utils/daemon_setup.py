@@ -222,8 +222,9 @@ def tls_backups_before(module, params):
     directory = tls_backups_dir(params)
     names = set(os.path.basename(params[o]) for o in ('tls_ca_cert', 'tls_cert', 'tls_key')
                 if os.path.dirname(os.path.normpath(params[o])) == directory)
+    spec = params.get('tls_files') or {}
     try:
-        return tls_files.backups_in(directory, names)
+        return tls_files.backups_in(directory, names, owner=spec.get('owner'), group=spec.get('group'))
     except tls_files.FilesError as exc:
         if params.get('tls_files'):
             raise tls_files.FilesError('tls_files: %s' % exc)

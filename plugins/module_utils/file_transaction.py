@@ -9,7 +9,8 @@ a pair of files (a key and its certificate) changes together, and what was repla
 
 Names, made only here (the modules' documentation refers to this list):
 
-``NAME.YYYYmmddTHHMMSS.tprov-backup`` (``...THHMMSS-N.tprov-backup`` for the Nth in the same second)
+``NAME.YYYYmmddTHHMMSS.tprov-backup`` (``...THHMMSS-N.tprov-backup`` for the Nth in the same second; UTC,
+    so that the names sort by age across a clock change or a new time zone)
     A backup of NAME, beside it (docker_tls_files, the CA of docker_tls_pki) or, given a backup
     directory (docker_daemon_config's ``backup_dir``), in it with NAME's path flattened
     (``/etc/docker/daemon.json`` -> ``etc_docker_daemon.json.STAMP.tprov-backup``). Created O_EXCL and
@@ -57,7 +58,7 @@ MAX_FILE_SIZE = 1 << 20
 def backup_name(path, stamp=None, suffix='', directory=None):
     """The backup name of path (see the module's docstring): beside it, or in directory, flattened.
     stamp defaults to now; suffix is '' or '-N' for the Nth backup in the same second."""
-    stamp = stamp or time.strftime(_STAMP_FORMAT)
+    stamp = stamp or time.strftime(_STAMP_FORMAT, time.gmtime())
     if directory is None:
         base = path
     else:
@@ -430,7 +431,7 @@ def back_up(path, directory=None, dir_fd=None, max_size=None):
     """Copy path to its backup name (backup_name: beside it, or in directory) with copy_file, taking the
     next -N when two runs back up the same file in the same second; returns the backup's path. With
     dir_fd, path is a name in that open directory and so is the backup (directory is not used)."""
-    stamp = time.strftime(_STAMP_FORMAT)
+    stamp = time.strftime(_STAMP_FORMAT, time.gmtime())
     for attempt in range(100):
         dst = backup_name(path, stamp, '-%d' % attempt if attempt else '', None if dir_fd is not None else directory)
         try:

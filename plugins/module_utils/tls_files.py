@@ -18,7 +18,8 @@ import os
 import stat
 
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
-    MAX_FILE_SIZE, LockTimeout, back_up, lock_directory, parse_backup_name, read_fd, restore_files, write_atomic_at)
+    MAX_FILE_SIZE, LockTimeout, RollbackIncomplete, back_up, lock_directory, parse_backup_name, read_fd, restore_files,
+    write_atomic_at)
 from ansible_collections.tprov.docker.plugins.module_utils.redaction import keyed_digest
 
 PRIVATE_KEY_MARK = b'PRIVATE KEY-----'
@@ -313,11 +314,18 @@ class FileInstaller(object):
                 except BaseException as exc:
                     if self.check_mode or not backups:
                         raise
-                    # A write failed part-way (a full disk): what this run replaced goes back.
+                    # A write failed part-way (a full disk): what this run replaced goes back, and its backups
+                    # go (they would count as an earlier run's certificates the daemon never loaded).
                     restored, not_restored = restore_files(backups)
-                    raise FilesError('%s; %s' % (exc, 'the files written before it were put back' if not not_restored
-                                                 else 'ROLLBACK INCOMPLETE: not put back: %s' % ', '.join(
-                                                     e['path'] for e in not_restored)))
+                    if not_restored:
+                        raise RollbackIncomplete(exc, restored, not_restored)
+                    for entry in backups:
+                        if entry['backup']:
+                            try:
+                                os.unlink(os.path.basename(entry['backup']), dir_fd=dir_fd)
+                            except OSError:
+                                pass
+                    raise FilesError('%s; the files written before it were put back' % exc)
             finally:
                 if lock_fd is not None:
                     os.close(lock_fd)  # closing drops the lock
@@ -377,12 +385,13 @@ class FileInstaller(object):
         if st is None or current != entry.content:
             result.update(changed=True, content_changed=True)
             backup = None
-            if not self.check_mode:
-                if self.backup and st is not None:
-                    backup = self._backup(dir_fd, entry.name, path, st)
-                    result['backup_file'] = backup
-                write_atomic_at(dir_fd, entry.name, entry.content, entry.mode, self.uid, self.gid)
+            if not self.check_mode and self.backup and st is not None:
+                backup = self._backup(dir_fd, entry.name, path, st)
+                result['backup_file'] = backup
+            # Listed before the write: a write that fails still has its backup put back and removed.
             backups.append(dict(path=path, backup=backup))
+            if not self.check_mode:
+                write_atomic_at(dir_fd, entry.name, entry.content, entry.mode, self.uid, self.gid)
             # Content is a no_log option (Ansible would mask it in a diff anyway): the diff names the
             # file's digest and mode instead, which shows what changed and reveals nothing.
             if st is None:
@@ -440,27 +449,33 @@ def install(params, check_mode, option=''):
         raise FilesError((option + '.' + text) if named else '%s: %s' % (option, text))
 
 
-def backups_in(dest, names):
+def backups_in(dest, names, owner=None, group=None):
     """The paths of the backups docker_tls_files left in dest of the files ``names`` (NAME.STAMP.tprov-backup),
-    oldest first per file: regular files owned by root (or the user this runs as) in a directory only they can
-    write. A directory others control is refused (FilesError): a file planted there must never become what a
-    rollback installs, or what a prune deletes."""
+    oldest first per file: regular files owned by root, the user this runs as or ``owner``, in a directory the
+    installer itself would write into (FileInstaller's owner and writers rules). Another directory is refused
+    (FilesError): a file planted there must never become what a rollback installs, or what a prune deletes."""
     dir_fd = open_directory(dest)
     if dir_fd is None:
         return []
-    trusted = (0, os.geteuid())
+    rules = FileInstaller(dest, [], owner=owner, group=group)
+    trusted = set([0, os.geteuid()] + ([rules.uid] if rules.uid != -1 else []))
     try:
         st = os.fstat(dir_fd)
-        if st.st_uid not in trusted or stat.S_IMODE(st.st_mode) & 0o022:
-            raise FilesError('%s is owned by uid %d with mode %04o: another user could plant a backup there, so none is '
-                             'used or deleted. Make it root-owned and not writable by group or others.'
-                             % (dest, st.st_uid, stat.S_IMODE(st.st_mode)))
+        try:
+            rules._check_owner(st)
+            rules._check_writers(st)
+        except FilesError as exc:
+            raise FilesError('%s Another user could plant a backup there, so none is used or deleted.'
+                             % str(exc).replace('dest: ', '', 1))
         found = []
         for name in os.listdir(dir_fd):
             parts = parse_backup_name(name)
             if not parts or parts[0] not in names:
                 continue
-            entry = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+            try:
+                entry = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+            except FileNotFoundError:
+                continue  # deleted by a run beside this one
             if stat.S_ISREG(entry.st_mode) and entry.st_uid in trusted:
                 found.append(os.path.join(dest, name))
         return sorted(found, key=lambda p: parse_backup_name(os.path.basename(p)))
@@ -499,6 +514,11 @@ def run(module):
         result = install(p, module.check_mode)
     except FilesError as exc:
         module.fail_json(msg=str(exc))
+    except RollbackIncomplete as exc:
+        module.fail_json(msg='Writing %s failed (%s), and putting back what was already written failed: ROLLBACK '
+                             'INCOMPLETE: not put back: %s.' % (p['dest'], exc.cause, ', '.join(
+                                 e['path'] for e in exc.not_restored)), error_kind='restore_incomplete',
+                         changed=True, restored=exc.restored, not_restored=exc.not_restored)
     except OSError as exc:
         module.fail_json(msg='dest %s: %s' % (p['dest'], exc))
     diff = result.pop('diff')

@@ -798,7 +798,7 @@ def test_a_backup_another_user_could_plant_is_neither_restored_nor_deleted(tmp_p
     os.chown(planted, 0, 0)
     theirs = run_module('docker_daemon_config', dict(args, prune_tls_backups=True))
     assert not theirs.failed and theirs['tls_restore'] == [] and theirs['tls_backups_removed'] == [], theirs
-    assert 'another user could plant a backup there' in str(theirs.get('warnings'))
+    assert 'Another user could plant a backup there' in str(theirs.get('warnings'))
     assert open(planted).read() == 'ATTACKER CA\n'
 
 

@@ -101,3 +101,17 @@ def test_a_symlink_at_the_first_path_is_never_hard_linked_through(tmp_path, monk
     assert os.path.islink(key) and os.readlink(key) == str(victim)
     assert os.stat(str(victim)).st_nlink == 1
     assert sorted(os.listdir(str(tmp_path))) == ['cert.pem', 'key.pem', 'victim-key.pem']
+
+
+def test_backup_stamps_are_utc_so_that_they_sort_by_age_across_a_time_zone_change(monkeypatch):
+    import time
+    monkeypatch.setenv('TZ', 'America/Los_Angeles')
+    time.tzset()
+    try:
+        before = time.strftime('%Y%m%dT%H%M%S', time.gmtime())
+        stamp = file_transaction.parse_backup_name(file_transaction.backup_name('/etc/docker/tls/ca.pem'))[1]
+        after = time.strftime('%Y%m%dT%H%M%S', time.gmtime())
+        assert before <= stamp <= after
+    finally:
+        monkeypatch.delenv('TZ')
+        time.tzset()

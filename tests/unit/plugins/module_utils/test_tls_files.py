@@ -5,6 +5,8 @@ import stat
 
 import pytest
 
+from ansible_collections.tprov.docker.plugins.module_utils import tls_files
+from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import RollbackIncomplete
 from ansible_collections.tprov.docker.plugins.module_utils.tls_files import (
     FileEntry, FileInstaller, FilesError, fingerprint, parse_mode)
 
@@ -206,3 +208,71 @@ def test_a_held_lock_ends_in_a_message_naming_the_directory(tmp_path):
     with DirectoryLock(str(tmp_path), timeout=0.5):
         pass  # released on exit
     assert list(tmp_path.iterdir()) == []
+
+
+def three(cert=CERT, key=KEY):
+    return [FileEntry(0, 'ca.pem', cert, '0444'), FileEntry(1, 'cert.pem', cert, '0444'), FileEntry(2, 'key.pem', key, '0400')]
+
+
+def old_set(dest):
+    os.mkdir(str(dest), 0o700)
+    for name in ('ca.pem', 'cert.pem', 'key.pem'):
+        (dest / name).write_text('old %s\n' % name)
+        os.chmod(str(dest / name), 0o400)
+
+
+def test_a_write_failing_part_way_puts_the_set_back_and_leaves_no_backup(tmp_path, monkeypatch):
+    dest = tmp_path / 'tls'
+    old_set(dest)
+    real = tls_files.write_atomic_at
+    calls = []
+
+    def full_disk_on_the_key(dir_fd, name, *args, **kwargs):
+        calls.append(name)
+        if name == 'key.pem':
+            raise OSError(28, 'No space left on device')
+        return real(dir_fd, name, *args, **kwargs)
+
+    monkeypatch.setattr(tls_files, 'write_atomic_at', full_disk_on_the_key)
+    with pytest.raises(FilesError, match='No space left on device.*put back'):
+        FileInstaller(str(dest), three(), backup=True).run()
+    assert calls == ['ca.pem', 'cert.pem', 'key.pem']
+    # Never a new CA and certificate beside the old key, and no backup that would pass for an earlier run's.
+    assert sorted(os.listdir(str(dest))) == ['ca.pem', 'cert.pem', 'key.pem']
+    assert all((dest / n).read_text() == 'old %s\n' % n for n in ('ca.pem', 'cert.pem', 'key.pem'))
+
+
+def test_a_rollback_that_fails_too_says_so(tmp_path, monkeypatch):
+    dest = tmp_path / 'tls'
+    old_set(dest)
+    real = tls_files.write_atomic_at
+    monkeypatch.setattr(tls_files, 'write_atomic_at', lambda d, name, *a, **k: (
+        real(d, name, *a, **k) if name != 'key.pem' else (_ for _ in ()).throw(OSError(28, 'No space left on device'))))
+    monkeypatch.setattr(tls_files, 'restore_files', lambda entries: ([], [dict(path=e['path'], backup=e['backup'],
+                                                                                error='disk full') for e in entries]))
+    with pytest.raises(RollbackIncomplete) as caught:
+        FileInstaller(str(dest), three(), backup=True).run()
+    assert [os.path.basename(e['path']) for e in caught.value.not_restored] == ['ca.pem', 'cert.pem', 'key.pem']
+
+
+def test_every_file_is_checked_before_any_is_written(tmp_path):
+    dest = tmp_path / 'tls'
+    old_set(dest)
+    os.link(str(dest / 'key.pem'), str(tmp_path / 'another-name'))
+    with pytest.raises(FilesError, match='hard links'):
+        FileInstaller(str(dest), three(), backup=True).run()
+    assert (dest / 'ca.pem').read_text() == 'old ca.pem\n' and sorted(os.listdir(str(dest))) == ['ca.pem', 'cert.pem', 'key.pem']
+
+
+def test_backups_are_found_where_the_installer_would_write(tmp_path):
+    dest = tmp_path / 'tls'
+    old_set(dest)
+    FileInstaller(str(dest), three(), backup=True).run()
+    os.chmod(str(dest), 0o770)  # group-writable, but the group (root's) has no other member: the installer writes here
+    os.chown(str(dest), 0, 0)
+    found = tls_files.backups_in(str(dest), {'ca.pem', 'cert.pem', 'key.pem'})
+    assert [os.path.basename(p).split('.')[0] for p in found] == ['ca', 'cert', 'key']
+    assert tls_files.backups_in(str(dest), {'ca.pem'}) == found[:1]
+    os.chmod(str(dest), 0o777)
+    with pytest.raises(FilesError, match='Another user could plant a backup there'):
+        tls_files.backups_in(str(dest), {'ca.pem'})
