@@ -591,6 +591,31 @@ def write_chart(containers):
     return path
 
 
+def write_fleet_chart(fleet):
+    """results/fleet.png: secure-docker.yml's first run and re-run against the floor play, per fleet size."""
+    if not fleet:
+        return None
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    sizes = sorted(fleet)
+    figure, axis = plt.subplots(figsize=(6.5, 4.2))
+    for phase, style, label in (('first', 'o-', 'first run'), ('rerun', 's-', 're-run'), ('floor', 'k--', 'floor')):
+        axis.plot(sizes, [fleet[n][phase] for n in sizes], style, label=label)
+    for factor, phase in ((1.5, 're-run target (1.5x floor)'), (3, 'first-run target (3x floor)')):
+        axis.plot(sizes, [factor * fleet[n]['floor'] for n in sizes], ':', label=phase)
+    axis.set_title('secure-docker.yml on N fresh hosts (forks 5)')
+    axis.set_xlabel('hosts (N)')
+    axis.set_ylabel('seconds')
+    axis.set_xticks(sizes)
+    axis.grid(True, alpha=0.3)
+    axis.legend()
+    figure.tight_layout()
+    path = os.path.join(RESULTS, 'fleet.png')
+    figure.savefig(path, dpi=110)
+    return path
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--counts', type=int, nargs='+', default=[1, 5, 20, 50])
@@ -604,7 +629,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix='tprov-bench-')
     sock = os.path.join(workdir, 'proxy.sock')
     try:
-        sections, containers = {}, {}
+        sections, containers, fleet = {}, {}, {}
         if 'containers' in args.only:
             containers, requests = bench_containers(workdir, args.counts, args.repeat, sock)
             sections['containers'] = containers_section(containers, requests)
@@ -616,11 +641,12 @@ def main():
             medians = bench_exec(workdir, args.repeat, args.exec_tasks, progress=lambda text: print(text, flush=True))
             sections['exec'] = exec_section(medians, args.exec_tasks)
         if 'fleet' in args.only and args.fleet:
-            sections['fleet'] = fleet_section(bench_fleet(workdir, args.fleet, args.repeat))
+            fleet = bench_fleet(workdir, args.fleet, args.repeat)
+            sections['fleet'] = fleet_section(fleet)
         write_report(sections, args.repeat)
-        chart = write_chart(containers)
-        if chart:
-            print('chart: %s' % chart)
+        for chart in (write_chart(containers), write_fleet_chart(fleet)):
+            if chart:
+                print('chart: %s' % chart)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
