@@ -580,13 +580,21 @@ def write_chart(containers):
             axis.plot(counts, [containers[n][tool][phase] for n in counts], style, label=tool)
         if phase == 'rerun':
             axis.plot(counts, [containers[n]['floor']['rerun'] for n in counts], 'k--', label='floor')
-        axis.set_title('%s of N containers' % title)
-        axis.set_xlabel('containers (N)')
-        axis.set_ylabel('seconds')
-        axis.grid(True, alpha=0.3)
-        axis.legend()
+        label_axis(axis, '%s of N containers' % title, 'containers (N)')
+    return save_chart(figure, 'comparison.png')
+
+
+def label_axis(axis, title, xlabel):
+    axis.set_title(title)
+    axis.set_xlabel(xlabel)
+    axis.set_ylabel('seconds')
+    axis.grid(True, alpha=0.3)
+    axis.legend()
+
+
+def save_chart(figure, name):
     figure.tight_layout()
-    path = os.path.join(RESULTS, 'comparison.png')
+    path = os.path.join(RESULTS, name)
     figure.savefig(path, dpi=110)
     return path
 
@@ -604,16 +612,9 @@ def write_fleet_chart(fleet):
         axis.plot(sizes, [fleet[n][phase] for n in sizes], style, label=label)
     for factor, phase in ((1.5, 're-run target (1.5x floor)'), (3, 'first-run target (3x floor)')):
         axis.plot(sizes, [factor * fleet[n]['floor'] for n in sizes], ':', label=phase)
-    axis.set_title('secure-docker.yml on N fresh hosts (forks 5)')
-    axis.set_xlabel('hosts (N)')
-    axis.set_ylabel('seconds')
     axis.set_xticks(sizes)
-    axis.grid(True, alpha=0.3)
-    axis.legend()
-    figure.tight_layout()
-    path = os.path.join(RESULTS, 'fleet.png')
-    figure.savefig(path, dpi=110)
-    return path
+    label_axis(axis, 'secure-docker.yml on N fresh hosts (forks 5)', 'hosts (N)')
+    return save_chart(figure, 'fleet.png')
 
 
 def main():
