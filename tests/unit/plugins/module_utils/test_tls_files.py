@@ -246,10 +246,17 @@ def test_a_rollback_that_fails_too_says_so(tmp_path, monkeypatch):
     dest = tmp_path / 'tls'
     old_set(dest)
     real = tls_files.write_atomic_at
-    monkeypatch.setattr(tls_files, 'write_atomic_at', lambda d, name, *a, **k: (
-        real(d, name, *a, **k) if name != 'key.pem' else (_ for _ in ()).throw(OSError(28, 'No space left on device'))))
-    monkeypatch.setattr(tls_files, 'restore_files', lambda entries: ([], [dict(path=e['path'], backup=e['backup'],
-                                                                                error='disk full') for e in entries]))
+
+    def full_disk_on_the_key(dir_fd, name, *args, **kwargs):
+        if name == 'key.pem':
+            raise OSError(28, 'No space left on device')
+        return real(dir_fd, name, *args, **kwargs)
+
+    def restore_fails(entries):
+        return [], [dict(path=e['path'], backup=e['backup'], error='disk full') for e in entries]
+
+    monkeypatch.setattr(tls_files, 'write_atomic_at', full_disk_on_the_key)
+    monkeypatch.setattr(tls_files, 'restore_files', restore_fails)
     with pytest.raises(RollbackIncomplete) as caught:
         FileInstaller(str(dest), three(), backup=True).run()
     assert [os.path.basename(e['path']) for e in caught.value.not_restored] == ['ca.pem', 'cert.pem', 'key.pem']
