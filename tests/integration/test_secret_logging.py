@@ -405,7 +405,10 @@ def test_keys_installed_with_the_daemon_configuration_reach_neither_syslog_nor_o
     assert open(args['tls_key']).read() == open(os.path.join(pki, 'server', 'server-key.pem')).read()
     logged = capture.text()
     assert 'docker_daemon_config: Invoked with' in logged and 'tls_files=' in logged, logged[:3000]
-    assert ('running docker_daemon_config in the worker process' in output) is in_process
+    # In process only where asked and where the in-process path applies (the matrix's other ansible-core
+    # releases run every module as a process, and say so at -vvv).
+    untested_core = 'not a release the in-process path was tested on' in output
+    assert ('running docker_daemon_config in the worker process' in output) is (in_process and not untested_core)
     secrets = key_lines(os.path.join(pki, 'server', 'server-key.pem')) + ['InLiNeKeYLineOne', 'InLiNeKeYLineTwo']
     for where, text in (('syslog', logged), ('output', output)):
         leaked = [s for s in secrets if s in text]
