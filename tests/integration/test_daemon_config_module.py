@@ -371,18 +371,12 @@ def test_a_write_failure_whose_undo_fails_says_rollback_incomplete(tmp_path):
 
 
 def test_served_certificate_unknown_against_a_tls12_only_server(tmp_path):
-    pki = tmp_path / 'pki'
-    pki.mkdir()
-    assert not run_module('docker_tls_cert', {'kind': 'ca', 'dir': str(pki)}).failed
-    assert not run_module('docker_tls_cert', {
-        'kind': 'server', 'path': str(pki / 'cert.pem'), 'key_path': str(pki / 'key.pem'),
-        'ca_path': str(pki / 'ca.pem'), 'ca_key_path': str(pki / 'ca-key.pem'),
-        'subject_alt_names': ['IP:127.0.0.1']}).failed
-    listener = tls_listener(str(pki / 'cert.pem'), str(pki / 'key.pem'), tls12_only=True)
+    pki = issued_pair(tmp_path)
+    listener = tls_listener(str(pki / 'server-cert.pem'), str(pki / 'server-key.pem'), tls12_only=True)
     try:
         args = dict(family_layout(tmp_path, 'Debian'), tcp_hosts=['tcp://0.0.0.0:%d' % listener.getsockname()[1]],
                     prune_tls_backups=True)
-        write(args['tls_cert'], (pki / 'cert.pem').read_text())
+        write(args['tls_cert'], (pki / 'server-cert.pem').read_text())
         # A CA backup an earlier run left: with the served certificate unreadable it is neither proven nor
         # unproven - no restart on every run for it, and nothing deleted.
         write(args['tls_ca_cert'] + '.20260101T000000.tprov-backup', 'placeholder\n')
@@ -656,42 +650,46 @@ def test_tls_files_go_in_with_the_configuration_and_restart_only_for_new_content
         [args['tls_ca_cert'], args['tls_cert'], args['tls_key']])
 
 
-def test_backups_are_pruned_once_the_daemon_serves_the_certificate_on_disk(tmp_path):
+@pytest.fixture
+def serving(tmp_path):
+    """(pki, args): a daemon stand-in serving the issued server certificate on the port args listen on."""
     pki = issued_pair(tmp_path)
     listener = tls_listener(str(pki / 'server-cert.pem'), str(pki / 'server-key.pem'))
-    try:
-        port = listener.getsockname()[1]
-        args = dict(family_layout(tmp_path, 'Debian'), tcp_hosts=['tcp://0.0.0.0:%d' % port], prune_tls_backups=True)
-        args['tls_files'] = tls_files_option(args, pki)
-        first = run_module('docker_daemon_config', args)
-        # The served certificate is the new one already, but this run changed it: kept for the role's proof.
-        assert first['tls_changed'] and len(first['tls_backups']) == 3 and not first['tls_backups_removed']
-        # A link with a backup's name is nobody's backup: neither listed nor followed nor removed.
-        target = tmp_path / 'precious'
-        target.write_text('keep me\n')
-        link = args['tls_key'] + '.20260101T000000.tprov-backup'
-        os.symlink(str(target), link)
+    port = listener.getsockname()[1]
+    yield pki, dict(family_layout(tmp_path, 'Debian'), tcp_hosts=['tcp://0.0.0.0:%d' % port], prune_tls_backups=True)
+    listener.shutdown(2)
+    listener.close()
 
-        # Nothing shows which CA the daemon loaded: while the CA certificate's backup is there, it is unproven.
-        kept = run_module('docker_daemon_config', args)
-        assert kept['tls_unproven'] == [args['tls_ca_cert']] and kept['tls_backups_removed'] == [], kept
-        ca_backup = [p for p in first['tls_backups'] if os.path.basename(p).startswith('ca.pem.')]
-        os.unlink(ca_backup[0])  # as the role does once a restart proved the set
-        rest = [p for p in first['tls_backups'] if p not in ca_backup]
 
-        check = run_module('docker_daemon_config', args, check=True)
-        assert check['changed'] and sorted(check['tls_backups_removed']) == sorted(rest), check
-        assert all(os.path.exists(p) for p in rest)
+def test_backups_are_pruned_once_the_daemon_serves_the_certificate_on_disk(tmp_path, serving):
+    pki, args = serving
+    args['tls_files'] = tls_files_option(args, pki)
+    first = run_module('docker_daemon_config', args)
+    # The served certificate is the new one already, but this run changed it: kept for the role's proof.
+    assert first['tls_changed'] and len(first['tls_backups']) == 3 and not first['tls_backups_removed']
+    # A link with a backup's name is nobody's backup: neither listed nor followed nor removed.
+    target = tmp_path / 'precious'
+    target.write_text('keep me\n')
+    link = args['tls_key'] + '.20260101T000000.tprov-backup'
+    os.symlink(str(target), link)
 
-        pruned = run_module('docker_daemon_config', args)
-        assert pruned['changed'] and sorted(pruned['tls_backups_removed']) == sorted(rest)
-        assert pruned['served_certificate']['matches'] and pruned['tls_restore'] == []
-        assert not any(os.path.exists(p) for p in rest)
-        assert os.path.islink(link) and target.read_text() == 'keep me\n'
-        assert run_module('docker_daemon_config', args)['changed'] is False
-    finally:
-        listener.shutdown(2)
-        listener.close()
+    # Nothing shows which CA the daemon loaded: while the CA certificate's backup is there, it is unproven.
+    kept = run_module('docker_daemon_config', args)
+    assert kept['tls_unproven'] == [args['tls_ca_cert']] and kept['tls_backups_removed'] == [], kept
+    ca_backup = [p for p in first['tls_backups'] if os.path.basename(p).startswith('ca.pem.')]
+    os.unlink(ca_backup[0])  # as the role does once a restart proved the set
+    rest = [p for p in first['tls_backups'] if p not in ca_backup]
+
+    check = run_module('docker_daemon_config', args, check=True)
+    assert check['changed'] and sorted(check['tls_backups_removed']) == sorted(rest), check
+    assert all(os.path.exists(p) for p in rest)
+
+    pruned = run_module('docker_daemon_config', args)
+    assert pruned['changed'] and sorted(pruned['tls_backups_removed']) == sorted(rest)
+    assert pruned['served_certificate']['matches'] and pruned['tls_restore'] == []
+    assert not any(os.path.exists(p) for p in rest)
+    assert os.path.islink(link) and target.read_text() == 'keep me\n'
+    assert run_module('docker_daemon_config', args)['changed'] is False
 
 
 def test_tls_files_are_not_installed_when_the_configuration_is_refused(tmp_path):
@@ -802,28 +800,21 @@ def test_a_backup_another_user_could_plant_is_neither_restored_nor_deleted(tmp_p
     assert open(planted).read() == 'ATTACKER CA\n'
 
 
-def test_a_ca_installed_without_a_restart_is_unproven_and_its_backup_kept(tmp_path):
-    pki = issued_pair(tmp_path)
-    listener = tls_listener(str(pki / 'server-cert.pem'), str(pki / 'server-key.pem'))
-    try:
-        port = listener.getsockname()[1]
-        args = dict(family_layout(tmp_path, 'Debian'), tcp_hosts=['tcp://0.0.0.0:%d' % port], prune_tls_backups=True)
-        files = tls_files_option(args, pki)
-        assert run_module('docker_daemon_config', dict(args, tls_files=files))['tls_changed']
-        # The daemon serves them (a restart proved them; the role then deleted the backups - the prune does here).
-        for name in tls_dir_listing(args):
-            if name.endswith('.tprov-backup'):
-                os.unlink(os.path.join(os.path.dirname(args['tls_cert']), name))
-        assert run_module('docker_daemon_config', args)['tls_unproven'] == []
-        # --tags pki: a CA bundle with one more CA, installed without a restart; the served certificate is the same.
-        files['files'][0]['content'] += (pki / 'ca.pem').read_text()
-        assert not run_module('docker_tls_files', dict(files, backup=True)).failed
-        daemon = run_module('docker_daemon_config', args)
-        assert daemon['served_certificate']['matches'] and daemon['tls_unproven'] == [args['tls_ca_cert']], daemon
-        assert daemon['tls_backups_removed'] == [] and [e['path'] for e in daemon['tls_restore']] == [args['tls_ca_cert']]
-    finally:
-        listener.shutdown(2)
-        listener.close()
+def test_a_ca_installed_without_a_restart_is_unproven_and_its_backup_kept(serving):
+    pki, args = serving
+    files = tls_files_option(args, pki)
+    assert run_module('docker_daemon_config', dict(args, tls_files=files))['tls_changed']
+    # The daemon serves them (a restart proved them; the role then deleted the backups - the prune does here).
+    for name in tls_dir_listing(args):
+        if name.endswith('.tprov-backup'):
+            os.unlink(os.path.join(os.path.dirname(args['tls_cert']), name))
+    assert run_module('docker_daemon_config', args)['tls_unproven'] == []
+    # --tags pki: a CA bundle with one more CA, installed without a restart; the served certificate is the same.
+    files['files'][0]['content'] += (pki / 'ca.pem').read_text()
+    assert not run_module('docker_tls_files', dict(files, backup=True)).failed
+    daemon = run_module('docker_daemon_config', args)
+    assert daemon['served_certificate']['matches'] and daemon['tls_unproven'] == [args['tls_ca_cert']], daemon
+    assert daemon['tls_backups_removed'] == [] and [e['path'] for e in daemon['tls_restore']] == [args['tls_ca_cert']]
 
 
 def test_a_check_mode_restart_of_a_host_whose_certificates_are_still_to_come_does_not_fail(tmp_path):
