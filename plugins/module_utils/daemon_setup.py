@@ -370,7 +370,7 @@ def configure(module, params, dry=False, need_certificates=True):
         backups = [] if dry else writer.commit()
     except BaseException:
         if installed and installed['backups'] and not dry:
-            restore_files(installed['backups'])
+            tls_files.put_back(installed['backups'])
         raise
     changed_files = writer.paths
     action, decision = restart_decision(writer.paths, unit, json_path, read_text(params['daemon_json_applied_path']),
@@ -477,16 +477,18 @@ def systemd(module, argv):
 
 
 class _Quiet(object):
-    """The module with its warnings held back: a report read again and again warns once, at the end."""
+    """The module with its warnings held back: a report read again and again warns once, at the end
+    (``warnings``: those of the last read)."""
 
     def __init__(self, module):
         self._module = module
+        self.warnings = []
 
     def __getattr__(self, name):
         return getattr(self._module, name)
 
     def warn(self, warning):
-        pass
+        self.warnings.append(warning)
 
 
 def wait_for_daemon(module, params, deadline, done, settle=5):
@@ -495,9 +497,9 @@ def wait_for_daemon(module, params, deadline, done, settle=5):
     seconds at most: a key still pending then is the role's to report. The last report (warnings once)."""
     params = dict(params, tls_files=None, prune_tls_backups=False)
     need = not module.check_mode
-    quiet = _Quiet(module)
     settled_by = None
     while True:
+        quiet = _Quiet(module)
         report = configure(quiet, params, dry=True, need_certificates=need)
         now = time.monotonic()
         if report['daemon_answered']:
@@ -509,7 +511,9 @@ def wait_for_daemon(module, params, deadline, done, settle=5):
         if now >= deadline:
             break
         time.sleep(0.5)
-    return configure(module, params, dry=True, need_certificates=need)
+    for warning in quiet.warnings:
+        module.warn(warning)
+    return report
 
 
 def record_applied(module, params):

@@ -314,17 +314,10 @@ class FileInstaller(object):
                 except BaseException as exc:
                     if self.check_mode or not backups:
                         raise
-                    # A write failed part-way (a full disk): what this run replaced goes back, and its backups
-                    # go (they would count as an earlier run's certificates the daemon never loaded).
-                    restored, not_restored = restore_files(backups)
+                    # A write failed part-way (a full disk): what this run replaced goes back.
+                    restored, not_restored = put_back(backups)
                     if not_restored:
                         raise RollbackIncomplete(exc, restored, not_restored)
-                    for entry in backups:
-                        if entry['backup']:
-                            try:
-                                os.unlink(os.path.basename(entry['backup']), dir_fd=dir_fd)
-                            except OSError:
-                                pass
                     raise FilesError('%s; the files written before it were put back' % exc)
             finally:
                 if lock_fd is not None:
@@ -447,6 +440,21 @@ def install(params, check_mode, option=''):
         # "files[2].mode: ..." names a sub-option: "tls_files.files[2].mode: ..."; any other message is about the set.
         named = text.split(':', 1)[0] in ('dest', 'dir_mode', 'owner', 'group', 'files') or text.startswith('files[')
         raise FilesError((option + '.' + text) if named else '%s: %s' % (option, text))
+
+
+def put_back(backups):
+    """Undo an installation: each file of ``backups`` (the installer's result) put back from its backup, or
+    removed when it was new (file_transaction.restore_files), then - all put back - its backups removed: left,
+    they would pass for an earlier run's files that no restart loaded. (restored, not_restored)."""
+    restored, not_restored = restore_files(backups)
+    if not not_restored:
+        for entry in backups:
+            if entry['backup']:
+                try:
+                    os.unlink(entry['backup'])
+                except OSError:
+                    pass
+    return restored, not_restored
 
 
 def backups_in(dest, names, owner=None, group=None):
