@@ -2,6 +2,7 @@
 release was not tested or a name is missing, the module runs as a process (and says why)."""
 
 import importlib
+import sys
 
 import ansible.vars.clean
 from ansible.release import __version__ as core_version
@@ -48,3 +49,29 @@ def test_this_ansible_core_gets_the_adapter_exactly_when_tested():
         assert set(adapter.names) == set(a.split('.')[-1] for _m, a in in_process.PRIVATE_NAMES)
     else:
         assert adapter is None and core_version in reason
+
+
+MODULES = 'ansible_collections.tprov.docker.plugins.modules.'
+
+
+def test_an_action_plugin_loaded_imports_its_module_where_it_may_run_in_process(monkeypatch):
+    """The strategy loads an action plugin's class before it forks each task's worker: the module and
+    its libraries are imported then, once, and the workers inherit them instead of importing them again."""
+    monkeypatch.delitem(sys.modules, MODULES + 'docker_tls_info', raising=False)
+    monkeypatch.delitem(sys.modules, 'ansible_collections.tprov.docker.plugins.action.docker_tls_info', raising=False)
+    action = importlib.import_module('ansible_collections.tprov.docker.plugins.action.docker_tls_info')
+    assert action.ActionModule.MODULE == 'docker_tls_info'
+    minor = '.'.join(core_version.split('.')[:2])
+    assert (MODULES + 'docker_tls_info' in sys.modules) == (minor in in_process.TESTED_CORE)
+
+
+def test_preloading_only_on_tested_releases_and_never_failing(monkeypatch):
+    tested = in_process.TESTED_CORE[-1] + '.1'
+    monkeypatch.delitem(sys.modules, MODULES + 'docker_api_info', raising=False)
+    assert in_process.preload_module('docker_api_info', version='2.18.19') is False
+    assert MODULES + 'docker_api_info' not in sys.modules
+    assert in_process.preload_module('docker_api_info', version=tested) is True
+    assert MODULES + 'docker_api_info' in sys.modules
+    # A module that cannot be imported here (or no module at all) is the task's business, not the loader's.
+    assert in_process.preload_module('no_such_module', version=tested) is False
+    assert in_process.preload_module(None, version=tested) is False
