@@ -122,6 +122,8 @@ def preload_module(name, version=None):
     in-process task (ansible-core 2.19, 2 cores). On a release the path does not run on, or when
     the import fails (the module may run on a host with libraries the controller lacks), nothing is
     done; the worker would import it, or run the module as a process, as before. True when imported.
+    The import runs in the controller's environment, not under a task's ``environment:`` (which applies
+    while ``main()`` runs): none of the collection's code reads the environment when it is imported.
     """
     if not name or core_minor(version) not in TESTED_CORE:
         return False
