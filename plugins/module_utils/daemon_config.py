@@ -443,8 +443,11 @@ def envfile_lines(env_text):
 def render_envfile(env_text, variable, flags):
     """The environment file with ``VARIABLE="flags"`` set (other lines kept), marked as holding our
     flags so that leaving mode envfile takes out ours only. A value continued over several lines
-    becomes one line with the same words."""
-    line = '%s="%s"' % (variable, ' '.join(flags))
+    becomes one line with the same words. Each flag reads back as the same one word (envfile_words):
+    quoted when it holds white space, a quote or a backslash, and escaped for the file's double quotes."""
+    # Only " and \\ need a backslash in the file's double quotes: $ and ` are plain there to systemd, and
+    # leaving them so keeps a file an earlier release wrote as it is.
+    line = '%s="%s"' % (variable, re.sub(r'["\\\\]', r'\\\g<0>', ' '.join(_word_token(w) for w in flags)))
     lines = (env_text or '').split('\n')
     marked = ENVFILE_MARKER in (env_text or '')
     out, done = [], False
@@ -469,8 +472,8 @@ def envfile_flags(value, tcp_hosts, tls_verify=True, ca_cert=None, cert=None, ke
                   local_host=None):
     """The variable's new value: the words it has (the operator's --dns, --data-root, ...) without a
     TCP host or TLS flag, then ``extra_hosts`` and ``local_host`` unless already there, then ours.
-    systemd splits an unquoted $VARIABLE at white space, so those are its words."""
-    base = ['dockerd'] + (value or '').split() + ['--host=%s' % h for h in extra_hosts]
+    The words are the ones dockerd gets from an unquoted $VARIABLE (envfile_words)."""
+    base = ['dockerd'] + envfile_words(value) + ['--host=%s' % h for h in extra_hosts]
     if local_host and not has_local_host(base):
         base.append('--host=%s' % local_host)
     return daemon_argv(base, tcp_hosts, tls_verify=tls_verify, ca_cert=ca_cert, cert=cert, key=key,
@@ -478,20 +481,102 @@ def envfile_flags(value, tcp_hosts, tls_verify=True, ca_cert=None, cert=None, ke
 
 
 def envfile_value(env_text, variable):
-    """The value the environment file gives the variable, unquoted (continued lines joined), or None."""
+    """The value the environment file gives the variable, as systemd reads it (continued lines joined),
+    or None. Its words, as dockerd gets them: envfile_words."""
     value = None
     for _first, _last, line in envfile_lines(env_text):
         match = re.match(r'^\s*(?:export\s+)?%s=(.*)$' % re.escape(variable), line)
         if match:
             try:
-                words = shlex.split(match.group(1))
+                value = _env_file_value(match.group(1))
             except ValueError as exc:
                 raise DaemonConfigError('The environment file sets %s=%s, which cannot be read (%s): close its '
                                         'quotes.' % (variable, match.group(1), exc))
-            # systemd gives an unquoted value its whole text, a quoted one what is inside the quotes:
-            # the words either way, as dockerd gets them from $VARIABLE.
-            value = ' '.join(words)
     return value
+
+
+# How systemd reads an environment file and splits an unquoted $VARIABLE into words (src/basic/env-file.c,
+# extract_first_word), as systemd 252 (Debian 12) was seen to do it with EnvironmentFile= and $VARIABLE on
+# ExecStart= (tests/unit/plugins/module_utils/test_daemon_config.py lists the cases).
+_ENV_WHITESPACE = ' \t\n\r'
+# Inside a value's double quotes, a backslash escapes these; before any other character it stays.
+_ENV_DOUBLE_QUOTED = re.compile(r'["\\`$]')
+# What makes a word need quotes to stay one word with the same characters.
+_WORD_SPECIAL = re.compile(r'[\s"\'\\]')
+
+
+def _env_file_value(raw):
+    """The value systemd gives ``VARIABLE=raw``: a quote opens a quoted part only as its first character
+    (single quotes: literal; double quotes: backslash escapes only " \\ ` $); after it, or without it, a
+    backslash takes the next character as it is, quotes are plain characters, and trailing white space
+    goes. ValueError for quotes left open."""
+    text = raw.lstrip(_ENV_WHITESPACE)
+    value, index = [], 0
+    if text[:1] in ('"', "'"):
+        quote, index, closed = text[0], 1, False
+        while index < len(text):
+            char = text[index]
+            index += 1
+            if char == quote:
+                closed = True
+                break
+            if quote == '"' and char == '\\' and index < len(text):
+                escaped = text[index]
+                index += 1
+                value.append(escaped if _ENV_DOUBLE_QUOTED.match(escaped) else char + escaped)
+            else:
+                value.append(char)
+        if not closed:
+            raise ValueError('no closing quotation')
+    kept = len(value)  # white space after the last other character is dropped, not quoted white space
+    while index < len(text):
+        char = text[index]
+        index += 1
+        if char == '\\' and index < len(text):
+            value.append(text[index])
+            index += 1
+        else:
+            value.append(char)
+            if char in _ENV_WHITESPACE:
+                continue
+        kept = len(value)
+    return ''.join(value[:kept])
+
+
+def envfile_words(value):
+    """The words dockerd gets from an unquoted $VARIABLE holding ``value``: systemd splits it at white
+    space, removes quotes (single or double) and takes the character after a backslash as it is, inside
+    quotes too; a quote left open runs to the end."""
+    words, word, started, quote = [], [], False, None
+    chars = iter(value or '')
+    for char in chars:
+        if char == '\\':
+            word.append(next(chars, '\\'))
+            started = True
+        elif quote:
+            if char == quote:
+                quote = None
+            else:
+                word.append(char)
+        elif char in ('"', "'"):
+            quote, started = char, True
+        elif char in _ENV_WHITESPACE:
+            if started:
+                words.append(''.join(word))
+                word, started = [], False
+        else:
+            word.append(char)
+            started = True
+    if started:
+        words.append(''.join(word))
+    return words
+
+
+def _word_token(word):
+    """``word`` as envfile_words reads it back as itself: as it is, or in double quotes with \\ and " escaped."""
+    if word and not _WORD_SPECIAL.search(word):
+        return word
+    return '"%s"' % word.replace('\\', '\\\\').replace('"', '\\"')
 
 
 def daemon_json_conflicts(json_text, path):

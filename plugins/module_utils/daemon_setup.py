@@ -392,8 +392,7 @@ def configure(module, params, dry=False, need_certificates=True):
 
 def envfile_words(params):
     """The words of the environment file's variable (DOCKER_OPTS): the unit may pass them to dockerd."""
-    value = dc.envfile_value(read_text(params['envfile_path']), params['envfile_variable'])
-    return value.split() if value else []
+    return dc.envfile_words(dc.envfile_value(read_text(params['envfile_path']), params['envfile_variable']))
 
 
 def restart_decision(paths, unit, json_path, applied_text, json_text, new_json, wanted, info):
@@ -614,10 +613,11 @@ def want_exec_start(module, params, writer, unit, dropins, vendor_argv, argv_sou
     variable, envfile_path = params['envfile_variable'], params['envfile_path']
     envfile_text = read_text(envfile_path)
     env_value = dc.envfile_value(envfile_text, variable)
-    if env_value and any(w.startswith(('-H', '--host', '--tls')) for w in env_value.split()):
+    env_words = dc.envfile_words(env_value)
+    if any(w.startswith(('-H', '--host', '--tls')) for w in env_words):
         if dc.ENVFILE_MARKER in (envfile_text or ''):
             # Leaving mode envfile: its host and TLS flags go, the operator's other words stay.
-            kept = dc.foreign_flags(['dockerd'] + env_value.split())[1:]
+            kept = dc.foreign_flags(['dockerd'] + env_words)[1:]
             writer.want(envfile_path, dc.render_envfile(envfile_text, variable, kept))
         else:
             raise dc.DaemonConfigError(

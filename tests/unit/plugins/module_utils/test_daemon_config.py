@@ -308,3 +308,56 @@ def test_an_escaped_backslash_ends_the_line_and_crlf_is_a_line_break():
     crlf = 'OPTIONS="--selinux-enabled \\\r\n  --log-driver=journald"\r\nOTHER=1\r\n'
     assert dc.envfile_value(crlf, 'OPTIONS').split() == ['--selinux-enabled', '--log-driver=journald']
     assert dc.envfile_value(crlf, 'OTHER') == '1'
+
+
+# What systemd 252 (Debian 12) made of each line, seen with EnvironmentFile= and an ExecStart= passing
+# $DOCKER_OPTS unquoted (systemd-run --pipe -p EnvironmentFile=FILE python3 -c 'print argv' '$DOCKER_OPTS'):
+# (line, the variable's value, the words dockerd gets).
+SYSTEMD_SEEN = [
+    (r'DOCKER_OPTS="--debug --label=a=\"q\""', '--debug --label=a="q"', ['--debug', '--label=a=q']),
+    (r'DOCKER_OPTS="--label=a=\$b --label=c=$d"', '--label=a=$b --label=c=$d', ['--label=a=$b', '--label=c=$d']),
+    (r'DOCKER_OPTS="--label=a=\\b --label=e=\x"', r'--label=a=\b --label=e=\x', ['--label=a=b', '--label=e=x']),
+    (r'DOCKER_OPTS="--label=back=\`x\` --label=raw=`y`"', '--label=back=`x` --label=raw=`y`',
+     ['--label=back=`x`', '--label=raw=`y`']),
+    (r"""DOCKER_OPTS='--label=s=\$z --label=t=\"u\"'""", r'--label=s=\$z --label=t=\"u\"',
+     ['--label=s=$z', '--label=t="u"']),
+    (r'DOCKER_OPTS=--label=a\ b --debug', '--label=a b --debug', ['--label=a', 'b', '--debug']),
+    (r'DOCKER_OPTS=--label=x\$y --label=\"w\"', '--label=x$y --label="w"', ['--label=x$y', '--label=w']),
+    (r"""DOCKER_OPTS="--label=a"b"c" --x'y z'""", """--label=ab"c" --x'y z'""", ['--label=abc', '--xy z']),
+    ('DOCKER_OPTS=  --debug   --tls  ', '--debug   --tls', ['--debug', '--tls']),
+    ('DOCKER_OPTS="--debug \\\n --tls"', '--debug  --tls', ['--debug', '--tls']),
+    (r'DOCKER_OPTS="--label=a=\"q r\""', '--label=a="q r"', ['--label=a=q r']),
+    (r"""DOCKER_OPTS='a"x\yz"b c'""", r'a"x\yz"b c', ['axyzb', 'c']),
+    (r"""DOCKER_OPTS='a"x\"y"b'""", r'a"x\"y"b', ['ax"yb']),
+    (r"""DOCKER_OPTS='s"x\\y"t u\\v'""", r's"x\\y"t u\\v', ['sx\\yt', 'u\\v']),
+    ("DOCKER_OPTS='tab\tsep  x'", 'tab\tsep  x', ['tab', 'sep', 'x']),
+    ("""DOCKER_OPTS='e"" f'""", 'e"" f', ['e', 'f']),
+    ("""DOCKER_OPTS='k"a b'""", 'k"a b', ['ka b']),
+]
+
+
+@pytest.mark.parametrize('line,value,words', SYSTEMD_SEEN)
+def test_the_environment_file_reads_as_systemd_reads_it(line, value, words):
+    assert dc.envfile_value(line + '\n', 'DOCKER_OPTS') == value
+    assert dc.envfile_words(dc.envfile_value(line + '\n', 'DOCKER_OPTS')) == words
+
+
+@pytest.mark.parametrize('line,value,words', SYSTEMD_SEEN)
+def test_the_operators_words_are_written_back_as_the_same_words(line, value, words):
+    """What mode envfile writes gives dockerd the operator's words unchanged, and ours after them, whatever
+    quotes, backslashes, $ or ` they hold; a second run writes the same file."""
+    text = '# the operator\'s\n' + line + '\nOTHER=1\n'
+    flags = dc.envfile_flags(dc.envfile_value(text, 'DOCKER_OPTS'), ['tcp://0.0.0.0:2376'], **TLS)
+    rendered = dc.render_envfile(text, 'DOCKER_OPTS', flags)
+    assert dc.envfile_words(dc.envfile_value(rendered, 'DOCKER_OPTS')) == flags
+    kept = dc.foreign_flags(['dockerd'] + words)[1:]  # the operator's TLS flags are replaced by ours
+    assert flags[:len(kept)] == kept and '--tlsverify' in flags
+    assert rendered.endswith('OTHER=1\n') and rendered.count('DOCKER_OPTS=') == 1
+    again = dc.envfile_flags(dc.envfile_value(rendered, 'DOCKER_OPTS'), ['tcp://0.0.0.0:2376'], **TLS)
+    assert again == flags and dc.render_envfile(rendered, 'DOCKER_OPTS', again) == rendered
+
+
+def test_plain_words_are_written_as_before():
+    """A file an earlier release wrote (plain words, a $ among them) is written again unchanged: no restart."""
+    text = '# Set by tprov.docker (role tprov.docker.daemon).\nDOCKER_OPTS="--label=a=$b --tlsverify"\n'
+    assert dc.render_envfile(text, 'DOCKER_OPTS', ['--label=a=$b', '--tlsverify']) == text
