@@ -28,6 +28,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -72,6 +73,16 @@ def run_playbook(workdir, plays, inventory, env=None, extra=()):
     if proc.returncode != 0:
         raise SystemExit('playbook failed:\n' + proc.stdout[-4000:] + proc.stderr[-2000:])
     return elapsed, proc.stdout
+
+
+def with_cpu(run, *args, **kwargs):
+    """(what ``run`` returns, CPU seconds): user + sys of the processes it started and waited for - for
+    run_playbook, ansible-playbook with its workers and their ssh clients (not an SSH ControlMaster that
+    outlives them)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = run(*args, **kwargs)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return result, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def recap_changed(stdout):
@@ -387,19 +398,22 @@ def bench_fleet(workdir, sizes, repeat):
     env = ansible_env()
     rows = {}
     for size in sizes:
-        samples = {'first': [], 'rerun': [], 'floor': []}
+        samples = dict((key, []) for key in ('first', 'rerun', 'floor', 'first_cpu', 'rerun_cpu', 'floor_cpu'))
         for rep in range(repeat):
             names = ['tprov-bench-host-%d' % i for i in range(size)]
             fleet_hosts(names, key, env)
             try:
                 inventory = fleet_inventory(workdir, names, key, archive)
-                first, _out = run_playbook(workdir, plays, inventory)
+                (first, _out), cpu = with_cpu(run_playbook, workdir, plays, inventory)
                 samples['first'].append(first)
+                samples['first_cpu'].append(cpu)
                 for turn in ('rerun', 'floor') if rep % 2 == 0 else ('floor', 'rerun'):
-                    elapsed, out = run_playbook(workdir, plays if turn == 'rerun' else FLOOR_PLAY, inventory)
+                    (elapsed, out), cpu = with_cpu(run_playbook, workdir, plays if turn == 'rerun' else FLOOR_PLAY,
+                                                   inventory)
                     if turn == 'rerun' and recap_changed(out) != 0:
                         raise SystemExit('fleet re-run changed something:\n%s' % out[-3000:])
                     samples[turn].append(elapsed)
+                    samples[turn + '_cpu'].append(cpu)
             finally:
                 fleet_hosts(names, key, env, state='absent')
             print('  fleet %d hosts rep %d/%d: first %.1fs, re-run %.1fs, floor %.1fs' % (
@@ -509,13 +523,16 @@ def fleet_section(fleet):
     lines = [HEADINGS['fleet'], '',
              'Fresh throwaway Debian 12 systemd hosts (dockerd 20.10) over SSH with pipelining, for each repetition. '
              'Floor: a play on the same hosts with `become`, `gather_subset: [min, network]` and one `debug` task. '
-             'Targets (issue 20): re-run <= 1.5x the floor, first run <= 3x.', '',
-             '| hosts | first run | per host | re-run | per host | floor | re-run / floor | first / floor |',
-             '|---|---|---|---|---|---|---|---|']
+             'Targets (issue 20): re-run <= 1.5x the floor, first run <= 3x. Controller CPU: user + sys of '
+             'ansible-playbook and the processes it waited for (workers, ssh), median.', '',
+             '| hosts | first run | per host | re-run | per host | floor | re-run / floor | first / floor '
+             '| controller CPU: first / re-run / floor |',
+             '|---|---|---|---|---|---|---|---|---|']
     for size, row in sorted(fleet.items()):
-        lines.append('| %d | %.1f s | %.1f s | %.1f s | %.1f s | %.1f s | %.2fx | %.2fx |' % (
+        lines.append('| %d | %.1f s | %.1f s | %.1f s | %.1f s | %.1f s | %.2fx | %.2fx | %.1f / %.1f / %.1f s |' % (
             size, row['first'], row['first'] / size, row['rerun'], row['rerun'] / size, row['floor'],
-            ratio(row['rerun'], row['floor']), ratio(row['first'], row['floor'])))
+            ratio(row['rerun'], row['floor']), ratio(row['first'], row['floor']),
+            row['first_cpu'], row['rerun_cpu'], row['floor_cpu']))
     return lines + ['']
 
 

@@ -1,6 +1,7 @@
 """benchmarks/compare.py's report: a run of some sections (--only) keeps the others' numbers."""
 
 import os
+import subprocess
 import sys
 
 import pytest
@@ -12,7 +13,7 @@ import compare  # noqa: E402
 
 MEDIANS = {'on': {'tprov.docker.docker_api': 9.6, 'community.docker.docker_api': 10.2},
            'off': {'tprov.docker.docker_api': 14.0, 'community.docker.docker_api': 15.8}}
-FLEET = {1: {'first': 7.6, 'rerun': 5.3, 'floor': 1.06}}
+FLEET = {1: {'first': 7.6, 'rerun': 5.3, 'floor': 1.06, 'first_cpu': 4.5, 'rerun_cpu': 3.04, 'floor_cpu': 0.9}}
 NETVOL = {'count': 20, 'rows': {'community.docker': {'first': 21.0, 'rerun': 15.3},
                                 'tprov.docker': {'first': 7.4, 'rerun': 1.0}}}
 PKI = {'ECDSA P-256': dict((tool, {'first': 1.0, 'rerun': 0.5})
@@ -59,5 +60,11 @@ def test_a_full_run_writes_every_section_under_a_new_header(results):
 
 
 def test_the_fleet_and_netvol_rows_carry_their_ratios():
-    assert '| 1 | 7.6 s | 7.6 s | 5.3 s | 5.3 s | 1.1 s | 5.00x | 7.17x |' in compare.fleet_section(FLEET)
+    assert '| 1 | 7.6 s | 7.6 s | 5.3 s | 5.3 s | 1.1 s | 5.00x | 7.17x | 4.5 / 3.0 / 0.9 s |' in compare.fleet_section(FLEET)
+
+
+def test_with_cpu_counts_the_processes_the_run_waited_for():
+    burn = [sys.executable, '-c', 'import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass']
+    result, cpu = compare.with_cpu(subprocess.run, burn, check=True)
+    assert result.returncode == 0 and 0.25 <= cpu < 3
     assert '| 21.00 s | 7.40 s | 0.35 | 15.30 s | 1.00 s | 0.065 |' in compare.netvol_section(NETVOL)
