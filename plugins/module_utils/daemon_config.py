@@ -348,7 +348,7 @@ def foreign_flags(argv):
 def check_tcp_hosts(tcp_hosts, tls_verify, allow_plaintext):
     """Refuse plaintext TCP unless asked for on purpose, and then only on loopback."""
     for host in tcp_hosts:
-        match = re.match(r'^tcp://(\[[^\]]+\]|[^:]*):(\d+)$', host)
+        match = re.fullmatch(r'tcp://(\[[^\]\s\x00"\'$`\\]+\]|[^:\s\x00"\'$`\\]*):(\d+)', host)
         if not match:
             raise DaemonConfigError('tcp_hosts: %r is not tcp://ADDRESS:PORT.' % host)
         address = match.group(1).strip('[]') or '0.0.0.0'
@@ -418,41 +418,55 @@ ENVFILE_MARKER = '# Set by tprov.docker (role tprov.docker.daemon)'
 
 def _continued(line):
     """Whether systemd continues this physical line onto the next: it ends in an odd number of
-    backslashes (an even number is escaped backslashes), before a CR of a CRLF file."""
-    line = line.rstrip('\r')
+    backslashes (an even number is escaped backslashes). Not before the CR of a CRLF line: systemd ends
+    the line at the CR, and the backslash escapes that."""
     return (len(line) - len(line.rstrip('\\'))) % 2 == 1
 
 
 def envfile_lines(env_text):
     """The environment file's logical lines as (first, last, text): systemd continues a line that ends
     in a backslash onto the next one (Fedora's /etc/sysconfig/docker sets OPTIONS over several lines),
-    and the backslash and line break go. A CR before the line break (CRLF) is a line break to systemd."""
+    and the backslash and line break go. The CR of a CRLF line ends it, as it does to systemd."""
     physical = (env_text or '').split('\n')
     logical, index = [], 0
     while index < len(physical):
         first, parts = index, []
         while _continued(physical[index]) and index + 1 < len(physical):
-            parts.append(physical[index].rstrip('\r')[:-1])
+            parts.append(physical[index][:-1])
             index += 1
-        parts.append(physical[index].rstrip('\r'))
+        parts.append(physical[index][:-1] if physical[index].endswith('\r') else physical[index])
         logical.append((first, index, ''.join(parts)))
         index += 1
     return logical
 
 
-def render_envfile(env_text, variable, flags):
+def _assigns(variable):
+    """A logical line that sets ``variable`` (systemd allows white space around the =): group 1 is an
+    ``export`` systemd does not take, group 2 the value as written."""
+    return re.compile(r'^\s*(export\s+)?%s\s*=(.*)$' % re.escape(variable))
+
+
+def render_envfile(env_text, variable, flags, path=None):
     """The environment file with ``VARIABLE="flags"`` set (other lines kept), marked as holding our
     flags so that leaving mode envfile takes out ours only. A value continued over several lines
     becomes one line with the same words. Each flag reads back as the same one word (envfile_words):
     quoted when it holds white space, a quote or a backslash, and escaped for the file's double quotes."""
+    for flag in flags:
+        if re.search(r'[\n\r\x00]', flag):
+            where = path or 'The environment file'
+            raise DaemonConfigError(
+                '%s cannot hold %r in %s: an environment file has no way to write a line break or NUL inside a '
+                'value. Fix the option it comes from (tcp_hosts, the TLS paths).' % (where, flag, variable),
+                kind='invalid_option')
     # Only " and \\ need a backslash in the file's double quotes: $ and ` are plain there to systemd, and
     # leaving them so keeps a file an earlier release wrote as it is.
     line = '%s="%s"' % (variable, re.sub(r'["\\\\]', r'\\\g<0>', ' '.join(_word_token(w) for w in flags)))
     lines = (env_text or '').split('\n')
     marked = ENVFILE_MARKER in (env_text or '')
+    assigns = _assigns(variable)
     out, done = [], False
     for first, last, current in envfile_lines(env_text):
-        if re.match(r'^\s*(export\s+)?%s=' % re.escape(variable), current):
+        if assigns.match(current):
             if not done:
                 if not marked:
                     out.append('%s: its host and TLS flags in %s.' % (ENVFILE_MARKER, variable))
@@ -463,6 +477,8 @@ def render_envfile(env_text, variable, flags):
     if not done:
         if out and out[-1] == '':
             out.pop()
+        if out and _continued(out[-1]):
+            out.append('')  # the last line goes on onto the next: not onto the marker
         out.extend(['%s.' % ENVFILE_MARKER, line, ''])
     text = '\n'.join(out)
     return text if text.endswith('\n') else text + '\n'
@@ -480,18 +496,34 @@ def envfile_flags(value, tcp_hosts, tls_verify=True, ca_cert=None, cert=None, ke
                        local_host=None)[1:]
 
 
-def envfile_value(env_text, variable):
+def envfile_value(env_text, variable, path=None):
     """The value the environment file gives the variable, as systemd reads it (continued lines joined),
-    or None. Its words, as dockerd gets them: envfile_words."""
-    value = None
+    or None. Its words, as dockerd gets them: envfile_words. What this cannot read as systemd does is
+    refused, naming the file (``path``) and the variable."""
+    where = path or 'The environment file'
+    if re.search(r'\r(?!\n)', env_text or ''):
+        raise DaemonConfigError('%s has a carriage return inside a line, where systemd ends the line: give it LF line '
+                                'endings.' % where, kind='invalid_configuration')
+    value, assigns = None, _assigns(variable)
     for _first, _last, line in envfile_lines(env_text):
-        match = re.match(r'^\s*(?:export\s+)?%s=(.*)$' % re.escape(variable), line)
-        if match:
-            try:
-                value = _env_file_value(match.group(1))
-            except ValueError as exc:
-                raise DaemonConfigError('The environment file sets %s=%s, which cannot be read (%s): close its '
-                                        'quotes.' % (variable, match.group(1), exc))
+        match = assigns.match(line)
+        if not match:
+            continue
+        if match.group(1):
+            raise DaemonConfigError(
+                '%s sets %s with "export", which systemd does not read (it skips the line): remove "export".'
+                % (where, variable), kind='invalid_configuration')
+        try:
+            value = _env_file_value(match.group(2))
+        except ValueError as exc:
+            raise DaemonConfigError(
+                '%s sets %s=%s, which cannot be read (%s): close its quotes on the same line (systemd goes on over '
+                'the next lines until a quote closes; this role takes a value on one line, or continued with a '
+                'backslash at the very end of a line%s).' % (
+                    where, variable, match.group(2), exc,
+                    '; with CRLF line endings, as here, a backslash before the CR continues nothing: give the file LF '
+                    'line endings' if '\r\n' in env_text else ''),
+                kind='invalid_configuration')
     return value
 
 
@@ -500,46 +532,51 @@ def envfile_value(env_text, variable):
 # ExecStart= (tests/unit/plugins/module_utils/test_daemon_config.py lists the cases).
 _ENV_WHITESPACE = ' \t\n\r'
 # Inside a value's double quotes, a backslash escapes these; before any other character it stays.
-_ENV_DOUBLE_QUOTED = re.compile(r'["\\`$]')
-# What makes a word need quotes to stay one word with the same characters.
-_WORD_SPECIAL = re.compile(r'[\s"\'\\]')
+_ENV_DOUBLE_QUOTED = '"\\`$'
+# What makes a word need quotes to stay one word with the same characters (systemd's white space only).
+_WORD_SPECIAL = re.compile(r'[ \t\n\r"\'\\]')
 
 
 def _env_file_value(raw):
-    """The value systemd gives ``VARIABLE=raw``: a quote opens a quoted part only as its first character
-    (single quotes: literal; double quotes: backslash escapes only " \\ ` $); after it, or without it, a
-    backslash takes the next character as it is, quotes are plain characters, and trailing white space
-    goes. ValueError for quotes left open."""
-    text = raw.lstrip(_ENV_WHITESPACE)
-    value, index = [], 0
-    if text[:1] in ('"', "'"):
-        quote, index, closed = text[0], 1, False
-        while index < len(text):
-            char = text[index]
-            index += 1
-            if char == quote:
-                closed = True
-                break
-            if quote == '"' and char == '\\' and index < len(text):
-                escaped = text[index]
-                index += 1
-                value.append(escaped if _ENV_DOUBLE_QUOTED.match(escaped) else char + escaped)
-            else:
-                value.append(char)
-        if not closed:
-            raise ValueError('no closing quotation')
-    kept = len(value)  # white space after the last other character is dropped, not quoted white space
-    while index < len(text):
-        char = text[index]
+    """The value systemd gives ``VARIABLE=raw``. Before a part of the value (at the start, and after a
+    closing quote) white space is skipped and a quote opens a quoted part: single quotes literal, double
+    quotes with a backslash escaping only " \\ ` $. Anything else starts the plain rest, where a backslash
+    takes the next character as it is (one at the very end goes), quotes are plain characters, and trailing
+    white space goes. ValueError for a quote left open."""
+    value, kept, index, before_part = [], 0, 0, True
+    while index < len(raw):
+        char = raw[index]
         index += 1
-        if char == '\\' and index < len(text):
-            value.append(text[index])
-            index += 1
-        else:
-            value.append(char)
-            if char in _ENV_WHITESPACE:
-                continue
-        kept = len(value)
+        if before_part and char in _ENV_WHITESPACE:
+            continue
+        if before_part and char in ('"', "'"):
+            closed = False
+            while index < len(raw):
+                inner = raw[index]
+                index += 1
+                if inner == char:
+                    closed = True
+                    break
+                if char == '"' and inner == '\\' and index < len(raw):
+                    escaped = raw[index]
+                    index += 1
+                    value.append(escaped if escaped in _ENV_DOUBLE_QUOTED else inner + escaped)
+                else:
+                    value.append(inner)
+            if not closed:
+                raise ValueError('no closing quotation')
+            kept = len(value)
+            continue
+        before_part = False
+        if char == '\\':
+            if index < len(raw):
+                value.append(raw[index])
+                index += 1
+                kept = len(value)
+            continue
+        value.append(char)
+        if char not in _ENV_WHITESPACE:
+            kept = len(value)
     return ''.join(value[:kept])
 
 
@@ -551,7 +588,7 @@ def envfile_words(value):
     chars = iter(value or '')
     for char in chars:
         if char == '\\':
-            word.append(next(chars, '\\'))
+            word.append(next(chars, ''))  # a backslash at the very end goes
             started = True
         elif quote:
             if char == quote:

@@ -392,7 +392,8 @@ def configure(module, params, dry=False, need_certificates=True):
 
 def envfile_words(params):
     """The words of the environment file's variable (DOCKER_OPTS): the unit may pass them to dockerd."""
-    return dc.envfile_words(dc.envfile_value(read_text(params['envfile_path']), params['envfile_variable']))
+    return dc.envfile_words(dc.envfile_value(read_text(params['envfile_path']), params['envfile_variable'],
+                                             params['envfile_path']))
 
 
 def restart_decision(paths, unit, json_path, applied_text, json_text, new_json, wanted, info):
@@ -595,13 +596,13 @@ def want_envfile(module, params, writer, unit, dropins, vendor_argv, argv_source
                 unit.path, ' (with %s)' % argv_source if argv_source != unit.path else '', envfile_path, variable))
     # The operator's words of the variable (--dns, --data-root, ...) are kept, ours replaced; the
     # local listener only when the unit has none of its own (its -H fd:// stays in the unit).
-    flags = dc.envfile_flags(dc.envfile_value(envfile_text, variable), params['tcp_hosts'], extra_hosts=carried,
+    flags = dc.envfile_flags(dc.envfile_value(envfile_text, variable, envfile_path), params['tcp_hosts'], extra_hosts=carried,
                              local_host=None if dc.has_local_host(vendor_argv) else _local_host(unit, dropins),
                              **_tls_args(params))
     exec_start = dc.daemon_argv(vendor_argv, [], tls_verify=False) + flags
     # The variable's words were there before and after: the unit's and drop-ins' flags are compared.
     check_managed_flags(params, managed[0], managed[1], exec_start[:len(exec_start) - len(flags)], argv_source)
-    writer.want(envfile_path, dc.render_envfile(envfile_text, variable, flags))
+    writer.want(envfile_path, dc.render_envfile(envfile_text, variable, flags, envfile_path))
     if unit.original is not None:
         writer.want(unit.path, unit.original)
     writer.want(params['dropin_path'], None)
@@ -612,13 +613,13 @@ def want_exec_start(module, params, writer, unit, dropins, vendor_argv, argv_sou
     """modes dropin and unit: our flags on the command line, in our drop-in or in the edited unit."""
     variable, envfile_path = params['envfile_variable'], params['envfile_path']
     envfile_text = read_text(envfile_path)
-    env_value = dc.envfile_value(envfile_text, variable)
+    env_value = dc.envfile_value(envfile_text, variable, envfile_path)
     env_words = dc.envfile_words(env_value)
     if any(w.startswith(('-H', '--host', '--tls')) for w in env_words):
         if dc.ENVFILE_MARKER in (envfile_text or ''):
             # Leaving mode envfile: its host and TLS flags go, the operator's other words stay.
             kept = dc.foreign_flags(['dockerd'] + env_words)[1:]
-            writer.want(envfile_path, dc.render_envfile(envfile_text, variable, kept))
+            writer.want(envfile_path, dc.render_envfile(envfile_text, variable, kept, envfile_path))
         else:
             raise dc.DaemonConfigError(
                 '%s sets %s="%s" with host or TLS flags, which would clash with the ones this role sets. '

@@ -66,6 +66,10 @@ options:
         with the vendor's C(ExecStart); only C(.tprov-orig) is written, and RV(daemon_changed) stays false.
       - V(envfile) sets O(envfile_variable) in O(envfile_path), for units that read it (Debian's docker.io does);
         the words it already has (C(--dns), C(--data-root)) are kept, only TCP hosts and TLS flags are replaced.
+        The file is read and written as systemd reads it (quotes, backslashes, continued lines), so each word
+        reaches dockerd unchanged. What systemd would read otherwise than it looks is refused, naming the file
+        and the fix, before anything is written; that is an C(export) before the variable (systemd skips that
+        line), a carriage return inside a line, and a quote that closes only on a later line.
     type: str
     choices: [dropin, unit, envfile]
     default: dropin

@@ -305,9 +305,24 @@ def test_an_escaped_backslash_ends_the_line_and_crlf_is_a_line_break():
     text = 'OPTIONS=--label=x=\\\\\nDOCKER_TMPDIR=/srv/tmp\n'
     assert dc.envfile_value(text, 'DOCKER_TMPDIR') == '/srv/tmp'
     assert 'DOCKER_TMPDIR=/srv/tmp' in dc.render_envfile(text, 'OPTIONS', ['--tlsverify'])
-    crlf = 'OPTIONS="--selinux-enabled \\\r\n  --log-driver=journald"\r\nOTHER=1\r\n'
-    assert dc.envfile_value(crlf, 'OPTIONS').split() == ['--selinux-enabled', '--log-driver=journald']
+    crlf = 'OPTIONS="--selinux-enabled --log-driver=journald"\r\nOTHER=1\r\n'
+    assert dc.envfile_words(dc.envfile_value(crlf, 'OPTIONS')) == ['--selinux-enabled', '--log-driver=journald']
     assert dc.envfile_value(crlf, 'OTHER') == '1'
+
+
+def test_a_backslash_before_a_crlf_line_end_continues_nothing():
+    """systemd ends the line at the CR (the backslash escapes it): an unquoted value stops there, and the next
+    line is a line of its own (systemd 252: OPTIONS gives ['--selinux-enabled']); a quote opened there is not
+    closed on its line and refused (systemd reads on and gives dockerd a CR as a word)."""
+    unquoted = 'OPTIONS=--selinux-enabled \\\r\n  --log-driver=journald\r\nOTHER=1\r\n'
+    assert dc.envfile_words(dc.envfile_value(unquoted, 'OPTIONS')) == ['--selinux-enabled']
+    rendered = dc.render_envfile(unquoted, 'OPTIONS', ['--selinux-enabled', '--tlsverify'])
+    assert '  --log-driver=journald\r\nOTHER=1\r\n' in rendered
+    quoted = 'OPTIONS="--selinux-enabled \\\r\n  --log-driver=journald"\r\nOTHER=1\r\n'
+    with pytest.raises(dc.DaemonConfigError, match='/etc/sysconfig/docker sets OPTIONS=.*close its quotes on the same line'):
+        dc.envfile_value(quoted, 'OPTIONS', '/etc/sysconfig/docker')
+    with pytest.raises(dc.DaemonConfigError, match='with CRLF line endings, as here'):
+        dc.envfile_value(quoted, 'OPTIONS')
 
 
 # What systemd 252 (Debian 12) made of each line, seen with EnvironmentFile= and an ExecStart= passing
@@ -333,6 +348,14 @@ SYSTEMD_SEEN = [
     ("DOCKER_OPTS='tab\tsep  x'", 'tab\tsep  x', ['tab', 'sep', 'x']),
     ("""DOCKER_OPTS='e"" f'""", 'e"" f', ['e', 'f']),
     ("""DOCKER_OPTS='k"a b'""", 'k"a b', ['ka b']),
+    # After a closing quote white space is skipped and a quote opens again; anything else runs to the end.
+    ('DOCKER_OPTS="a" "b" c "d"', 'abc "d"', ['abc', 'd']),
+    ('DOCKER_OPTS="--dns 8.8.8.8" # google', '--dns 8.8.8.8# google', ['--dns', '8.8.8.8#', 'google']),
+    ("DOCKER_OPTS='--a' '--b'", '--a--b', ['--a--b']),
+    ('DOCKER_OPTS=  "x"  y  ', 'xy', ['xy']),
+    # White space around the = (systemd trims it); a backslash at the very end goes.
+    ('DOCKER_OPTS = "--dns 1.1.1.1"', '--dns 1.1.1.1', ['--dns', '1.1.1.1']),
+    ('DOCKER_OPTS="--label=a\\\\"', '--label=a\\', ['--label=a']),
 ]
 
 
@@ -361,3 +384,57 @@ def test_plain_words_are_written_as_before():
     """A file an earlier release wrote (plain words, a $ among them) is written again unchanged: no restart."""
     text = '# Set by tprov.docker (role tprov.docker.daemon).\nDOCKER_OPTS="--label=a=$b --tlsverify"\n'
     assert dc.render_envfile(text, 'DOCKER_OPTS', ['--label=a=$b', '--tlsverify']) == text
+
+
+def test_a_backslash_at_the_very_end_of_the_file_goes():
+    assert dc.envfile_words(dc.envfile_value('DOCKER_OPTS=--debug \\', 'DOCKER_OPTS')) == ['--debug']
+
+
+def test_export_and_a_lone_carriage_return_are_refused_by_name():
+    """systemd 252 skips `export VAR=` (dockerd never got those flags) and ends a line at a CR: reading them
+    otherwise would hand dockerd words it never had, or lose a variable set after the CR."""
+    with pytest.raises(dc.DaemonConfigError, match='/etc/default/docker sets DOCKER_OPTS with "export".*remove "export"'):
+        dc.envfile_value('export DOCKER_OPTS="--debug"\n', 'DOCKER_OPTS', '/etc/default/docker')
+    with pytest.raises(dc.DaemonConfigError, match='/etc/default/docker has a carriage return inside a line.*LF'):
+        dc.envfile_value('DOCKER_OPTS=--debug\rOTHER=2\n', 'DOCKER_OPTS', '/etc/default/docker')
+
+
+def test_white_space_around_the_equals_sign_is_the_line_replaced():
+    text = 'DOCKER_OPTS = "--dns 1.1.1.1"\n'
+    rendered = dc.render_envfile(text, 'DOCKER_OPTS', dc.envfile_flags(dc.envfile_value(text, 'DOCKER_OPTS'),
+                                                                       ['tcp://0.0.0.0:2376'], **TLS))
+    assert rendered.count('DOCKER_OPTS') == 2 and 'DOCKER_OPTS = ' not in rendered  # the marker names it once
+    assert dc.envfile_words(dc.envfile_value(rendered, 'DOCKER_OPTS'))[:2] == ['--dns', '1.1.1.1']
+
+
+def test_our_flags_never_join_a_continued_last_line():
+    text = 'OTHER=x \\'
+    rendered = dc.render_envfile(text, 'DOCKER_OPTS', ['--tlsverify'])
+    assert dc.envfile_value(rendered, 'OTHER') == 'x'
+    assert dc.envfile_words(dc.envfile_value(rendered, 'DOCKER_OPTS')) == ['--tlsverify']
+
+
+def test_a_line_break_or_nul_in_a_flag_is_refused_before_writing():
+    for flag in ('--tlscert=/etc/x\nOTHER=evil', '--host=tcp://0.0.0.0:2376\r', '--tlskey=/etc/x\x00y'):
+        with pytest.raises(dc.DaemonConfigError, match='/etc/default/docker cannot hold') as caught:
+            dc.render_envfile('', 'DOCKER_OPTS', ['--tlsverify', flag], '/etc/default/docker')
+        assert caught.value.kind == 'invalid_option'
+
+
+def test_only_systemds_white_space_makes_a_word_quoted():
+    """A no-break space is no separator to systemd: a file an earlier release wrote with one stays as it is."""
+    text = '# Set by tprov.docker (role tprov.docker.daemon).\nDOCKER_OPTS="--label=a\u00a0b --tlsverify"\n'
+    assert dc.render_envfile(text, 'DOCKER_OPTS', ['--label=a\u00a0b', '--tlsverify']) == text
+
+
+@pytest.mark.parametrize('host', ['tcp://0.0.0.0:2376\n', 'tcp://$(id)`x`:2376', 'tcp://a b:2376', 'tcp://"x":2376',
+                                  'tcp://[::1\x00]:2376', 'tcp://0.0.0.0:2376 --debug'])
+def test_a_tcp_host_with_white_space_quotes_or_shell_characters_is_refused(host):
+    with pytest.raises(dc.DaemonConfigError, match='is not tcp://ADDRESS:PORT'):
+        dc.check_tcp_hosts([host], True, False)
+
+
+@pytest.mark.parametrize('host', ['tcp://0.0.0.0:2376', 'tcp://[::]:2376', 'tcp://[fe80::1%eth0]:2376',
+                                  'tcp://docker.example.com:2376', 'tcp://:2376'])
+def test_ordinary_tcp_hosts_are_accepted(host):
+    dc.check_tcp_hosts([host], True, False)
