@@ -52,6 +52,7 @@ from ansible.utils.vars import merge_hash
 display = Display()
 
 IN_PROCESS_VAR = 'tprov_docker_in_process'
+MODULES_PACKAGE = 'ansible_collections.tprov.docker.plugins.modules'  # where MODULE names a file
 PROFILE = 'legacy'  # the serialization profile of every module that does not declare one (all of ours)
 
 # The ansible-core minor releases whose private names below were tested by the matrix stage
@@ -128,7 +129,7 @@ def preload_module(name, version=None):
     if not name or core_minor(version) not in TESTED_CORE:
         return False
     try:
-        importlib.import_module('ansible_collections.tprov.docker.plugins.modules.%s' % name)
+        importlib.import_module('%s.%s' % (MODULES_PACKAGE, name))
     except Exception:  # only a head start: the task itself reports what is wrong
         return False
     return True
@@ -227,7 +228,7 @@ class InProcessModuleAction(ActionBase):
             os.environ.update(dict((str(k), str(v)) for k, v in environment.items()))
             basic._ANSIBLE_ARGS = payload
             basic._ANSIBLE_PROFILE = PROFILE
-            module = importlib.import_module('ansible_collections.tprov.docker.plugins.modules.%s' % self.MODULE)
+            module = importlib.import_module('%s.%s' % (MODULES_PACKAGE, self.MODULE))
             with redirect_stdout(output):
                 module.main()
         except SystemExit:
