@@ -21,7 +21,7 @@ import socket
 import time
 
 from ansible_collections.tprov.docker.plugins.module_utils import daemon_config as dc
-from ansible_collections.tprov.docker.plugins.module_utils import tls_files, tls_probe
+from ansible_collections.tprov.docker.plugins.module_utils import host_identity, tls_files, tls_probe
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
     RollbackIncomplete, Transaction, oldest_backups, original_path as saved_original_path, read_text, restore_files,
     write_atomic)
@@ -37,7 +37,18 @@ def run(module):
             return record_applied(module, module.params)
         if module.params['state'] == 'restarted':
             return restart(module, module.params)
-        return configure(module, module.params)
+        identity = host_identity.current_identity()
+        stale = host_identity.differences(module.params['host_identity'], identity)
+        if stale:
+            # Before anything is read or written: the paths and certificate names of this run were planned
+            # with facts the host no longer has.
+            module.fail_json(
+                msg='This host is not the one its recorded facts describe (%s). Nothing was written. The daemon '
+                    'role gathers the facts again and re-issues the certificate; run alone, gather facts and run '
+                    'again.' % '; '.join(stale), error_kind='host_changed', host_identity=identity)
+        result = configure(module, module.params)
+        result['host_identity'] = identity
+        return result
     except dc.DaemonConfigError as exc:
         module.fail_json(msg=str(exc), error_kind=exc.kind)
     except RollbackIncomplete as exc:

@@ -266,6 +266,22 @@ options:
     type: list
     elements: dict
     default: []
+  host_identity:
+    description:
+      - With O(state=present), what this host was when its facts were recorded (RV(host_identity) of an earlier
+        run, keys C(fqdn), C(python), C(os_release_id), C(os_release_version_id); a key left out is not compared).
+        When the host differs, the module fails with C(error_kind=host_changed) before it reads or writes
+        anything.
+      - Usually left out; the action sets it from the record in O(host_facts_dir).
+    type: dict
+  host_facts_dir:
+    description:
+      - On the controller, the directory of the host facts records tprov.docker.docker_host_facts keeps
+        (the daemon role passes C(docker_host_facts_dir)). The action reads this host's record there and checks
+        its identity (O(host_identity)); after a run that succeeded it records the RV(host_identity) the
+        host reported, when that is new. A host without a record is not checked.
+      - Read and written on the controller only, as the controller's user.
+    type: path
 author:
   - tprov.docker maintainers (@tprov)
 '''
@@ -457,12 +473,21 @@ not_restored:
   returned: state is restored
   type: list
   elements: dict
+host_identity:
+  description:
+    - What this host is, as its recorded facts assume it - C(fqdn) (C(socket.getfqdn()), as the platform facts),
+      C(python) (the interpreter this module ran with, symlinks resolved), C(os_release_id) and C(os_release_version_id) (ID and
+      VERSION_ID of its os-release). Also returned with C(error_kind=host_changed).
+  returned: state is present
+  type: dict
+  sample: {fqdn: docker1.example.com, python: /usr/bin/python3, os_release_id: debian, os_release_version_id: "12"}
 error_kind:
   description:
     - On failure, a stable code for what went wrong, for roles to react to (the message may be reworded).
     - V(invalid_configuration), V(daemon_json_conflict), V(dropin_overrides), V(dropin_flags_differ),
       V(certificates_missing), V(invalid_option) (O(tls_files) cannot be installed as given), V(write_failed),
-      V(restore_incomplete), V(restart_failed) (systemctl failed), V(daemon_not_answering).
+      V(restore_incomplete), V(restart_failed) (systemctl failed), V(daemon_not_answering), V(host_changed) (the
+      host is not what O(host_identity) says: nothing was written).
   returned: failure
   type: str
   sample: restore_incomplete
@@ -504,6 +529,8 @@ def main():
             reload_only=dict(type='bool', default=False),
             reload_first=dict(type='bool', default=False),
             wait_timeout=dict(type='int', default=60),
+            host_identity=dict(type='dict'),
+            host_facts_dir=dict(type='path'),
         ),
         supports_check_mode=True,
         # daemon.json keys may carry a proxy's user:password@: masked in the log line and invocation.

@@ -823,3 +823,58 @@ def test_a_check_mode_restart_of_a_host_whose_certificates_are_still_to_come_doe
         os.unlink(args[option])
     check = run_module('docker_daemon_config', dict(args, state='restarted'), check=True)
     assert not check.failed and check['changed'] and not check['restarted'], check
+
+
+def _identity_now():
+    from ansible_collections.tprov.docker.plugins.module_utils import host_identity
+    return host_identity.current_identity()
+
+
+def test_a_host_other_than_its_recorded_identity_is_refused_before_anything_is_written(tmp_path):
+    args = family_layout(tmp_path, 'Debian')
+    before = snapshot(args)
+    now = _identity_now()
+    result = run_module('docker_daemon_config', dict(args, host_identity=dict(now, fqdn='old-name.example.test')))
+    assert result.failed and result['error_kind'] == 'host_changed', result
+    assert 'fqdn: old-name.example.test -> %s' % now['fqdn'] in result['msg'] and 'Nothing was written' in result['msg']
+    assert result['host_identity'] == now
+    assert snapshot(args) == before and not os.path.exists(args['backup_dir'])
+    # The same host (or a record without an identity yet) is written, and its identity returned.
+    for expected in (now, {'fqdn': now['fqdn']}, None):
+        result = run_module('docker_daemon_config', dict(args, host_identity=expected))
+        assert not result.failed and result['host_identity'] == now, result
+
+
+def test_the_action_checks_the_record_in_host_facts_dir_and_records_the_identity(tmp_path, playbook):
+    """The action reads the host's facts record on the controller: its identity goes to the module; a
+    record without one gets the identity the host reported."""
+    from ansible_collections.tprov.docker.plugins.plugin_utils import host_record
+    args = family_layout(tmp_path, 'Debian')
+    facts_dir = str(tmp_path / 'host-facts')
+    record_path = host_record.record_path(facts_dir, 'localhost')
+    facts = {'fqdn': 'x', 'os_family': 'Debian', 'distribution': 'Debian', 'distribution_major_version': '12',
+             'python': {'executable': '/usr/bin/python3'}}
+    stale = dict(host_record.new_record(facts), identity=dict(_identity_now(), os_release_version_id='0.old'))
+    host_record.save(record_path, stale)
+    play = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - tprov.docker.docker_daemon_config: %s
+      register: result
+      failed_when: false
+    - ansible.builtin.debug:
+        msg: "RESULT {{ {'kind': result.error_kind | default(''), 'changed': result.changed} | to_json }}"
+''' % json.dumps(dict(args, host_facts_dir=facts_dir))
+    before = snapshot(args)
+    rc, out, _recap = playbook(play)
+    assert rc == 0 and 'RESULT {\\"kind\\": \\"host_changed\\", \\"changed\\": false}' in out, out
+    assert snapshot(args) == before
+    assert host_record.load(record_path) == stale
+    # Gathered again (the record rewritten without an identity): written, and the identity recorded.
+    host_record.save(record_path, host_record.new_record(facts))
+    rc, out, _recap = playbook(play)
+    assert rc == 0 and 'RESULT {\\"kind\\": \\"\\", \\"changed\\": true}' in out, out
+    assert host_record.load(record_path)['identity'] == _identity_now()
+    rc, out, _recap = playbook(play)
+    assert rc == 0 and 'RESULT {\\"kind\\": \\"\\", \\"changed\\": false}' in out, out

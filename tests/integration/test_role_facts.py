@@ -1,5 +1,5 @@
 """The collection's playbooks gather no facts themselves: tprov.docker.common's tasks/facts.yml gathers the
-ones the roles read, with a small gather_subset. A role that starts reading another fact must be caught
+ones the roles read, with a small gather_subset, and records them on the controller for later runs. A role that starts reading another fact must be caught
 here, not on the first host whose play gathered nothing: every fact the roles and playbooks read is one
 that subset really returns (checked by running that very task), or one a role's own module sets."""
 
@@ -40,29 +40,41 @@ def _facts_read():
     return found
 
 
-def test_every_fact_the_roles_read_is_gathered_by_the_one_facts_task(playbook):
+def test_every_fact_the_roles_read_is_gathered_by_the_one_facts_task(playbook, tmp_path):
     read = _facts_read()
     assert {'fqdn', 'os_family', 'python'} <= set(read), read  # what the scan must at least find
     task = _gather_task()
     # The task runs when any fact the roles read is missing: its condition names each of them.
     for fact in read:
         assert 'ansible_facts.%s is not defined' % fact in task['when'], (fact, read[fact])
-    # And its gather_subset really returns each one (ansible-core's own setup, run here).
-    subset = task['ansible.builtin.setup']['gather_subset']
-    rc, out, recap = playbook('''
+    assert set(task['tprov.docker.docker_host_facts']) == {'dir'}
+    # Each fact read is there when gathered (ansible-core's own setup, with the action's subset) and when taken
+    # from the record the first run wrote: the task runs twice, in two plays, as in two runs.
+    facts_dir = tmp_path / 'host-facts'
+    play = '''
 - hosts: localhost
   gather_facts: false
   tasks:
-    - ansible.builtin.setup:
-        gather_subset: %s
+    - tprov.docker.docker_host_facts:
+        dir: %s
+      register: got
     - ansible.builtin.debug:
-        msg: "FACTS {{ ansible_facts.keys() | list | to_json }}"
-''' % json.dumps(subset))
-    assert rc == 0 and recap.get('failed') == 0, out
-    gathered = set(json.loads(re.search(r'FACTS (\[.*?\])"', out).group(1).replace('\\"', '"')))
-    assert set(read) <= gathered, (sorted(set(read) - gathered), subset)
+        msg: "FACTS {{ {'recorded': got.recorded, 'keys': ansible_facts.keys() | list} | to_json }}"
+''' % facts_dir
+    seen = []
+    for _run in range(2):
+        rc, out, recap = playbook(play)
+        assert rc == 0 and recap.get('failed') == 0, out
+        seen.append(json.loads(re.search(r'FACTS (\{.*?\})"', out).group(1).replace('\\"', '"')))
+    assert [run['recorded'] for run in seen] == [False, True], seen
+    for run in seen:
+        assert set(read) <= set(run['keys']), (sorted(set(read) - set(run['keys'])), run)
     # Small on purpose: not the min subset (users, SSH host keys, SELinux, lsb_release ...).
-    assert 'ssh_host_key_ed25519_public' not in gathered and 'env' not in gathered, sorted(gathered)
+    assert 'ssh_host_key_ed25519_public' not in seen[0]['keys'] and 'env' not in seen[0]['keys'], seen[0]
+    record = json.loads((facts_dir / 'localhost.json').read_text())
+    assert set(read) <= set(record['facts']), record
+    assert oct((facts_dir / 'localhost.json').stat().st_mode & 0o777) == '0o600'
+    assert oct(facts_dir.stat().st_mode & 0o777) == '0o700'
 
 
 def test_the_playbooks_leave_the_gathering_to_the_roles():

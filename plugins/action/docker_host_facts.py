@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# Copyright: tprov.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The action of tprov.docker.docker_host_facts: the facts from the host's record on the controller, or
+gathered on the host by ansible.builtin.setup (three subsets) and recorded (plugin_utils/host_record.py)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.tprov.docker.plugins.plugin_utils import host_record
+
+ARGUMENT_SPEC = dict(dir=dict(type='path', required=True), refresh=dict(type='bool', default=False))
+# What the roles read, and nothing that costs the host more (users, SSH keys, SELinux, service managers).
+GATHER_SUBSET = ['!all', '!min', 'platform', 'distribution', 'python']
+FACT_PREFIX = 'ansible_'
+
+
+class ActionModule(ActionBase):
+    _supports_check_mode = True
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        result = super(ActionModule, self).run(tmp, task_vars)
+        del tmp
+        _validated, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        try:
+            path = host_record.record_path(args['dir'], task_vars.get('inventory_hostname'))
+            record = None if args['refresh'] else host_record.load(path)
+        except host_record.RecordError as exc:
+            raise AnsibleActionFail('dir: %s' % exc)
+        if record is not None:
+            result.update(changed=False, recorded=True, record=path, ansible_facts=dict(
+                (FACT_PREFIX + name, value) for name, value in record['facts'].items()))
+            return result
+        gathered = self._execute_module(module_name='ansible.builtin.setup',
+                                        module_args={'gather_subset': GATHER_SUBSET}, task_vars=task_vars)
+        self._remove_tmp_path(self._connection._shell.tmpdir)
+        if gathered.get('failed') or gathered.get('unreachable') or 'ansible_facts' not in gathered:
+            result.update(gathered)
+            return result
+        facts = dict((name[len(FACT_PREFIX):] if name.startswith(FACT_PREFIX) else name, value)
+                     for name, value in gathered['ansible_facts'].items())
+        try:
+            host_record.save(path, host_record.new_record(facts))
+        except host_record.RecordError as exc:
+            raise AnsibleActionFail('dir: %s' % exc)
+        result.update(changed=False, recorded=False, record=path, ansible_facts=gathered['ansible_facts'])
+        for key in ('warnings', 'deprecations'):
+            if gathered.get(key):
+                result[key] = gathered[key]
+        return result

@@ -1,0 +1,65 @@
+# -*- coding: utf-8 -*-
+# Copyright: tprov.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What a Docker host is, as the roles' recorded facts assume it: its FQDN (the name the server certificate
+carries), its Python and its os-release (which decides the distro family's paths).
+
+docker_daemon_config returns it on every run and, given the identity recorded on the controller, refuses to
+write anything on a host that no longer matches it (``host_changed``): the facts the run was planned with
+would be stale. Cheap on purpose: no Ansible fact collector, one small file read."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import socket
+import sys
+
+# os-release(5): /etc first, then the vendor's copy.
+OS_RELEASE_PATHS = ('/etc/os-release', '/usr/lib/os-release')
+IDENTITY_KEYS = ('fqdn', 'python', 'os_release_id', 'os_release_version_id')
+
+
+def parse_os_release(text):
+    """The KEY=value assignments of an os-release file (values unquoted, as os-release(5) writes them)."""
+    values = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith('#') or '=' not in line:
+            continue
+        key, value = line.split('=', 1)
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in '"\'':
+            value = value[1:-1].replace('\\"', '"').replace('\\\\', '\\')
+        values[key.strip()] = value
+    return values
+
+
+def read_os_release(paths=OS_RELEASE_PATHS):
+    for path in paths:
+        try:
+            with open(path, encoding='utf-8', errors='replace') as handle:
+                return parse_os_release(handle.read(64 * 1024))
+        except OSError:
+            continue
+    return {}
+
+
+def current_identity(os_release=None):
+    """This host's identity; the FQDN as Ansible's platform facts compute it (socket.getfqdn()). The Python
+    resolved: the path it was started by differs between a module's process and the in-process path."""
+    release = read_os_release() if os_release is None else os_release
+    return {'fqdn': socket.getfqdn(), 'python': os.path.realpath(sys.executable),
+            'os_release_id': release.get('ID', ''), 'os_release_version_id': release.get('VERSION_ID', '')}
+
+
+def differences(expected, actual):
+    """Each recorded identity key whose value differs on the host, as 'key: recorded -> now'. Keys the
+    record lacks are not compared (a record written before the host reported its os-release)."""
+    found = []
+    for key in IDENTITY_KEYS:
+        if key in (expected or {}) and expected[key] is not None and expected[key] != actual.get(key):
+            found.append('%s: %s -> %s' % (key, expected[key], actual.get(key)))
+    return found

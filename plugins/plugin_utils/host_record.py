@@ -1,0 +1,98 @@
+# -*- coding: utf-8 -*-
+# Copyright: tprov.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The record, on the controller, of the facts the roles read about a Docker host (its FQDN, distro family
+and Python) and of the identity the host last reported (module_utils/host_identity.py).
+
+A re-run takes the facts from here instead of gathering them on the host (docker_host_facts), and the
+host's one module run (docker_daemon_config) checks the identity before it writes anything: a host that was
+renamed or reinstalled fails that run with ``host_changed``, and the daemon role gathers again. The layout
+(one JSON file per inventory host in a directory of the controller user) is defined here only."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import errno
+import json
+import os
+import stat
+
+from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import read_fd, write_atomic
+from ansible_collections.tprov.docker.plugins.module_utils.pki import check_name
+from ansible_collections.tprov.docker.plugins.module_utils.tls_cert import CertificateError
+
+RECORD_VERSION = 1
+# The facts recorded, as setup returns them; a record missing one is gathered again.
+RECORDED_FACTS = ('fqdn', 'os_family', 'distribution', 'distribution_major_version', 'python')
+# A record is a few hundred bytes; anything far larger is not one.
+MAX_RECORD_SIZE = 64 * 1024
+
+
+class RecordError(Exception):
+    """The record cannot be read or written; the text names the file and the fix."""
+
+
+def record_path(directory, host):
+    """The record of inventory host ``host`` in ``directory`` (docker_host_facts_dir)."""
+    if not directory or not isinstance(directory, str):
+        raise RecordError('docker_host_facts_dir must be a directory path on the controller, not %r.' % (directory,))
+    try:
+        name = check_name(host, 'inventory_hostname')
+    except CertificateError as exc:
+        raise RecordError(str(exc))
+    return os.path.join(directory, name + '.json')
+
+
+def load(path):
+    """The record at path as a dict, or None when there is none or it is not a record of this version
+    (gathered again and rewritten). A symlink or a non-regular file is refused, not followed."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise RecordError('%s is a symlink; the host facts record is never followed. Remove it.' % path)
+        raise RecordError('Cannot read the host facts record %s: %s' % (path, exc.strerror))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise RecordError('%s is not a regular file. Remove it; the next run writes it again.' % path)
+        content = read_fd(fd, MAX_RECORD_SIZE)
+    finally:
+        os.close(fd)
+    try:
+        record = json.loads(content.decode('utf-8')) if content is not None else None
+    except ValueError:
+        return None
+    if not isinstance(record, dict) or record.get('version') != RECORD_VERSION:
+        return None
+    facts = record.get('facts')
+    if not isinstance(facts, dict) or any(facts.get(name) in (None, '', {}) for name in RECORDED_FACTS):
+        return None
+    if not isinstance(facts['python'], dict) or not facts['python'].get('executable'):
+        return None
+    identity = record.get('identity')
+    record['identity'] = identity if isinstance(identity, dict) else {}
+    return record
+
+
+def new_record(facts):
+    """A record of the facts setup gathered (only RECORDED_FACTS; python only its executable and version)."""
+    kept = dict((name, facts.get(name)) for name in RECORDED_FACTS)
+    python = facts.get('python') if isinstance(facts.get('python'), dict) else {}
+    kept['python'] = dict((key, python.get(key)) for key in ('executable', 'version') if key in python)
+    return {'version': RECORD_VERSION, 'facts': kept, 'identity': {}}
+
+
+def save(path, record):
+    """Write the record atomically (0600, in a 0700 directory made when missing); a rename replaces
+    whatever is at path, a symlink included, and never writes through it."""
+    directory = os.path.dirname(path)
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        write_atomic(path, (json.dumps(record, indent=1, sort_keys=True) + '\n').encode('utf-8'), mode=0o600)
+    except OSError as exc:
+        raise RecordError('Cannot write the host facts record %s: %s. Check docker_host_facts_dir.'
+                          % (path, exc.strerror or exc))

@@ -1,0 +1,80 @@
+"""The controller's record of a host's facts: where it lives, what counts as one, how it is written."""
+
+import json
+import os
+import stat
+
+import pytest
+
+from ansible_collections.tprov.docker.plugins.plugin_utils import host_record
+
+SETUP_FACTS = {'fqdn': 'docker1.example.test', 'os_family': 'Debian', 'distribution': 'Debian',
+               'distribution_major_version': '12', 'hostname': 'docker1', 'env': {'HOME': '/root'},
+               'python': {'executable': '/usr/bin/python3', 'version': {'major': 3}, 'type': 'cpython'}}
+
+
+def test_a_record_keeps_only_the_facts_the_roles_read(tmp_path):
+    path = host_record.record_path(str(tmp_path / 'facts'), 'docker1')
+    assert path == str(tmp_path / 'facts' / 'docker1.json')
+    host_record.save(path, host_record.new_record(SETUP_FACTS))
+    record = host_record.load(path)
+    assert set(record['facts']) == set(host_record.RECORDED_FACTS)
+    assert record['facts']['python'] == {'executable': '/usr/bin/python3', 'version': {'major': 3}}
+    assert record['identity'] == {}
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(str(tmp_path / 'facts')).st_mode) == 0o700
+
+
+@pytest.mark.parametrize('name', ['', '..', 'a/b', '../x', None])
+def test_an_inventory_name_that_is_no_file_name_is_refused(tmp_path, name):
+    with pytest.raises(host_record.RecordError, match='inventory_hostname'):
+        host_record.record_path(str(tmp_path), name)
+
+
+def test_no_directory_is_refused_naming_the_variable():
+    with pytest.raises(host_record.RecordError, match='docker_host_facts_dir'):
+        host_record.record_path('', 'docker1')
+
+
+@pytest.mark.parametrize('content', [
+    b'not json', b'[]', b'{"version": 2, "facts": {}}',
+    # A fact missing, empty, or python without its executable: gathered again.
+    json.dumps({'version': 1, 'facts': dict(SETUP_FACTS, fqdn='')}).encode(),
+    json.dumps({'version': 1, 'facts': dict((k, v) for k, v in SETUP_FACTS.items() if k != 'os_family')}).encode(),
+    json.dumps({'version': 1, 'facts': dict(SETUP_FACTS, python={'version': {}})}).encode(),
+    json.dumps({'version': 1, 'facts': dict(SETUP_FACTS, python='/usr/bin/python3')}).encode(),
+])
+def test_anything_but_a_whole_record_means_gather_again(tmp_path, content):
+    path = tmp_path / 'docker1.json'
+    path.write_bytes(content)
+    assert host_record.load(str(path)) is None
+
+
+def test_no_record_is_none_and_a_symlink_or_a_directory_is_refused(tmp_path):
+    assert host_record.load(str(tmp_path / 'missing.json')) is None
+    real = tmp_path / 'real.json'
+    host_record.save(str(real), host_record.new_record(SETUP_FACTS))
+    link = tmp_path / 'link.json'
+    link.symlink_to(real)
+    with pytest.raises(host_record.RecordError, match='symlink'):
+        host_record.load(str(link))
+    (tmp_path / 'dir.json').mkdir()
+    with pytest.raises(host_record.RecordError, match='not a regular file'):
+        host_record.load(str(tmp_path / 'dir.json'))
+
+
+def test_saving_replaces_a_symlink_and_never_writes_through_it(tmp_path):
+    target = tmp_path / 'elsewhere'
+    target.write_text('keep')
+    link = tmp_path / 'docker1.json'
+    link.symlink_to(target)
+    host_record.save(str(link), host_record.new_record(SETUP_FACTS))
+    assert target.read_text() == 'keep'
+    assert not link.is_symlink() and host_record.load(str(link))['facts']['fqdn'] == 'docker1.example.test'
+
+
+def test_a_directory_that_cannot_be_made_is_a_message(tmp_path):
+    blocker = tmp_path / 'file'
+    blocker.write_text('')
+    with pytest.raises(host_record.RecordError, match='docker_host_facts_dir'):
+        host_record.save(str(blocker / 'docker1.json'), host_record.new_record(SETUP_FACTS))
