@@ -487,7 +487,7 @@ error_kind:
     - V(invalid_configuration), V(daemon_json_conflict), V(dropin_overrides), V(dropin_flags_differ),
       V(certificates_missing), V(invalid_option) (O(tls_files) cannot be installed as given), V(write_failed),
       V(restore_incomplete), V(restart_failed) (systemctl failed), V(daemon_not_answering), V(host_changed) (the
-      host is not what O(host_identity) says: nothing was written).
+      host is not what O(host_identity) says; nothing was written).
   returned: failure
   type: str
   sample: restore_incomplete

@@ -23,7 +23,7 @@ LAYERS = (
     ('errors.py', 'redaction.py', 'file_transaction.py',
      'docker_context.py'),  # errors, secrets kept out of diffs, file transactions, the Docker CLI's context store
     ('connection.py', 'diagnosis.py', 'api_query.py', 'container_spec.py', 'daemon_config.py',
-     'tls_cert.py', 'tls_probe.py'),  # pure parsing, planning and connection resolution
+     'tls_cert.py', 'tls_probe.py', 'host_identity.py'),  # pure parsing, planning and connection resolution
     ('engine_client.py',),  # the HTTP client
     ('images.py', 'containers.py', 'container_backends.py', 'container_exec.py', 'engine_info.py', 'pki.py',
      'tls_files.py', 'daemon_setup.py', 'networks.py', 'volumes.py', 'context_files.py', 'tls_info.py'),  # services
@@ -32,7 +32,7 @@ LAYERS = (
 SERVICES = 3
 SHARED = (0, SERVICES)  # layers whose files may also use one another
 PURE = ('errors.py', 'connection.py', 'diagnosis.py', 'api_query.py', 'container_spec.py', 'daemon_config.py',
-        'redaction.py', 'tls_probe.py')
+        'redaction.py', 'tls_probe.py', 'host_identity.py')
 
 
 def imports(path):
