@@ -22,8 +22,10 @@ description:
     directory, checks the host against the record before it writes anything and fails with
     C(error_kind=host_changed) when it differs; the daemon role then runs this module with O(refresh) and plans
     the run again. Other uses of the facts should do the same, or set O(refresh).
-  - The record holds no secret. It is written as the controller's user, mode 0600 in a 0700 directory, by an atomic
-    rename; a record that is a symlink is refused, one that is not a record of this release is gathered again.
+  - The record holds no secret, but it decides the server certificate's names and the daemon's paths. It is written
+    as the controller's user, mode 0600 in a 0700 directory, by an atomic rename. A record that is a symlink, or
+    that another user owns or could have written (it or its directory writable by group or others), is refused
+    with a message; one that is not a whole record of this release is gathered again.
   - An action plugin; it runs on the controller (the gathering, when needed, on the host).
 attributes:
   check_mode:

@@ -57,8 +57,13 @@ def load(path):
             raise RecordError('%s is a symlink; the host facts record is never followed. Remove it.' % path)
         raise RecordError('Cannot read the host facts record %s: %s' % (path, exc.strerror))
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise RecordError('%s is not a regular file. Remove it; the next run writes it again.' % path)
+        # The record decides the certificate's names and the daemon's paths: only one nobody else could have
+        # written counts (as ssh's StrictModes), in a directory nobody else can write to.
+        _check_trusted(path, st, 'record')
+        _check_trusted(os.path.dirname(path), os.stat(os.path.dirname(path) or '.'), 'directory')
         content = read_fd(fd, MAX_RECORD_SIZE)
     finally:
         os.close(fd)
@@ -76,6 +81,14 @@ def load(path):
     identity = record.get('identity')
     record['identity'] = identity if isinstance(identity, dict) else {}
     return record
+
+
+def _check_trusted(path, st, what):
+    if st.st_uid not in (os.geteuid(), 0) or st.st_mode & 0o022:
+        raise RecordError(
+            'The host facts %s %s is owned by uid %d with mode %04o: only one of this user (or root) that no other '
+            'user can write is trusted. Remove it (the next run gathers the facts again), or point '
+            'docker_host_facts_dir at a directory of your own.' % (what, path, st.st_uid, stat.S_IMODE(st.st_mode)))
 
 
 def new_record(facts):

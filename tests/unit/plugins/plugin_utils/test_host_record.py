@@ -78,3 +78,25 @@ def test_a_directory_that_cannot_be_made_is_a_message(tmp_path):
     blocker.write_text('')
     with pytest.raises(host_record.RecordError, match='docker_host_facts_dir'):
         host_record.save(str(blocker / 'docker1.json'), host_record.new_record(SETUP_FACTS))
+
+
+@pytest.mark.parametrize('target,mode', [('record', 0o620), ('record', 0o602), ('directory', 0o770), ('directory', 0o777)])
+def test_a_record_or_directory_others_can_write_is_not_trusted(tmp_path, target, mode):
+    directory = tmp_path / 'facts'
+    path = host_record.record_path(str(directory), 'docker1')
+    host_record.save(path, host_record.new_record(SETUP_FACTS))
+    os.chmod(path if target == 'record' else str(directory), mode)
+    with pytest.raises(host_record.RecordError, match='no other user can write'):
+        host_record.load(path)
+
+
+def test_a_record_of_another_user_is_not_trusted(tmp_path, monkeypatch):
+    path = host_record.record_path(str(tmp_path / 'facts'), 'docker1')
+    host_record.save(path, host_record.new_record(SETUP_FACTS))
+    real_uid = os.geteuid()
+    # As a user who is neither the record's owner nor root.
+    monkeypatch.setattr(os, 'geteuid', lambda: real_uid + 4242)
+    if real_uid == 0:
+        os.chown(path, real_uid + 4242 + 1, -1)
+    with pytest.raises(host_record.RecordError, match='owned by uid'):
+        host_record.load(path)
