@@ -11,12 +11,16 @@ __metaclass__ = type
 
 import ipaddress
 import os
+import re
 import time
 
 from ansible.errors import AnsibleFilterError
+from ansible.utils.display import Display
 
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import oldest_backups, restore_entry
 from ansible_collections.tprov.docker.plugins.module_utils.pki import CLIENT_STATES, PKI, check_name, names_in_state
+
+display = Display()
 from ansible_collections.tprov.docker.plugins.module_utils.tls_cert import BACKDATE, DOCKER_FILE_NAMES, CertificateError
 
 
@@ -32,6 +36,23 @@ def _entry(value):
         return 'DNS:%s' % text
 
 
+# A host name as the FQDN fact may give it: labels of letters, digits, - and _ (internal DNS has them), no
+# wildcard, no IP:/DNS: prefix, not an address. The fact is what the host says its name is: root there sets
+# it (hostname), and a certificate of the inventory's CA must not carry whatever it claims.
+_HOST_NAME = re.compile(r'^(?=.{1,253}\.?$)(?!-)[A-Za-z0-9_-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9_-]{1,63}(?<!-))*\.?$')
+
+
+def fqdn_usable(fqdn):
+    """Whether the FQDN fact may become a DNS name of the host's certificate (see _HOST_NAME)."""
+    if not isinstance(fqdn, str) or not _HOST_NAME.match(fqdn) or fqdn in ('localhost', 'localhost.localdomain'):
+        return False
+    try:
+        ipaddress.ip_address(u'%s' % fqdn)
+    except ValueError:
+        return True
+    return False
+
+
 def docker_server_sans(inventory_hostname, ansible_host=None, fqdn=None, addresses=None, extra=None):
     """The SANs clients dial: the inventory name and address, the FQDN, loopback, the extras, and
     the ``addresses`` given (link-local ones excepted: they are not reachable by name).
@@ -44,8 +65,11 @@ def docker_server_sans(inventory_hostname, ansible_host=None, fqdn=None, address
         raise AnsibleFilterError('docker_tls_extra_sans must be a list such as ["DNS:docker.example.com", '
                                  '"IP:192.0.2.10"], not %r.' % (extra,))
     candidates = [inventory_hostname, ansible_host]
-    if fqdn and fqdn not in ('localhost', 'localhost.localdomain'):
+    if fqdn and fqdn_usable(fqdn):
         candidates.append(fqdn)
+    elif fqdn and fqdn not in ('localhost', 'localhost.localdomain'):
+        display.warning('%s: the host names itself %r, which is not a plain host name: the certificate leaves it out '
+                        '(declare a name in docker_tls_extra_sans if clients dial one).' % (inventory_hostname, fqdn))
     for address in addresses or []:
         try:
             if ipaddress.ip_address(u'%s' % address).is_link_local:

@@ -15,11 +15,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import errno
+import hashlib
 import json
 import os
 import stat
 
-from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import read_fd, write_atomic
+from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import read_fd, write_atomic_at
 from ansible_collections.tprov.docker.plugins.module_utils.pki import check_name
 from ansible_collections.tprov.docker.plugins.module_utils.tls_cert import CertificateError
 
@@ -35,35 +36,82 @@ class RecordError(Exception):
 
 
 def record_path(directory, host):
-    """The record of inventory host ``host`` in ``directory`` (docker_host_facts_dir)."""
+    """The record of inventory host ``host`` in ``directory`` (docker_host_facts_dir). A name that cannot be a
+    file name as it is (an IPv6 address, a slash) is recorded under a digest of it."""
     if not directory or not isinstance(directory, str):
         raise RecordError('docker_host_facts_dir must be a directory path on the controller, not %r.' % (directory,))
+    text = str(host or '')
     try:
-        name = check_name(host, 'inventory_hostname')
-    except CertificateError as exc:
-        raise RecordError(str(exc))
+        name = check_name(text, 'inventory_hostname')
+    except CertificateError:
+        name = 'host-' + hashlib.sha256(text.encode('utf-8', 'surrogateescape')).hexdigest()[:32]
     return os.path.join(directory, name + '.json')
 
 
-def load(path):
-    """The record at path as a dict, or None when there is none or it is not a record of this version
-    (gathered again and rewritten). A symlink or a non-regular file is refused, not followed."""
+def _check_trusted(path, st, what):
+    # The record decides the certificate's names and the daemon's paths: only one nobody else could have
+    # written counts (as ssh's StrictModes), in a directory nobody else can write to.
+    if st.st_uid not in (os.geteuid(), 0) or st.st_mode & 0o022:
+        raise RecordError(
+            'The host facts %s %s is owned by uid %d with mode %04o: only one of this user (or root) that no other '
+            'user can write is trusted. Remove it (the next run gathers the facts again), or point '
+            'docker_host_facts_dir at a directory of your own.' % (what, path, st.st_uid, stat.S_IMODE(st.st_mode)))
+
+
+def _open_directory(directory, create=False):
+    """An fd of the records' directory, checked as trusted through that very fd (no swap between the check
+    and the use). With create, missing directories are made 0700 one by one - a parent too, such as a new
+    docker_pki_dir, which must never appear with the umask's mode."""
+    if create:
+        missing = []
+        current = os.path.abspath(directory)
+        while not os.path.lexists(current):
+            missing.append(current)
+            current = os.path.dirname(current)
+        for path in reversed(missing):
+            try:
+                os.mkdir(path, 0o700)
+            except FileExistsError:
+                pass
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except FileNotFoundError:
         return None
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise RecordError('%s is a symlink; the host facts record is never followed. Remove it.' % path)
-        raise RecordError('Cannot read the host facts record %s: %s' % (path, exc.strerror))
+        raise RecordError('Cannot open the host facts directory %s: %s. Check docker_host_facts_dir.'
+                          % (directory, exc.strerror))
+    try:
+        _check_trusted(directory, os.fstat(fd), 'directory')
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def load(path):
+    """The record at path as a dict, or None when there is none or it is not a whole record of this version
+    (gathered again and rewritten). A symlink, a non-regular file, and a record or directory another user
+    owns or could write are refused, not followed."""
+    dir_fd = _open_directory(os.path.dirname(path))
+    if dir_fd is None:
+        return None
+    try:
+        try:
+            fd = os.open(os.path.basename(path), os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK,
+                         dir_fd=dir_fd)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise RecordError('%s is a symlink; the host facts record is never followed. Remove it.' % path)
+            raise RecordError('Cannot read the host facts record %s: %s' % (path, exc.strerror))
+    finally:
+        os.close(dir_fd)
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise RecordError('%s is not a regular file. Remove it; the next run writes it again.' % path)
-        # The record decides the certificate's names and the daemon's paths: only one nobody else could have
-        # written counts (as ssh's StrictModes), in a directory nobody else can write to.
         _check_trusted(path, st, 'record')
-        _check_trusted(os.path.dirname(path), os.stat(os.path.dirname(path) or '.'), 'directory')
         content = read_fd(fd, MAX_RECORD_SIZE)
     finally:
         os.close(fd)
@@ -83,14 +131,6 @@ def load(path):
     return record
 
 
-def _check_trusted(path, st, what):
-    if st.st_uid not in (os.geteuid(), 0) or st.st_mode & 0o022:
-        raise RecordError(
-            'The host facts %s %s is owned by uid %d with mode %04o: only one of this user (or root) that no other '
-            'user can write is trusted. Remove it (the next run gathers the facts again), or point '
-            'docker_host_facts_dir at a directory of your own.' % (what, path, st.st_uid, stat.S_IMODE(st.st_mode)))
-
-
 def new_record(facts):
     """A record of the facts setup gathered (only RECORDED_FACTS; python only its executable and version)."""
     kept = dict((name, facts.get(name)) for name in RECORDED_FACTS)
@@ -100,12 +140,18 @@ def new_record(facts):
 
 
 def save(path, record):
-    """Write the record atomically (0600, in a 0700 directory made when missing); a rename replaces
-    whatever is at path, a symlink included, and never writes through it."""
-    directory = os.path.dirname(path)
+    """Write the record atomically (0600) in its directory, made 0700 when missing and refused when another
+    user could write to it; a rename replaces whatever is at path, a symlink included, never writing through it."""
     try:
-        os.makedirs(directory, mode=0o700, exist_ok=True)
-        write_atomic(path, (json.dumps(record, indent=1, sort_keys=True) + '\n').encode('utf-8'), mode=0o600)
+        dir_fd = _open_directory(os.path.dirname(path), create=True)
+        if dir_fd is None:
+            raise RecordError('Cannot make the host facts directory %s (a dangling symlink?). Check '
+                              'docker_host_facts_dir.' % os.path.dirname(path))
+        try:
+            write_atomic_at(dir_fd, os.path.basename(path),
+                            (json.dumps(record, indent=1, sort_keys=True) + '\n').encode('utf-8'), 0o600)
+        finally:
+            os.close(dir_fd)
     except OSError as exc:
         raise RecordError('Cannot write the host facts record %s: %s. Check docker_host_facts_dir.'
                           % (path, exc.strerror or exc))

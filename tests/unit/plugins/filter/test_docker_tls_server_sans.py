@@ -83,3 +83,16 @@ def test_backups_found_on_the_host_as_restore_entries():
         {'path': '/etc/docker/tls/server-cert.pem', 'backup': '/etc/docker/tls/server-cert.pem.20261128T101500.tprov-backup'},
         {'path': '/etc/docker/tls/server-key.pem', 'backup': '/etc/docker/tls/server-key.pem.20261128T101500.tprov-backup'}]
     assert docker_backup_restore_entries([]) == []
+
+
+@pytest.mark.parametrize('fqdn', ['*.example.com', 'IP:10.0.0.1', 'DNS:other.example', '10.0.0.1', 'fe80::1',
+                                  'a b', '-bad.example', 'x' * 64 + '.example', 'name/with/slash', ''])
+def test_an_fqdn_that_is_not_a_plain_host_name_is_left_out(fqdn):
+    """root on the host sets its name: a wildcard, a typed entry or another host's address is never signed."""
+    sans = docker_server_sans('docker1', '192.0.2.10', fqdn)
+    assert sans == ['DNS:docker1', 'IP:192.0.2.10', 'IP:127.0.0.1', 'DNS:localhost'], sans
+
+
+@pytest.mark.parametrize('fqdn', ['docker1.example.com', 'docker1.example.com.', 'build_box.corp', 'h-1'])
+def test_a_plain_host_name_is_kept(fqdn):
+    assert docker_server_sans('docker1', None, fqdn)[1] == 'DNS:%s' % fqdn

@@ -25,10 +25,36 @@ def test_a_record_keeps_only_the_facts_the_roles_read(tmp_path):
     assert stat.S_IMODE(os.stat(str(tmp_path / 'facts')).st_mode) == 0o700
 
 
-@pytest.mark.parametrize('name', ['', '..', 'a/b', '../x', None])
-def test_an_inventory_name_that_is_no_file_name_is_refused(tmp_path, name):
-    with pytest.raises(host_record.RecordError, match='inventory_hostname'):
-        host_record.record_path(str(tmp_path), name)
+@pytest.mark.parametrize('name', ['..', 'a/b', '../x', 'fe80::1', 'host name'])
+def test_an_inventory_name_that_is_no_file_name_is_recorded_under_its_digest(tmp_path, name):
+    path = host_record.record_path(str(tmp_path), name)
+    assert os.path.dirname(path) == str(tmp_path)
+    assert os.path.basename(path).startswith('host-') and path != host_record.record_path(str(tmp_path), name + 'x')
+    assert path == host_record.record_path(str(tmp_path), name)
+
+
+def test_missing_directories_are_made_0700_each_a_new_pki_dir_too(tmp_path):
+    """The facts are recorded before docker_tls_pki makes docker_pki_dir: it must not appear with the umask's mode."""
+    old = os.umask(0o002)
+    try:
+        path = host_record.record_path(str(tmp_path / 'pki' / 'host-facts'), 'docker1')
+        host_record.save(path, host_record.new_record(SETUP_FACTS))
+    finally:
+        os.umask(old)
+    for directory in (tmp_path / 'pki', tmp_path / 'pki' / 'host-facts'):
+        assert stat.S_IMODE(os.stat(str(directory)).st_mode) == 0o700, directory
+
+
+def test_an_untrusted_directory_is_refused_for_writing_and_for_a_missing_record(tmp_path):
+    directory = tmp_path / 'shared'
+    directory.mkdir()
+    os.chmod(str(directory), 0o777)
+    path = host_record.record_path(str(directory), 'docker1')
+    with pytest.raises(host_record.RecordError, match='no other user can write'):
+        host_record.load(path)
+    with pytest.raises(host_record.RecordError, match='no other user can write'):
+        host_record.save(path, host_record.new_record(SETUP_FACTS))
+    assert not os.path.exists(path)
 
 
 def test_no_directory_is_refused_naming_the_variable():
