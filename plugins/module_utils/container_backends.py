@@ -2,7 +2,7 @@
 # Copyright: tprov.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The backends of docker_api_container and docker_api_containers: ``backend(module, client)`` ->
-the result to exit with, run by ``safe_module.run_engine_module``. An EngineError they raise carries
+the result to exit with, run by ``engine_module.run_engine_module``. An EngineError they raise carries
 the result keys a failure reports besides ``msg`` and ``error_kind`` (the actions done so far)."""
 
 from __future__ import absolute_import, division, print_function

@@ -26,7 +26,7 @@ try:
     import requests
     from requests.adapters import HTTPAdapter
     import requests_unixsocket
-except ImportError:  # the glue (safe_module.check_requirements) fails the module with missing_required_lib
+except ImportError:  # the glue (engine_module.check_requirements) fails the module with missing_required_lib
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
     HTTPAdapter = object
 

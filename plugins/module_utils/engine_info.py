@@ -4,7 +4,7 @@
 """The backends of docker_api_info and docker_api_container_info: read-only questions to the engine.
 
 Each backend takes the module (for its params) and an EngineClient and returns the result dict;
-plugins/module_utils/safe_module.run_engine_module does the rest.
+plugins/module_utils/engine_module.run_engine_module does the rest.
 """
 
 from __future__ import absolute_import, division, print_function

@@ -3,9 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The glue between Ansible and the collection: the only module_utils file that imports AnsibleModule.
 
-It holds :class:`SafeModule` (below), the connection options of the Engine API modules, and
-:func:`run_engine_module`, the whole ``main()`` of an Engine API module: build the module, build
-the client, call the backend, turn an :class:`EngineError` into a failed result with its kind.
+It holds :class:`SafeModule` (below); engine_module.py builds the Engine API modules on it (their
+connection options and ``main()``), so that a module that never speaks to the Engine API - such as
+docker_daemon_config on the managed host - carries neither the HTTP client nor requests.
 
 SafeModule is the AnsibleModule every tprov.docker module is built with: no secret reaches the
 host's logs.
@@ -39,17 +39,12 @@ import json
 from ansible.module_utils.basic import (
     PASSWORD_MATCH,
     AnsibleModule,
-    env_fallback,
     heuristic_log_sanitize,
     missing_required_lib,
     remove_values,
 )
 from ansible.module_utils.common.validation import check_type_dict
 from ansible.module_utils.parsing.convert_bool import boolean
-
-from ansible_collections.tprov.docker.plugins.module_utils.connection import DEFAULT_DOCKER_HOST, DEFAULT_TIMEOUT
-from ansible_collections.tprov.docker.plugins.module_utils.engine_client import REQUESTS_IMPORT_ERROR, EngineClient
-from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
 
 MASKED = 'NOT_LOGGING_PARAMETER'
 
@@ -335,75 +330,6 @@ class SafeModule(AnsibleModule):
         words = ['%s=%s' % (name, value) for name, value in sorted(log_args.items())]
         self.log('Invoked with %s' % ' '.join(words) if words else 'Invoked', log_args=log_args)
 
-
-# The connection options every Engine API module accepts (documented in doc_fragments/docker_api.py).
-CONNECTION_ARGUMENT_SPEC = dict(
-    docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST, aliases=['docker_url'],
-                     fallback=(env_fallback, ['DOCKER_HOST'])),
-    # A Docker CLI context (docker_context.py): its address wins over docker_host (which always has a value:
-    # its default, DOCKER_HOST or module_defaults, none of which a module can tell from the task's own).
-    docker_context=dict(type='str'),
-    # DOCKER_TLS and DOCKER_TLS_VERIFY are read by resolve_connection (the CLI's rules, not a bool's).
-    tls=dict(type='bool'),
-    validate_certs=dict(type='bool', aliases=['tls_verify']),
-    ca_path=dict(type='path', aliases=['ca_cert', 'tls_ca_cert', 'cacert_path']),
-    client_cert=dict(type='path', aliases=['tls_client_cert', 'cert_path']),
-    client_key=dict(type='path', aliases=['tls_client_key', 'key_path'], no_log=False),
-    tls_hostname=dict(type='str', fallback=(env_fallback, ['DOCKER_TLS_HOSTNAME'])),
-    api_version=dict(type='str', default='auto', aliases=['docker_api_version'],
-                     fallback=(env_fallback, ['DOCKER_API_VERSION'])),
-    timeout=dict(type='int', default=DEFAULT_TIMEOUT, fallback=(env_fallback, ['DOCKER_TIMEOUT'])),
-)
-
-
-def connection_argument_spec(**extra):
-    """The connection options merged with a module's own options."""
-    spec = dict((k, dict(v)) for k, v in CONNECTION_ARGUMENT_SPEC.items())
-    spec.update(extra)
-    return spec
-
-
-def fail_with(module, exc):
-    """Fail the module with an EngineError: its message, its kind, and the result keys it carries."""
-    details = dict(getattr(exc, 'details', None) or {})
-    details.pop('msg', None)
-    details.pop('error_kind', None)
-    module.fail_json(msg=str(exc), error_kind=getattr(exc, 'kind', None) or 'engine_error', **details)
-
-
-def check_requirements(module):
-    """Fail the module when requests / requests-unixsocket are missing on the managed node."""
-    if REQUESTS_IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib('requests and requests-unixsocket'),
-                         exception=REQUESTS_IMPORT_ERROR, error_kind='missing_library')
-
-
-def client_from_module(module):
-    """An EngineClient for an AnsibleModule, failing the module with a clear message on bad options."""
-    check_requirements(module)
-    try:
-        client = EngineClient.from_params(module.params)
-    except EngineError as exc:
-        fail_with(module, exc)
-    # The credential headers the client sends become the module's no_log values as they are built.
-    client.secrets = module.no_log_values
-    return client
-
-
-def run_engine_module(backend, argument_spec=None, **module_kwargs):
-    """The main() of an Engine API module: ``backend(module, client)`` returns the result to exit with.
-
-    ``argument_spec``: the module's own options (the connection options are added);
-    ``module_kwargs`` go to SafeModule (supports_check_mode, required_if, entry_specs, ...).
-    An EngineError from the backend fails the module with ``msg``, ``error_kind`` and its ``details``.
-    """
-    module = SafeModule(argument_spec=connection_argument_spec(**(argument_spec or {})),
-                        validation_error_kind='invalid_option', **module_kwargs)
-    client = client_from_module(module)
-    try:
-        result = backend(module, client)
-    except EngineError as exc:
-        fail_with(module, exc)
-    finally:
-        client.close()
-    module.exit_json(**result)
+    def fail_missing_library(self, library, exception, **result):
+        """Fail naming a Python library the module needs on the managed node (Ansible's own message)."""
+        self.fail_json(msg=missing_required_lib(library), exception=exception, **result)

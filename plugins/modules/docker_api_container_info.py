@@ -81,7 +81,7 @@ error_kind:
 
 
 from ansible_collections.tprov.docker.plugins.module_utils.engine_info import CONTAINER_INFO_ARGUMENT_SPEC, CONTAINER_INFO_MODULE_RULES, container_info
-from ansible_collections.tprov.docker.plugins.module_utils.safe_module import run_engine_module
+from ansible_collections.tprov.docker.plugins.module_utils.engine_module import run_engine_module
 
 
 def main():

@@ -186,7 +186,7 @@ from ansible_collections.tprov.docker.plugins.module_utils.container_backends im
     converge_containers,
 )
 from ansible_collections.tprov.docker.plugins.module_utils.container_spec import CONTAINER_HIDDEN_VALUES
-from ansible_collections.tprov.docker.plugins.module_utils.safe_module import run_engine_module
+from ansible_collections.tprov.docker.plugins.module_utils.engine_module import run_engine_module
 
 
 def main():

@@ -130,7 +130,7 @@ error_kind:
 
 
 from ansible_collections.tprov.docker.plugins.module_utils.images import IMAGE_ARGUMENT_SPEC, IMAGE_MODULE_RULES, converge_image
-from ansible_collections.tprov.docker.plugins.module_utils.safe_module import run_engine_module
+from ansible_collections.tprov.docker.plugins.module_utils.engine_module import run_engine_module
 
 
 def main():

@@ -101,7 +101,7 @@ error_kind:
 
 
 from ansible_collections.tprov.docker.plugins.module_utils.images import IMAGE_INFO_ARGUMENT_SPEC, IMAGE_INFO_MODULE_RULES, image_info
-from ansible_collections.tprov.docker.plugins.module_utils.safe_module import run_engine_module
+from ansible_collections.tprov.docker.plugins.module_utils.engine_module import run_engine_module
 
 
 def main():

@@ -112,7 +112,7 @@ error_kind:
 
 
 from ansible_collections.tprov.docker.plugins.module_utils.engine_info import INFO_ARGUMENT_SPEC, engine_info
-from ansible_collections.tprov.docker.plugins.module_utils.safe_module import run_engine_module
+from ansible_collections.tprov.docker.plugins.module_utils.engine_module import run_engine_module
 
 
 def main():

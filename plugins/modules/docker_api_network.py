@@ -174,7 +174,7 @@ error_kind:
 
 
 from ansible_collections.tprov.docker.plugins.module_utils.networks import NETWORK_ARGUMENT_SPEC, converge_network
-from ansible_collections.tprov.docker.plugins.module_utils.safe_module import run_engine_module
+from ansible_collections.tprov.docker.plugins.module_utils.engine_module import run_engine_module
 
 
 def main():

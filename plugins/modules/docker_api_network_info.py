@@ -86,7 +86,7 @@ from ansible_collections.tprov.docker.plugins.module_utils.networks import (
     NETWORK_INFO_MODULE_RULES,
     network_info,
 )
-from ansible_collections.tprov.docker.plugins.module_utils.safe_module import run_engine_module
+from ansible_collections.tprov.docker.plugins.module_utils.engine_module import run_engine_module
 
 
 def main():

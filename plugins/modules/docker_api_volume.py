@@ -119,7 +119,7 @@ error_kind:
 '''
 
 
-from ansible_collections.tprov.docker.plugins.module_utils.safe_module import run_engine_module
+from ansible_collections.tprov.docker.plugins.module_utils.engine_module import run_engine_module
 from ansible_collections.tprov.docker.plugins.module_utils.volumes import VOLUME_ARGUMENT_SPEC, converge_volume
 
 

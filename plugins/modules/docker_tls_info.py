@@ -266,8 +266,8 @@ from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.tprov.docker.plugins.module_utils import tls_cert, tls_info
 from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError
-from ansible_collections.tprov.docker.plugins.module_utils.safe_module import (
-    SafeModule, connection_argument_spec, fail_with)
+from ansible_collections.tprov.docker.plugins.module_utils.engine_module import connection_argument_spec, fail_with
+from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
 
 
 def main():

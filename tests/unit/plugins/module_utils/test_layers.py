@@ -28,6 +28,7 @@ LAYERS = (
     ('images.py', 'containers.py', 'container_backends.py', 'container_exec.py', 'engine_info.py', 'pki.py',
      'tls_files.py', 'daemon_setup.py', 'networks.py', 'volumes.py', 'context_files.py', 'tls_info.py'),  # services
     ('safe_module.py',),  # the Ansible glue
+    ('engine_module.py',),  # the Engine API modules' glue: connection options and main(), on SafeModule
 )
 SERVICES = 3
 SHARED = (0, SERVICES)  # layers whose files may also use one another

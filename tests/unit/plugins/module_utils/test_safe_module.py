@@ -1,4 +1,5 @@
-"""safe_module.py as the glue: run_engine_module builds the module and client, runs a backend, reports kinds."""
+"""safe_module.py and engine_module.py as the glue: run_engine_module builds the module and client, runs a backend,
+reports kinds."""
 
 import json
 
@@ -8,6 +9,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 from ansible.release import __version__ as CORE_VERSION
 
+from ansible_collections.tprov.docker.plugins.module_utils import engine_module
 from ansible_collections.tprov.docker.plugins.module_utils import safe_module as glue
 from ansible_collections.tprov.docker.plugins.module_utils.errors import EngineError, NotFound
 
@@ -21,7 +23,7 @@ def run(monkeypatch, capsys, backend, args=None, **kwargs):
     monkeypatch.setattr(basic, '_ANSIBLE_ARGS', to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': module_args})))
     monkeypatch.setattr(basic, '_ANSIBLE_PROFILE', 'legacy', raising=False)
     with pytest.raises(SystemExit):
-        glue.run_engine_module(backend, **kwargs)
+        engine_module.run_engine_module(backend, **kwargs)
     return json.loads(capsys.readouterr().out)
 
 
@@ -67,7 +69,7 @@ def test_bad_connection_settings_fail_with_invalid_settings(monkeypatch, capsys)
 
 
 def test_missing_requests_fails_with_missing_library(monkeypatch, capsys):
-    monkeypatch.setattr(glue, 'REQUESTS_IMPORT_ERROR', 'Traceback: no module named requests')
+    monkeypatch.setattr(engine_module, 'REQUESTS_IMPORT_ERROR', 'Traceback: no module named requests')
 
     def backend(module, client):
         raise AssertionError('the backend must not run')
@@ -83,7 +85,7 @@ def test_fail_with_keeps_msg_and_kind_over_details():
 
     exc = EngineError('boom', kind='refused').with_details(msg='other', error_kind='x', actions=[])
     with pytest.raises(SystemExit) as info:
-        glue.fail_with(Module(), exc)
+        engine_module.fail_with(Module(), exc)
     assert info.value.args[0] == dict(msg='boom', error_kind='refused', actions=[])
 
 

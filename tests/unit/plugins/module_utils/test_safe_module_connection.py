@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.tprov.docker.plugins.module_utils import errors
-from ansible_collections.tprov.docker.plugins.module_utils import safe_module as glue
+from ansible_collections.tprov.docker.plugins.module_utils import engine_module as glue
 
 
 def test_connection_spec_is_a_copy():
