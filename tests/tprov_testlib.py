@@ -12,8 +12,6 @@ import sys
 import tempfile
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# Modules that are only an action plugin, run on the controller (their module file is documentation alone).
-ACTION_ONLY_MODULES = ('docker_host_facts',)
 # One per checkout: two clones tested at once must not run each other's code.
 COLLECTIONS_DIR = os.path.join(tempfile.gettempdir(), 'tprov-docker-tests-%d-%s' % (
     os.getuid(), hashlib.sha1(REPO_ROOT.encode('utf-8')).hexdigest()[:10]), 'collections')

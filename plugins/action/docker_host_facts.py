@@ -2,8 +2,9 @@
 # Copyright: tprov.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The action of tprov.docker.docker_host_facts: the facts from the host's record on the controller, or
-gathered on the host by ansible.builtin.setup (three subsets) and recorded (plugin_utils/host_record.py)."""
+"""The action of tprov.docker.docker_host_facts: the facts from the host's record on the controller
+(plugin_utils/host_record.py), or gathered on the host - by the module's own small run, and by
+ansible.builtin.setup (three subsets) only for a distro family the module does not know - and recorded."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -20,6 +21,11 @@ GATHER_SUBSET = ['!all', '!min', 'platform', 'distribution', 'python']
 FACT_PREFIX = 'ansible_'
 
 
+def _deprefixed(facts):
+    return dict((name[len(FACT_PREFIX):] if name.startswith(FACT_PREFIX) else name, value)
+                for name, value in facts.items())
+
+
 class ActionModule(ActionBase):
     _supports_check_mode = True
 
@@ -34,23 +40,37 @@ class ActionModule(ActionBase):
         except host_record.RecordError as exc:
             raise AnsibleActionFail('dir: %s' % exc)
         if record is not None:
-            result.update(changed=False, recorded=True, record=path, ansible_facts=dict(
-                (FACT_PREFIX + name, value) for name, value in record['facts'].items()))
+            result.update(changed=False, recorded=True, record=path, host_identity=record['identity'],
+                          ansible_facts=dict((FACT_PREFIX + name, value) for name, value in record['facts'].items()))
             return result
-        gathered = self._execute_module(module_name='ansible.builtin.setup',
-                                        module_args={'gather_subset': GATHER_SUBSET}, task_vars=task_vars)
-        self._remove_tmp_path(self._connection._shell.tmpdir)
+        try:
+            gathered = self.gather(task_vars, args)
+        finally:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
         if gathered.get('failed') or gathered.get('unreachable') or 'ansible_facts' not in gathered:
             result.update(gathered)
             return result
-        facts = dict((name[len(FACT_PREFIX):] if name.startswith(FACT_PREFIX) else name, value)
-                     for name, value in gathered['ansible_facts'].items())
+        record = host_record.new_record(_deprefixed(gathered['ansible_facts']))
+        record['identity'] = gathered.get('host_identity') or {}
         try:
-            host_record.save(path, host_record.new_record(facts))
+            host_record.save(path, record)
         except host_record.RecordError as exc:
             raise AnsibleActionFail('dir: %s' % exc)
-        result.update(changed=False, recorded=False, record=path, ansible_facts=gathered['ansible_facts'])
+        result.update(changed=False, recorded=False, record=path, host_identity=record['identity'],
+                      ansible_facts=gathered['ansible_facts'])
         for key in ('warnings', 'deprecations'):
             if gathered.get(key):
                 result[key] = gathered[key]
         return result
+
+    def gather(self, task_vars, args):
+        """The module's own run on the host; setup as well when it does not know the distro family."""
+        own = self._execute_module(module_name='tprov.docker.docker_host_facts', module_args=dict(args),
+                                   task_vars=task_vars)
+        if own.get('failed') or own.get('unreachable') or 'ansible_os_family' in own.get('ansible_facts', {}):
+            return own
+        setup = self._execute_module(module_name='ansible.builtin.setup', module_args={'gather_subset': GATHER_SUBSET},
+                                     task_vars=task_vars)
+        if setup.get('failed') or setup.get('unreachable'):
+            return setup
+        return dict(setup, host_identity=own.get('host_identity'))

@@ -55,6 +55,38 @@ def current_identity(os_release=None):
             'os_release_id': release.get('ID', ''), 'os_release_version_id': release.get('VERSION_ID', '')}
 
 
+# The distro family Ansible's distribution facts give (ansible_facts.os_family), for the os-release IDs whose
+# family is not in doubt (Ansible's OS_FAMILY_MAP, module_utils/facts/system/distribution.py). Any other ID is
+# left to Ansible's own collector (ansible.builtin.setup), never guessed from ID_LIKE.
+OS_FAMILY_BY_ID = {
+    'debian': 'Debian', 'ubuntu': 'Debian', 'raspbian': 'Debian', 'linuxmint': 'Debian', 'devuan': 'Debian',
+    'kali': 'Debian', 'pop': 'Debian', 'neon': 'Debian', 'parrot': 'Debian',
+    'rhel': 'RedHat', 'centos': 'RedHat', 'fedora': 'RedHat', 'rocky': 'RedHat', 'almalinux': 'RedHat',
+    'ol': 'RedHat', 'amzn': 'RedHat', 'eurolinux': 'RedHat', 'scientific': 'RedHat', 'cloudlinux': 'RedHat',
+    'virtuozzo': 'RedHat',
+}
+
+
+def python_facts():
+    """ansible_facts.python as Ansible's python collector gives it."""
+    info = sys.version_info
+    return {'version': {'major': info[0], 'minor': info[1], 'micro': info[2], 'releaselevel': info[3],
+                        'serial': info[4]},
+            'version_info': list(info), 'executable': sys.executable, 'has_sslcontext': True,
+            'type': sys.implementation.name}
+
+
+def host_facts(os_release=None):
+    """What docker_host_facts returns from the host: the facts the roles read, named as setup names them
+    (ansible_os_family only for a known os-release ID), and the host's identity."""
+    release = read_os_release() if os_release is None else os_release
+    facts = {'ansible_fqdn': socket.getfqdn(), 'ansible_python': python_facts()}
+    family = OS_FAMILY_BY_ID.get(release.get('ID', ''))
+    if family:
+        facts['ansible_os_family'] = family
+    return {'changed': False, 'ansible_facts': facts, 'host_identity': current_identity(release)}
+
+
 def differences(expected, actual):
     """Each recorded identity key whose value differs on the host, as 'key: recorded -> now'. Keys the
     record lacks are not compared (a record written before the host reported its os-release)."""

@@ -26,7 +26,7 @@ from ansible_collections.tprov.docker.plugins.module_utils.tls_cert import Certi
 
 RECORD_VERSION = 1
 # The facts recorded, as setup returns them; a record missing one is gathered again.
-RECORDED_FACTS = ('fqdn', 'os_family', 'distribution', 'distribution_major_version', 'python')
+RECORDED_FACTS = ('fqdn', 'os_family', 'python')
 # A record is a few hundred bytes; anything far larger is not one.
 MAX_RECORD_SIZE = 64 * 1024
 

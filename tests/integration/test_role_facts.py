@@ -84,3 +84,29 @@ def test_the_playbooks_leave_the_gathering_to_the_roles():
         for play in plays:
             if 'hosts' in play:
                 assert play.get('gather_facts') is False and 'gather_subset' not in play, (name, play['name'])
+
+
+def test_the_modules_own_facts_are_setups(playbook, tmp_path):
+    """Where docker_host_facts gathers without setup (a well-known distro family), its facts are the ones setup
+    gives on the same host: the FQDN, the distro family and the Python."""
+    rc, out, recap = playbook('''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - tprov.docker.docker_host_facts:
+        dir: %s
+        refresh: true
+      register: own
+    - ansible.builtin.setup:
+        gather_subset: ['!all', '!min', platform, distribution, python]
+      register: setup
+    - ansible.builtin.debug:
+        msg: "BOTH {{ [own.ansible_facts, setup.ansible_facts] | to_json }}"
+''' % (tmp_path / 'facts'))
+    assert rc == 0 and recap.get('failed') == 0, out
+    own, setup = json.loads(re.search(r'BOTH (\[.*?\])"', out).group(1).replace('\\"', '"'))
+    assert 'ansible_distribution' not in own, 'setup ran: this controller\'s family should be known'
+    for fact in ('ansible_fqdn', 'ansible_os_family'):
+        assert own[fact] == setup[fact], fact
+    assert own['ansible_python']['executable'] == setup['ansible_python']['executable']
+    assert own['ansible_python']['version'] == setup['ansible_python']['version']
