@@ -128,9 +128,27 @@ def preload_module(name, version=None):
     """
     if not name or core_minor(version) not in TESTED_CORE:
         return False
+    preload_filters()
     try:
         importlib.import_module('%s.%s' % (MODULES_PACKAGE, name))
     except Exception:  # only a head start: the task itself reports what is wrong
+        return False
+    return True
+
+
+# A filter of plugins/filter/docker_tls.py (one file holds them all) that the roles use in most tasks.
+PRELOADED_FILTER = 'tprov.docker.docker_pki_paths'
+
+
+def preload_filters():
+    """Load the collection's filter plugins in the strategy's process, as preload_module does the modules:
+    otherwise every worker that templates one of them (most of the roles' tasks) loads the file, and with it
+    cryptography, again - about 0.04 s of each such task and host. Never fails; a filter that cannot be
+    loaded here is loaded, and reported, where a template uses it."""
+    try:
+        from ansible.plugins.loader import filter_loader
+        filter_loader.get(PRELOADED_FILTER)
+    except Exception:  # only a head start
         return False
     return True
 

@@ -75,3 +75,18 @@ def test_preloading_only_on_tested_releases_and_never_failing(monkeypatch):
     # A module that cannot be imported here (or no module at all) is the task's business, not the loader's.
     assert in_process.preload_module('no_such_module', version=tested) is False
     assert in_process.preload_module(None, version=tested) is False
+
+
+def test_the_collections_filters_are_loaded_with_a_preloaded_module_and_a_failure_is_no_error(monkeypatch):
+    """Loaded in the strategy's process, the workers inherit them instead of loading the file for each task."""
+    from ansible.plugins import loader
+    asked = []
+    monkeypatch.setattr(loader.filter_loader, 'get', lambda name, *a, **k: asked.append(name))
+    assert in_process.preload_module('docker_api_info', version=in_process.TESTED_CORE[-1] + '.1') is True
+    assert asked == [in_process.PRELOADED_FILTER]
+    assert in_process.preload_module('docker_api_info', version='2.18.19') is False and len(asked) == 1
+
+    def broken(name, *args, **kwargs):
+        raise RuntimeError('loader broken')
+    monkeypatch.setattr(loader.filter_loader, 'get', broken)
+    assert in_process.preload_filters() is False
