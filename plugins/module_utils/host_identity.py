@@ -55,9 +55,9 @@ def current_identity(os_release=None):
             'os_release_id': release.get('ID', ''), 'os_release_version_id': release.get('VERSION_ID', '')}
 
 
-# The distro family Ansible's distribution facts give (ansible_facts.os_family), for the os-release IDs whose
-# family is not in doubt (Ansible's OS_FAMILY_MAP, module_utils/facts/system/distribution.py). Any other ID is
-# left to Ansible's own collector (ansible.builtin.setup), never guessed from ID_LIKE.
+# The distro family (ansible_facts.os_family) of the os-release IDs whose family is not in doubt (Ansible's
+# OS_FAMILY_MAP, module_utils/facts/system/distribution.py; ansible-core before 2.19 named LMDE's family LMDE,
+# not Debian). Any other ID is left to Ansible's own collector (ansible.builtin.setup), never guessed from ID_LIKE.
 OS_FAMILY_BY_ID = {
     'debian': 'Debian', 'ubuntu': 'Debian', 'raspbian': 'Debian', 'linuxmint': 'Debian', 'devuan': 'Debian',
     'kali': 'Debian', 'pop': 'Debian', 'neon': 'Debian', 'parrot': 'Debian',

@@ -101,3 +101,49 @@ def test_one_run_writes_the_env_file_of_every_host(tmp_path):
     _run(tmp_path)
     assert (bundle / 'tprov-docker1.env').read_text() == expected['docker1']
     assert not (bundle / 'tprov-docker2.env').exists()
+
+
+PER_HOST_INVENTORY = '''docker_hosts:
+  vars:
+    docker_client_bundles: [{name: admin, user: root, dir: "{{ inventory_dir }}/bundle"}]
+  hosts:
+    docker1: {ansible_connection: local, ansible_host: 192.0.2.10}
+    docker2:
+      ansible_connection: local
+      docker_client_bundles:
+        - {name: admin, user: root, dir: "{{ inventory_dir }}/bundle"}
+        - {name: ci, user: root, dir: "{{ inventory_dir }}/bundle-ci"}
+'''
+PER_HOST_PLAYBOOK = '''
+- hosts: docker_hosts
+  gather_facts: false
+  tasks:
+    - name: A PKI with both clients
+      tprov.docker.docker_tls_pki:
+        dir: "{{ inventory_dir }}/pki"
+        servers: [{name: docker1, subject_alt_names: ["DNS:docker1"]}, {name: docker2, subject_alt_names: ["DNS:docker2"]}]
+        clients: [{name: admin}, {name: ci}]
+      delegate_to: localhost
+      run_once: true
+    - name: The client role
+      ansible.builtin.import_role:
+        name: tprov.docker.client
+'''
+
+
+def test_bundles_declared_for_one_host_only_are_installed_and_cleaned_up(tmp_path):
+    """The bundle includes run once per play, over every host's docker_client_bundles, not the first host's."""
+    inventory = tmp_path / 'hosts.yml'
+    inventory.write_text(PER_HOST_INVENTORY)
+    rc, output, _recap = ansible_playbook(PER_HOST_PLAYBOOK, str(tmp_path), [], inventory=str(inventory))
+    assert rc == 0, output[-4000:]
+    for bundle in ('bundle', 'bundle-ci'):
+        assert (tmp_path / bundle / 'key.pem').exists(), bundle
+    contexts = tmp_path / 'bundle-ci' / 'contexts' / 'meta'
+    assert len(list(contexts.iterdir())) == 2  # one per Docker host
+    # ci revoked: its bundle is no longer installed, and the contexts the role wrote for it go.
+    rc, output, _recap = ansible_playbook(PER_HOST_PLAYBOOK, str(tmp_path),
+                                          ['-e', '{"docker_tls_clients": [{"name": "admin"}, {"name": "ci", "state": "absent"}]}'],
+                                          inventory=str(inventory))
+    assert rc == 0, output[-4000:]
+    assert list(contexts.iterdir()) == []

@@ -110,3 +110,29 @@ def test_the_modules_own_facts_are_setups(playbook, tmp_path):
         assert own[fact] == setup[fact], fact
     assert own['ansible_python']['executable'] == setup['ansible_python']['executable']
     assert own['ansible_python']['version'] == setup['ansible_python']['version']
+
+
+def test_a_family_from_the_host_never_leads_out_of_the_roles_vars(playbook, tmp_path):
+    """setup copies an unknown os-release NAME into os_family, and root on the host writes os-release: a family
+    with a path in it must not load a file elsewhere on the controller as the host's variables."""
+    from ansible_collections.tprov.docker.plugins.plugin_utils import host_record
+    evil = tmp_path / 'evil.yml'
+    evil.write_text('docker_daemon_unit_path: /evil\n')
+    facts_dir = tmp_path / 'facts'
+    record = host_record.new_record({'fqdn': 'h', 'python': {'executable': '/usr/bin/python3'},
+                                     'os_family': '../' * 12 + str(evil)[1:-len('.yml')]})
+    host_record.save(host_record.record_path(str(facts_dir), 'localhost'), record)
+    rc, out, recap = playbook('''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - tprov.docker.docker_host_facts:
+        dir: %s
+    - ansible.builtin.include_role:
+        name: tprov.docker.daemon
+        tasks_from: family.yml
+''' % facts_dir)
+    # Looked for in the role's own vars/ only, and refused naming the family.
+    assert rc != 0 and recap.get('failed') == 1, out[-3000:]
+    assert "Could not find or access '%s/roles/daemon/vars/evil.yml'" % REPO_ROOT in out or 'roles/daemon/vars/evil.yml' in out
+    assert 'has no vars file' in out and str(evil) not in out.split('Could not find or access')[1].split('\n')[0]
