@@ -36,7 +36,9 @@ description:
 attributes:
   check_mode:
     support: full
-    description: Gathers and records as in a normal run (the record is a cache of what was read, as Ansible's fact cache); the host is only read.
+    description:
+      - Gathers and records as in a normal run (the record is a cache of what was read, as Ansible's fact cache).
+      - The host is only read.
   diff_mode:
     support: none
     description: Nothing on the host changes.
@@ -46,8 +48,9 @@ attributes:
 options:
   dir:
     description:
-      - The directory of the records on the controller (read and written by the action plugin; unused on the host) (the roles use C(docker_host_facts_dir), by default
-        C(docker_pki_dir/host-facts)). Made, mode 0700, when missing.
+      - The directory of the records on the controller (the roles use C(docker_host_facts_dir), by default
+        C(docker_pki_dir/host-facts)). Made, mode 0700, when missing. Read and written by the action plugin; unused
+        on the host.
     type: path
     required: true
   refresh:

@@ -23,4 +23,3 @@ def test_module_file_is_documentation_and_main(name):
     assert defined == ['main'], '%s defines %s; logic belongs in plugins/module_utils' % (name, defined)
     main = [node for node in tree.body if isinstance(node, ast.FunctionDef)][0]
     assert main.end_lineno - main.lineno < 40
-
