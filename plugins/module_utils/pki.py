@@ -294,7 +294,25 @@ class PKI(object):
             raise tls_cert.CertificateError('dir: the parent directory %s does not exist.' % parent)
         # Two runs on the same PKI (two playbooks at once) take turns; the second decides again.
         with DirectoryLock(parent):
+            self.check_private()
             return self._converge(servers, clients)
+
+    def check_private(self):
+        """Refuse a PKI directory, CA certificate or CA key that another user owns or could write: whoever can
+        put a CA of their own there has every certificate issued from then on signed by it (the next run takes
+        their CA as this one, and re-issues what it signs)."""
+        candidates = [(self.directory, 'the PKI directory')] + [(path, name) for path, name in zip(
+            self.files('ca'), ('the CA certificate', 'the CA key'))]
+        for path, what in candidates:
+            try:
+                st = os.stat(path)
+            except FileNotFoundError:
+                continue
+            if st.st_uid not in (os.geteuid(), 0) or st.st_mode & 0o022:
+                raise tls_cert.CertificateError(
+                    'dir: %s %s is owned by uid %d with mode %04o: another user could put a CA of their own there. '
+                    'Make it yours and writable by you only (chown, chmod go-w), or point docker_pki_dir at a '
+                    'directory only you can write.' % (what, path, st.st_uid, stat.S_IMODE(st.st_mode)))
 
     def record_host_done(self, phase, host):
         """A host finished a rollover phase (the roles call this after its restart and TLS check): the

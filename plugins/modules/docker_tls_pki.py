@@ -33,7 +33,11 @@ attributes:
     description: RV(servers) and RV(clients) carry C(before) facts of re-issued certificates; no key material.
 options:
   dir:
-    description: The PKI directory on the machine the module runs on (the controller, for the roles). Created 0700.
+    description:
+      - The PKI directory on the machine the module runs on (the controller, for the roles). Created 0700.
+      - A directory, CA certificate or CA key that another user owns or could write (group or others may write it) is
+        refused before anything is read or written, naming the path and the fix - whoever can put a CA of their own
+        there has every certificate issued from then on signed by it.
     type: path
     required: true
   servers:

@@ -10,6 +10,8 @@ import stat
 import subprocess
 import sys
 
+import pytest
+
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
@@ -506,3 +508,16 @@ def test_an_absent_client_with_nothing_on_disk_warns_unless_a_rollover_revoked_i
     assert gone['rollover']['phase'] == 'none' and not gone['rollover']['started']
     warnings = [str(w) for w in gone.get('warnings') or []]
     assert len(warnings) == 1 and 'clients[1] (ci): state is absent' in warnings[0] and 'rotate_ca.yml' in warnings[0]
+
+
+@pytest.mark.parametrize('target,mode_bits', [('', 0o770), ('', 0o707), ('ca.pem', 0o664), ('ca-key.pem', 0o620)])
+def test_a_pki_another_user_could_write_is_refused_and_left_as_it_is(tmp_path, target, mode_bits):
+    """Whoever can put a CA of their own in the PKI has every later certificate signed by it."""
+    pki = tmp_path / 'pki'
+    run_module('docker_tls_pki', args(pki))
+    os.chmod(str(pki / target) if target else str(pki), mode_bits)
+    before = sorted((p.relative_to(pki), p.read_bytes()) for p in pki.rglob('*.pem'))
+    result = run_module('docker_tls_pki', args(pki, force=True))
+    assert result.failed and 'another user could put a CA of their own there' in result['msg'], result
+    assert 'chmod go-w' in result['msg'] and str(pki / target if target else pki) in result['msg']
+    assert sorted((p.relative_to(pki), p.read_bytes()) for p in pki.rglob('*.pem')) == before
