@@ -301,8 +301,8 @@ class PKI(object):
         """Refuse a PKI directory, CA certificate or CA key that another user owns or could write: whoever can
         put a CA of their own there has every certificate issued from then on signed by it (the next run takes
         their CA as this one, and re-issues what it signs)."""
-        candidates = [(self.directory, 'the PKI directory')] + [(path, name) for path, name in zip(
-            self.files('ca'), ('the CA certificate', 'the CA key'))]
+        names = ('the CA certificate', 'the CA key')
+        candidates = [(self.directory, 'the PKI directory')] + list(zip(self.files('ca'), names))
         for path, what in candidates:
             try:
                 st = os.stat(path)
