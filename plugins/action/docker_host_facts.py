@@ -13,9 +13,9 @@ __metaclass__ = type
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.tprov.docker.plugins.module_utils.host_identity import HOST_FACTS_ARGUMENT_SPEC
 from ansible_collections.tprov.docker.plugins.plugin_utils import host_record
 
-ARGUMENT_SPEC = dict(dir=dict(type='path', required=True), refresh=dict(type='bool', default=False))
 # What the roles read, and nothing that costs the host more (users, SSH keys, SELinux, service managers).
 GATHER_SUBSET = ['!all', '!min', 'platform', 'distribution', 'python']
 FACT_PREFIX = 'ansible_'
@@ -33,7 +33,7 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
-        _validated, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        _validated, args = self.validate_argument_spec(argument_spec=HOST_FACTS_ARGUMENT_SPEC)
         try:
             path = host_record.record_path(args['dir'], task_vars.get('inventory_hostname'))
             record = None if args['refresh'] else host_record.load(path)

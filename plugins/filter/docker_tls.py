@@ -19,9 +19,9 @@ from ansible.utils.display import Display
 
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import oldest_backups, restore_entry
 from ansible_collections.tprov.docker.plugins.module_utils.pki import CLIENT_STATES, PKI, check_name, names_in_state
+from ansible_collections.tprov.docker.plugins.module_utils.tls_cert import BACKDATE, DOCKER_FILE_NAMES, CertificateError
 
 display = Display()
-from ansible_collections.tprov.docker.plugins.module_utils.tls_cert import BACKDATE, DOCKER_FILE_NAMES, CertificateError
 
 
 def _entry(value):

@@ -53,8 +53,8 @@ from ansible_collections.tprov.docker.plugins.module_utils.errors import (
     EngineError,
     NotFound,
 )
-from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import create_temp_at
-from ansible_collections.tprov.docker.plugins.module_utils.tls_files import FilesError, _trusted_dir, open_directory
+from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import create_temp_at, only_root_or_we_can_write
+from ansible_collections.tprov.docker.plugins.module_utils.tls_files import FilesError, open_directory
 
 STDOUT, STDERR = 1, 2
 BLOCK = 512
@@ -137,7 +137,7 @@ def open_source(path):
                 if exc.errno != errno.ELOOP:
                     raise EngineError('Cannot read %s on the controller: %s' % (path, exc.strerror),
                                       kind='not_found' if exc.errno == errno.ENOENT else 'engine_error')
-                if not _trusted_dir(os.fstat(dir_fd)):
+                if not only_root_or_we_can_write(os.fstat(dir_fd)):
                     raise EngineError('%s is a symbolic link in %s, which a user other than root%s can write (and '
                                       'so could have planted it); refusing to follow it. Give the real path.'
                                       % (path, directory, '' if os.geteuid() == 0 else ' and you'),

@@ -86,6 +86,12 @@ def oldest_backups(backup_paths):
     return [{'path': path, 'backup': oldest[path]} for path in sorted(oldest)]
 
 
+def only_root_or_we_can_write(st):
+    """Whether a file or directory (its stat) is owned by root or by the user this runs as and writable by neither
+    group nor others: what it holds was put there by root or by us (a symlink in such a directory is followed)."""
+    return st.st_uid in (0, os.geteuid()) and not st.st_mode & 0o022
+
+
 def original_path(path):
     """Where the vendor's version of path (a unit edited in place) is kept."""
     return path + ORIGINAL_SUFFIX

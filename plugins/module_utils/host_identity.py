@@ -17,6 +17,9 @@ import os
 import socket
 import sys
 
+# docker_host_facts' options: checked by its action on the controller and by the module on the host.
+HOST_FACTS_ARGUMENT_SPEC = dict(dir=dict(type='path', required=True), refresh=dict(type='bool', default=False))
+
 # os-release(5): /etc first, then the vendor's copy.
 OS_RELEASE_PATHS = ('/etc/os-release', '/usr/lib/os-release')
 IDENTITY_KEYS = ('fqdn', 'python', 'os_release_id', 'os_release_version_id')
@@ -80,11 +83,12 @@ def host_facts(os_release=None):
     """What docker_host_facts returns from the host: the facts the roles read, named as setup names them
     (ansible_os_family only for a known os-release ID), and the host's identity."""
     release = read_os_release() if os_release is None else os_release
-    facts = {'ansible_fqdn': socket.getfqdn(), 'ansible_python': python_facts()}
+    identity = current_identity(release)
+    facts = {'ansible_fqdn': identity['fqdn'], 'ansible_python': python_facts()}
     family = OS_FAMILY_BY_ID.get(release.get('ID', ''))
     if family:
         facts['ansible_os_family'] = family
-    return {'changed': False, 'ansible_facts': facts, 'host_identity': current_identity(release)}
+    return {'changed': False, 'ansible_facts': facts, 'host_identity': identity}
 
 
 def differences(expected, actual):

@@ -33,6 +33,7 @@ from ansible_collections.tprov.docker.plugins.module_utils.file_transaction impo
     DirectoryLock,
     back_up,
     backup_name,
+    only_root_or_we_can_write,
     read_file,
     write_atomic,
     write_pair_atomic,
@@ -308,7 +309,7 @@ class PKI(object):
                 st = os.stat(path)
             except FileNotFoundError:
                 continue
-            if st.st_uid not in (os.geteuid(), 0) or st.st_mode & 0o022:
+            if not only_root_or_we_can_write(st):
                 raise tls_cert.CertificateError(
                     'dir: %s %s is owned by uid %d with mode %04o: another user could put a CA of their own there. '
                     'Make it yours and writable by you only (chown, chmod go-w), or point docker_pki_dir at a '

@@ -18,8 +18,8 @@ import os
 import stat
 
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
-    MAX_FILE_SIZE, LockTimeout, RollbackIncomplete, back_up, lock_directory, parse_backup_name, read_fd, restore_files,
-    write_atomic_at)
+    MAX_FILE_SIZE, LockTimeout, RollbackIncomplete, back_up, lock_directory, only_root_or_we_can_write, parse_backup_name,
+    read_fd, restore_files, write_atomic_at)
 from ansible_collections.tprov.docker.plugins.module_utils.redaction import keyed_digest
 
 PRIVATE_KEY_MARK = b'PRIVATE KEY-----'
@@ -103,12 +103,6 @@ def fingerprint(content, mode):
     return '%skeyed sha256 %s, mode %04o\n' % (kind, keyed_digest(content), mode)
 
 
-def _trusted_dir(st):
-    """A directory only root (or we) can change - owned by root or by the user this runs as, not writable
-    by group or others: a symlink in it was planted by root or by us, and is followed."""
-    return st.st_uid in (0, os.geteuid()) and not st.st_mode & 0o022
-
-
 def _open_nofollow(path, dir_fd, flags):
     """fd of name path in dir_fd, opened without following a symlink; None when there is nothing there."""
     try:
@@ -141,7 +135,7 @@ def open_directory(path, _depth=0):
                 return None
             here = os.path.join(real, part)
             if stat.S_ISLNK(st.st_mode):
-                if not _trusted_dir(os.fstat(fd)):
+                if not only_root_or_we_can_write(os.fstat(fd)):
                     raise FilesError('dest: %s is a symbolic link in %s, which a user other than root%s can write '
                                      '(and so could have planted it); refusing to follow it. Give the real path.'
                                      % (here, real, '' if os.geteuid() == 0 else ' and you'))

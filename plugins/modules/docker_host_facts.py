@@ -58,8 +58,8 @@ options:
     type: bool
     default: false
 notes:
-  - The record of a host is C(DIR/INVENTORY_HOSTNAME.json); the inventory name must be usable as a file name, as
-    for M(tprov.docker.docker_tls_pki).
+  - The record of a host is C(DIR/INVENTORY_HOSTNAME.json); an inventory name that cannot be a file name as it is
+    (an IPv6 address, a slash) is recorded under a digest of it, C(DIR/host-SHA256PREFIX.json).
 seealso:
   - module: ansible.builtin.setup
   - module: tprov.docker.docker_daemon_config
@@ -103,15 +103,12 @@ ansible_facts:
   sample: {ansible_fqdn: docker1.example.com, ansible_os_family: Debian, ansible_python: {executable: /usr/bin/python3}}
 '''
 
-from ansible_collections.tprov.docker.plugins.module_utils.host_identity import host_facts
+from ansible_collections.tprov.docker.plugins.module_utils.host_identity import HOST_FACTS_ARGUMENT_SPEC, host_facts
 from ansible_collections.tprov.docker.plugins.module_utils.safe_module import SafeModule
 
 
 def main():
-    module = SafeModule(
-        argument_spec=dict(dir=dict(type='path', required=True), refresh=dict(type='bool', default=False)),
-        supports_check_mode=True,
-    )
+    module = SafeModule(argument_spec=HOST_FACTS_ARGUMENT_SPEC, supports_check_mode=True)
     module.exit_json(**host_facts())
 
 

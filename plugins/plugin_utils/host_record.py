@@ -20,7 +20,8 @@ import json
 import os
 import stat
 
-from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import read_fd, write_atomic_at
+from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
+    only_root_or_we_can_write, read_fd, write_atomic_at)
 from ansible_collections.tprov.docker.plugins.module_utils.pki import check_name
 from ansible_collections.tprov.docker.plugins.module_utils.tls_cert import CertificateError
 
@@ -51,7 +52,7 @@ def record_path(directory, host):
 def _check_trusted(path, st, what):
     # The record decides the certificate's names and the daemon's paths: only one nobody else could have
     # written counts (as ssh's StrictModes), in a directory nobody else can write to.
-    if st.st_uid not in (os.geteuid(), 0) or st.st_mode & 0o022:
+    if not only_root_or_we_can_write(st):
         raise RecordError(
             'The host facts %s %s is owned by uid %d with mode %04o: only one of this user (or root) that no other '
             'user can write is trusted. Remove it (the next run gathers the facts again), or point '
