@@ -18,8 +18,16 @@ from ansible.errors import AnsibleFilterError
 from ansible.utils.display import Display
 
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import oldest_backups, restore_entry
-from ansible_collections.tprov.docker.plugins.module_utils.pki import CLIENT_STATES, PKI, check_name, names_in_state
-from ansible_collections.tprov.docker.plugins.module_utils.tls_cert import BACKDATE, DOCKER_FILE_NAMES, CertificateError
+# Not pki or tls_cert: they import cryptography, and these filters are templated in nearly every task of the roles.
+from ansible_collections.tprov.docker.plugins.module_utils.pki_layout import (
+    BACKDATE,
+    CLIENT_STATES,
+    DOCKER_FILE_NAMES,
+    CertificateError,
+    PKILayout,
+    check_name,
+    names_in_state,
+)
 
 display = Display()
 
@@ -121,7 +129,7 @@ def docker_pki_paths(pki_dir, host=None, client=None, remote_dir=None):
     with ``remote_dir``, ``remote`` (``dir``, ``ca``, ``cert``, ``key`` on the Docker host)."""
     if not pki_dir or not isinstance(pki_dir, str):
         raise AnsibleFilterError('docker_pki_dir must be a directory path on the controller, not %r.' % (pki_dir,))
-    layout = PKI(pki_dir)
+    layout = PKILayout(pki_dir)
     paths = {'dir': pki_dir, 'ca': layout.files('ca')[0]}
     for role, kind, value, option in (('host', 'server', host, 'inventory_hostname'),
                                       ('client', 'client', client, 'the client name (docker_tls_clients)')):

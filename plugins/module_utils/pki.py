@@ -38,8 +38,15 @@ from ansible_collections.tprov.docker.plugins.module_utils.file_transaction impo
     write_atomic,
     write_pair_atomic,
 )
-
-SAFE_NAME_CHARS = set('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_@')
+from ansible_collections.tprov.docker.plugins.module_utils.pki_layout import (
+    CLIENT_STATES,
+    DOCKER_FILE_NAMES,
+    SAFE_NAME_CHARS,
+    PKILayout,
+    check_name,
+    client_state,
+    names_in_state,
+)
 
 
 def write_outcome(writes):
@@ -49,15 +56,6 @@ def write_outcome(writes):
         write_atomic(*writes[0])
     elif writes:
         write_pair_atomic(*writes)
-
-
-def check_name(name, option):
-    """Names become directory names: no separators, no dot-dot."""
-    text = str(name or '')
-    if not text or text in ('.', '..') or not set(text) <= SAFE_NAME_CHARS:
-        raise tls_cert.CertificateError(
-            '%s: %r cannot be used as a directory name; use letters, digits, ".", "-", "_" or "@".' % (option, name))
-    return text
 
 
 # A CA rollover (a client revoked, or a planned new CA) in the phases the roles carry out host by host:
@@ -168,27 +166,13 @@ def record_host_done(record, phase, host):
     return dict(record, done=sorted(done))
 
 
-CLIENT_STATES = ('present', 'absent')
-
-
-def client_state(client):
-    """A clients entry's state: present unless it says absent (revoked)."""
-    return client.get('state') or 'present'
-
-
-def names_in_state(clients, state='present'):
-    """The names of the clients entries in that state, in their order (the first present one is the bundle
-    the roles connect with)."""
-    return [client.get('name') for client in clients or [] if client_state(client) == state]
-
-
-class PKI(object):
+class PKI(PKILayout):
 
     def __init__(self, directory, key_type='ecdsa', key_size=2048, curve='secp256r1', valid_days=365,
                  renew_before_days=30, ca_valid_days=3650, ca_common_name='tprov.docker CA', ca_passphrase=None,
                  force=False, check_mode=False, ca_key_type=None, ca_key_size=None, ca_curve=None, ca_replace=False,
                  ca_rollover=False, revoke_unlisted=False):
-        self.directory = directory
+        super(PKI, self).__init__(directory)
         self.key = dict(key_type=key_type, key_size=key_size, curve=curve)
         # The CA's key is its own setting. Not set, an existing CA keeps its key whatever its type, and a
         # new CA gets the leaves' type (as before ca_key_type existed). A CA key of another type than one
@@ -208,27 +192,6 @@ class PKI(object):
         self.ca_rollover = ca_rollover
         self.revoke_unlisted = revoke_unlisted
         self.changed_paths = []
-
-    def path(self, *parts):
-        return os.path.join(self.directory, *parts)
-
-    def files(self, kind, name=None):
-        """(certificate, key) paths of the CA, a host's server certificate or a client bundle."""
-        if kind == 'ca':
-            return self.path('ca.pem'), self.path('ca-key.pem')
-        if kind == 'ca_previous':  # the CA a rollover replaces, trusted until its last phase
-            return self.path('ca-previous.pem'), self.path('ca-previous-key.pem')
-        if kind == 'ca_bundle':  # what hosts trust in a rollover's first phase: new + old CA (no key)
-            return self.path('ca-bundle.pem'), None
-        if kind == 'rollover':  # the rollover's record (no key)
-            return self.path('rollover.json'), None
-        if kind == 'revoked_ledger':  # the names finished rollovers revoked (no key), 0600
-            return self.path('archive', 'revoked.json'), None
-        if kind == 'archive':  # where a finished rollover's old CA goes, 0700 / 0600
-            return self.path('archive', 'ca-%s.pem' % name), self.path('archive', 'ca-%s-key.pem' % name)
-        if kind == 'server':
-            return self.path('hosts', name, 'server-cert.pem'), self.path('hosts', name, 'server-key.pem')
-        return self.path('clients', name, 'cert.pem'), self.path('clients', name, 'key.pem')
 
     def _mkdir(self, *parts):
         path = self.path(*parts)
@@ -654,7 +617,7 @@ def run_pki(module):
 def resolve_paths(params):
     """path/key_path/ca_path/ca_key_path from docker_tls_cert's options, with Docker's names under dir."""
     kind, directory = params['kind'], params['dir']
-    cert_name, key_name = tls_cert.DOCKER_FILE_NAMES[kind]
+    cert_name, key_name = DOCKER_FILE_NAMES[kind]
     path = params['path'] or (os.path.join(directory, cert_name) if directory else None)
     key_path = params['key_path'] or (os.path.join(directory, key_name) if directory else None)
     ca_path = params['ca_path'] or (os.path.join(directory, 'ca.pem') if directory and kind != 'ca' else None)

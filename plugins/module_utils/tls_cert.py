@@ -20,6 +20,8 @@ import re
 import traceback
 
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import read_file
+# Declared with the PKI's layout, which the roles' filters read without cryptography.
+from ansible_collections.tprov.docker.plugins.module_utils.pki_layout import BACKDATE, CertificateError
 
 CRYPTOGRAPHY_IMPORT_ERROR = None
 try:
@@ -40,14 +42,6 @@ CURVES = ('secp256r1', 'secp384r1')
 CURVE_ALIASES = {'p-256': 'secp256r1', 'p256': 'secp256r1', 'prime256v1': 'secp256r1',
                  'p-384': 'secp384r1', 'p384': 'secp384r1'}
 
-# Docker's file names, used when only ``dir`` is given.
-DOCKER_FILE_NAMES = {
-    'ca': ('ca.pem', 'ca-key.pem'),
-    'server': ('server-cert.pem', 'server-key.pem'),
-    'client': ('cert.pem', 'key.pem'),
-}
-
-
 MAX_PASSPHRASE_BYTES = 1023
 
 # PBKDF2-HMAC-SHA256 iterations stretching ca_passphrase: OWASP's 2023 figure for that PRF (about
@@ -60,16 +54,6 @@ _OID_PBES2 = bytes.fromhex('2a864886f70d01050d')
 _OID_PBKDF2 = bytes.fromhex('2a864886f70d01050c')
 _OID_HMAC_SHA256 = bytes.fromhex('2a864886f70d0209')
 _OID_AES256_CBC = bytes.fromhex('60864801650304012a')
-
-
-class CertificateError(Exception):
-    """Bad input or unusable files; ``str()`` names the option and the fix."""
-
-
-# Certificates are valid from this long before they are issued: a host whose clock is behind the
-# controller's (no NTP yet, a VM resumed) would otherwise refuse a fresh client certificate, and
-# its daemon be rolled back. The daemon role names a larger clock difference in its failure message.
-BACKDATE = datetime.timedelta(hours=1)
 
 
 def utcnow():

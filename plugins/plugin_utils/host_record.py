@@ -22,8 +22,7 @@ import stat
 
 from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import (
     only_root_or_we_can_write, read_fd, write_atomic_at)
-from ansible_collections.tprov.docker.plugins.module_utils.pki import check_name
-from ansible_collections.tprov.docker.plugins.module_utils.tls_cert import CertificateError
+from ansible_collections.tprov.docker.plugins.module_utils.pki_layout import CertificateError, check_name
 
 RECORD_VERSION = 1
 # The facts recorded, as setup returns them; a record missing one is gathered again.

@@ -194,3 +194,23 @@ def test_a_wrapper_roles_default_for_a_shared_variable_is_used(tmp_path):
     assert rc == 0, out[-4000:]
     assert (tmp_path / 'bundle' / 'cert.pem').read_bytes() == (
         tmp_path / 'wrapper-pki' / 'clients' / 'admin' / 'cert.pem').read_bytes()
+
+
+def test_secure_docker_checks_every_roles_variables_in_its_first_task(tmp_path):
+    # The roles are imported without their own checks (rolespec_validate: false); docker_role_arguments checks
+    # the variables of all four first, with validate_argument_spec's rules: a wrong type in any role's variable
+    # stops the play before a task of the roles runs, naming the variable.
+    (tmp_path / 'hosts.yml').write_text(INVENTORY)
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_DIR, ANSIBLE_NOCOLOR='1',
+               ANSIBLE_RETRY_FILES_ENABLED='0', ANSIBLE_PYTHON_INTERPRETER=sys.executable)
+    playbook = os.path.join(REPO_ROOT, 'playbooks', 'secure_docker.yml')
+    for variable, value, role_task in (('docker_daemon_tls_port', 'not-a-port', 'tprov.docker.daemon'),
+                                       ('docker_containers', 'not-a-list-of-dicts', 'tprov.docker.containers'),
+                                       ('docker_client_context', 'perhaps', 'tprov.docker.client')):
+        proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
+                               '-i', str(tmp_path / 'hosts.yml'), playbook, '-e', '%s=%s' % (variable, value)],
+                              capture_output=True, text=True, env=env, check=False)
+        out = proc.stdout + proc.stderr
+        assert proc.returncode != 0, out[-3000:]
+        assert 'Validation of arguments failed' in out and variable in out, out[-3000:]
+        assert 'TASK [tprov.docker.pki' not in out and 'TASK [%s' % role_task not in out, out[-3000:]

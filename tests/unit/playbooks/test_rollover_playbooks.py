@@ -12,6 +12,8 @@ PLAYBOOKS = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'playbooks
 
 def _runs_pki_role(play):
     roles = [role.get('role') if isinstance(role, dict) else role for role in play.get('roles') or []]
+    roles += [task['ansible.builtin.import_role']['name'] for task in play.get('tasks') or []
+              if 'ansible.builtin.import_role' in task]
     return 'tprov.docker.pki' in roles
 
 

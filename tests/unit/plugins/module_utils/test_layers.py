@@ -20,8 +20,8 @@ COLLECTION = 'ansible_collections.tprov.docker.'
 FILES = sorted(glob.glob(os.path.join(MODULE_UTILS, '*.py')))
 # The layers, bottom up (README: How the code is laid out). A new file must be placed here.
 LAYERS = (
-    ('errors.py', 'redaction.py', 'file_transaction.py',
-     'docker_context.py'),  # errors, secrets kept out of diffs, file transactions, the Docker CLI's context store
+    ('errors.py', 'redaction.py', 'file_transaction.py', 'docker_context.py',
+     'pki_layout.py'),  # errors, secrets kept out of diffs, file transactions, the Docker CLI's context store, the PKI's files
     ('connection.py', 'diagnosis.py', 'api_query.py', 'container_spec.py', 'daemon_config.py',
      'tls_cert.py', 'tls_probe.py', 'host_identity.py'),  # pure parsing, planning and connection resolution
     ('engine_client.py',),  # the HTTP client

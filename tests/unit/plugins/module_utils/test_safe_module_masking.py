@@ -1,5 +1,6 @@
 """SafeModule: the AnsibleModule every module is built with (issue 13, items 1-2)."""
 
+import ast
 import glob
 import os
 
@@ -13,6 +14,8 @@ PEM = '-----BEGIN PRIVATE KEY-----\nAAAA\nBBBB\n-----END PRIVATE KEY-----\n'
 def test_every_module_is_a_safe_module():
     for path in glob.glob(os.path.join(REPO_ROOT, 'plugins', 'modules', '*.py')):
         text = open(path).read()
+        if not any(isinstance(node, ast.FunctionDef) for node in ast.parse(text).body):
+            continue  # documentation only: an action plugin does the work, no module runs (test_module_shape.py)
         # run_engine_module builds the SafeModule for the modules that use it.
         assert ('SafeModule(' in text or 'run_engine_module(' in text) and 'AnsibleModule(' not in text, path
 

@@ -82,11 +82,14 @@ def test_the_collections_filters_are_loaded_with_a_preloaded_module_and_a_failur
     from ansible.plugins import loader
     asked = []
     monkeypatch.setattr(loader.filter_loader, 'get', lambda name, *a, **k: asked.append(name))
+    monkeypatch.setattr(loader.test_loader, 'get', lambda name, *a, **k: asked.append(name))
     assert in_process.preload_module('docker_api_info', version=in_process.TESTED_CORE[-1] + '.1') is True
-    assert asked == [in_process.PRELOADED_FILTER]
-    assert in_process.preload_module('docker_api_info', version='2.18.19') is False and len(asked) == 1
+    assert asked == list(in_process.PRELOADED_FILTERS + in_process.PRELOADED_TESTS)
+    assert in_process.preload_module('docker_api_info', version='2.18.19') is False
+    assert in_process.preload_filters(version='2.21.0') is False
+    assert len(asked) == 3
 
     def broken(name, *args, **kwargs):
         raise RuntimeError('loader broken')
     monkeypatch.setattr(loader.filter_loader, 'get', broken)
-    assert in_process.preload_filters() is False
+    assert in_process.preload_filters(version=in_process.TESTED_CORE[-1] + '.1') is False

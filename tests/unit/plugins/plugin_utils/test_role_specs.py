@@ -1,0 +1,70 @@
+"""role_specs: the roles' argument specs merged for docker_role_arguments, and secure_docker.yml checks every
+role it imports without their own checks."""
+
+import os
+
+import pytest
+import yaml
+
+from ansible_collections.tprov.docker.plugins.plugin_utils import role_specs
+from tprov_testlib import REPO_ROOT
+
+
+def _write_spec(roles_dir, role, options, entry_point='main'):
+    meta = roles_dir.join(role, 'meta')
+    meta.ensure(dir=True)
+    meta.join('argument_specs.yml').write(yaml.safe_dump(
+        {'argument_specs': {entry_point: {'short_description': role, 'options': options}}}))
+
+
+@pytest.fixture
+def roles_dir(tmpdir, monkeypatch):
+    monkeypatch.setattr(role_specs, 'ROLES_DIR', str(tmpdir))
+    monkeypatch.setattr(role_specs, '_OPTIONS', {})
+    return tmpdir
+
+
+def test_the_collections_roles_merge_without_conflict():
+    merged = role_specs.merged_options(['pki', 'daemon', 'tprov.docker.client', 'containers'])
+    for role in ('pki', 'daemon', 'client', 'containers'):
+        assert set(role_specs.entry_point_options(role)) <= set(merged)
+    assert merged['docker_daemon_tls_port']['type'] == 'int'
+
+
+def test_a_shared_variable_may_be_described_differently_but_not_typed_differently(roles_dir):
+    _write_spec(roles_dir, 'one', {'shared': {'type': 'int', 'description': 'as one sees it'}})
+    _write_spec(roles_dir, 'two', {'shared': {'type': 'int', 'description': 'as two sees it'}})
+    _write_spec(roles_dir, 'three', {'shared': {'type': 'str', 'description': 'as one sees it'}})
+    assert role_specs.merged_options(['one', 'two'])['shared']['type'] == 'int'
+    with pytest.raises(role_specs.RoleSpecError, match=r'tprov.docker.one and tprov.docker.three declare shared'):
+        role_specs.merged_options(['one', 'two', 'three'])
+
+
+@pytest.mark.parametrize('role, message', [
+    ('nosuch', r'roles: tprov.docker.nosuch has no meta/argument_specs.yml'),
+    ('../etc', r"roles: '../etc' is not a role of tprov.docker"),
+    ('other.collection.role', r"is not a role of tprov.docker"),
+    ('', r"is not a role of tprov.docker"),
+])
+def test_a_role_that_is_not_the_collections_is_named(roles_dir, role, message):
+    with pytest.raises(role_specs.RoleSpecError, match=message):
+        role_specs.merged_options([role])
+
+
+def test_a_missing_entry_point_names_the_ones_there_are(roles_dir):
+    _write_spec(roles_dir, 'one', {'a': {'type': 'str'}})
+    with pytest.raises(role_specs.RoleSpecError, match=r"entry_point: tprov.docker.one has no entry point 'other' "
+                                                       r"\(it has main\)"):
+        role_specs.merged_options(['one'], 'other')
+
+
+def test_secure_docker_checks_each_role_it_imports_without_its_own_check():
+    with open(os.path.join(REPO_ROOT, 'playbooks', 'secure_docker.yml')) as handle:
+        play = yaml.safe_load(handle)[0]
+    tasks = play['tasks']
+    checked = tasks[0]['tprov.docker.docker_role_arguments']['roles']
+    imported = [task['ansible.builtin.import_role'] for task in tasks if 'ansible.builtin.import_role' in task]
+    unchecked = [role['name'] for role in imported if role.get('rolespec_validate', True)]
+    assert not unchecked  # each is checked by the first task instead
+    assert ['tprov.docker.' + name for name in checked] == [role['name'] for role in imported]
+    assert 'always' in tasks[0]['tags']
