@@ -92,6 +92,28 @@ def only_root_or_we_can_write(st):
     return st.st_uid in (0, os.geteuid()) and not st.st_mode & 0o022
 
 
+def untrusted_ancestor(path):
+    """The first directory above ``path`` (as given, and as symlinks resolve it) that another user could use to
+    put something else in its place: owned by neither root nor us, or writable by group or others without the
+    sticky bit (which keeps others from renaming what they do not own, as in /tmp). (directory, stat) or None."""
+    seen = set()
+    for start in (os.path.abspath(path), os.path.realpath(path)):
+        parent = os.path.dirname(start)
+        while parent not in seen:
+            seen.add(parent)
+            try:
+                st = os.stat(parent)
+            except OSError:
+                st = None
+            if st is not None and (st.st_uid not in (0, os.geteuid())
+                                   or (st.st_mode & 0o022 and not st.st_mode & stat.S_ISVTX)):
+                return parent, st
+            if os.path.dirname(parent) == parent:
+                break
+            parent = os.path.dirname(parent)
+    return None
+
+
 def original_path(path):
     """Where the vendor's version of path (a unit edited in place) is kept."""
     return path + ORIGINAL_SUFFIX

@@ -34,6 +34,7 @@ from ansible_collections.tprov.docker.plugins.module_utils.file_transaction impo
     back_up,
     backup_name,
     only_root_or_we_can_write,
+    untrusted_ancestor,
     read_file,
     write_atomic,
     write_pair_atomic,
@@ -277,6 +278,15 @@ class PKI(PKILayout):
                     'dir: %s %s is owned by uid %d with mode %04o: another user could put a CA of their own there. '
                     'Make it yours and writable by you only (chown, chmod go-w), or point docker_pki_dir at a '
                     'directory only you can write.' % (what, path, st.st_uid, stat.S_IMODE(st.st_mode)))
+        # Whoever can write a directory above it can rename the PKI directory and put another in its place.
+        found = untrusted_ancestor(self.directory)
+        if found:
+            parent, st = found
+            raise tls_cert.CertificateError(
+                'dir: %s, above the PKI directory %s, is owned by uid %d with mode %04o: another user could move the '
+                'PKI directory away and put one with a CA of their own in its place. Make it writable by root or you '
+                'only (chown, chmod go-w, or chmod +t as /tmp is), or point docker_pki_dir at a directory under such '
+                'directories.' % (parent, self.directory, st.st_uid, stat.S_IMODE(st.st_mode)))
 
     def record_host_done(self, phase, host):
         """A host finished a rollover phase (the roles call this after its restart and TLS check): the

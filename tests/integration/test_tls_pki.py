@@ -521,3 +521,41 @@ def test_a_pki_another_user_could_write_is_refused_and_left_as_it_is(tmp_path, t
     assert result.failed and 'another user could put a CA of their own there' in result['msg'], result
     assert 'chmod go-w' in result['msg'] and str(pki / target if target else pki) in result['msg']
     assert sorted((p.relative_to(pki), p.read_bytes()) for p in pki.rglob('*.pem')) == before
+
+
+@pytest.mark.parametrize('mode_bits,refused', [(0o775, True), (0o757, True), (0o1777, False), (0o755, False)])
+def test_a_pki_under_a_directory_another_user_could_write_is_refused(tmp_path, mode_bits, refused):
+    """Whoever can write a directory above the PKI can move it away and put one with their own CA in its place;
+    a sticky directory (as /tmp) keeps others from renaming what they do not own."""
+    parent = tmp_path / 'shared' / 'deeper'
+    parent.mkdir(parents=True)
+    pki = parent / 'pki'
+    assert not run_module('docker_tls_pki', args(pki)).failed
+    os.chmod(str(tmp_path / 'shared'), mode_bits)
+    try:
+        before = sorted((p.relative_to(pki), p.read_bytes()) for p in pki.rglob('*.pem'))
+        result = run_module('docker_tls_pki', args(pki, force=True))
+        if refused:
+            assert result.failed, result
+            assert '%s, above the PKI directory %s' % (tmp_path / 'shared', pki) in result['msg'], result['msg']
+            assert 'chmod go-w' in result['msg'] and '%04o' % mode_bits in result['msg']
+            assert sorted((p.relative_to(pki), p.read_bytes()) for p in pki.rglob('*.pem')) == before
+        else:
+            assert not result.failed and result['changed'], result
+    finally:
+        os.chmod(str(tmp_path / 'shared'), 0o755)
+
+
+def test_a_pki_reached_through_a_symlink_is_checked_where_it_resolves(tmp_path):
+    """The directories the symlink leads through count as well as those of the path as given."""
+    shared = tmp_path / 'shared'
+    (shared / 'real').mkdir(parents=True)
+    os.chmod(str(shared), 0o777)
+    (tmp_path / 'mine').mkdir()
+    os.symlink(str(shared / 'real'), str(tmp_path / 'mine' / 'link'))
+    try:
+        result = run_module('docker_tls_pki', args(tmp_path / 'mine' / 'link' / 'pki'))
+        assert result.failed and '%s, above the PKI directory' % shared in result['msg'], result
+        assert not (shared / 'real' / 'pki' / 'ca.pem').exists()
+    finally:
+        os.chmod(str(shared), 0o755)

@@ -115,3 +115,18 @@ def test_backup_stamps_are_utc_so_that_they_sort_by_age_across_a_time_zone_chang
     finally:
         monkeypatch.delenv('TZ')
         time.tzset()
+
+
+def test_untrusted_ancestor_finds_the_first_directory_another_user_could_use(tmp_path):
+    from ansible_collections.tprov.docker.plugins.module_utils.file_transaction import untrusted_ancestor
+    target = tmp_path / 'a' / 'b' / 'pki'
+    target.mkdir(parents=True)
+    assert untrusted_ancestor(str(target)) is None  # tmp_path's own parents: root's, or sticky (/tmp)
+    os.chmod(str(tmp_path / 'a'), 0o1777)
+    assert untrusted_ancestor(str(target)) is None  # sticky: others cannot rename what is not theirs
+    os.chmod(str(tmp_path / 'a'), 0o775)
+    found = untrusted_ancestor(str(target))
+    assert found and found[0] == str(tmp_path / 'a')
+    os.chmod(str(tmp_path / 'a'), 0o755)
+    # A path that does not exist yet is judged by the directories that do.
+    assert untrusted_ancestor(str(target / 'not' / 'yet')) is None
