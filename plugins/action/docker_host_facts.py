@@ -14,7 +14,12 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.tprov.docker.plugins.module_utils.host_identity import HOST_FACTS_ARGUMENT_SPEC
-from ansible_collections.tprov.docker.plugins.plugin_utils import host_record
+from ansible_collections.tprov.docker.plugins.plugin_utils import host_record, in_process
+
+# The first task of the roles (and of secure_docker.yml): this plugin's class is loaded in the strategy's process
+# before any worker forks, so the filter and test plugins the later tasks template are loaded there once, not in
+# every worker before the first in-process module task (in_process.preload_filters).
+in_process.preload_filters()
 
 # What the roles read, and nothing that costs the host more (users, SSH keys, SELinux, service managers).
 GATHER_SUBSET = ['!all', '!min', 'platform', 'distribution', 'python']

@@ -14,9 +14,8 @@ from ansible.plugins.action.validate_argument_spec import ActionModule as Valida
 
 from ansible_collections.tprov.docker.plugins.plugin_utils import in_process, role_specs
 
-# Usually the first task of a play (secure_docker.yml): this plugin's class is loaded in the strategy's
-# process before any worker forks, so the collection's filters and Ansible's own filter and test plugins
-# are loaded there once, not in every worker of every task and host before the first module task.
+# Loaded in the strategy's process before any worker forks (as docker_host_facts'): the collection's filters and
+# Ansible's own filter and test plugins are loaded there once, not in the worker of every task and host.
 in_process.preload_filters()
 
 

@@ -33,7 +33,7 @@ class RoleSpecError(Exception):
 def role_name(role):
     """The short name of a role of this collection ('pki' from 'pki' or 'tprov.docker.pki')."""
     short = role[len(COLLECTION):] if role.startswith(COLLECTION) else role
-    if not short or '/' in short or os.sep in short or short.startswith('.') or '.' in short:
+    if not short or '/' in short or os.sep in short or '.' in short or '\x00' in short:
         raise RoleSpecError('roles: %r is not a role of tprov.docker; name one as pki or tprov.docker.pki.' % (role,))
     return short
 
@@ -46,9 +46,9 @@ def entry_point_options(role, entry_point='main'):
         try:
             with open(path, encoding='utf-8') as handle:
                 specs = yaml.load(handle, Loader=_LOADER)['argument_specs']
-        except (IOError, OSError) as exc:
+        except (IOError, OSError, ValueError) as exc:
             raise RoleSpecError('roles: tprov.docker.%s has no meta/argument_specs.yml (%s); name a role of '
-                                'tprov.docker.' % (role, exc.strerror or exc))
+                                'tprov.docker.' % (role, getattr(exc, 'strerror', None) or exc))
         except (yaml.YAMLError, KeyError, TypeError) as exc:
             raise RoleSpecError('roles: the meta/argument_specs.yml of tprov.docker.%s cannot be read (%s).' % (role, exc))
         if entry_point not in specs:

@@ -147,3 +147,26 @@ def test_bundles_declared_for_one_host_only_are_installed_and_cleaned_up(tmp_pat
                                           inventory=str(inventory))
     assert rc == 0, output[-4000:]
     assert list(contexts.iterdir()) == []
+
+
+def test_the_remove_contexts_entry_point_removes_one_bundles_contexts(tmp_path):
+    """tasks_from: remove_contexts (documented in meta/argument_specs.yml) removes the contexts the role wrote for
+    the bundle given, and only those."""
+    _run(tmp_path)
+    contexts = tmp_path / 'bundle' / 'contexts' / 'meta'
+    assert len(list(contexts.iterdir())) == 2
+    playbook = '''
+- hosts: docker_hosts
+  gather_facts: false
+  tasks:
+    - name: Remove the bundle's contexts
+      ansible.builtin.include_role:
+        name: tprov.docker.client
+        tasks_from: remove_contexts
+      vars:
+        docker_client_bundle: {name: admin, user: root, dir: "{{ inventory_dir }}/bundle"}
+'''
+    rc, output, _recap = ansible_playbook(playbook, str(tmp_path), [], inventory=str(tmp_path / 'hosts.yml'))
+    assert rc == 0, output[-4000:]
+    assert list(contexts.iterdir()) == []
+    assert (tmp_path / 'bundle' / 'key.pem').exists()  # the bundle itself stays

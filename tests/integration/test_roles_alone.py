@@ -214,3 +214,22 @@ def test_secure_docker_checks_every_roles_variables_in_its_first_task(tmp_path):
         assert proc.returncode != 0, out[-3000:]
         assert 'Validation of arguments failed' in out and variable in out, out[-3000:]
         assert 'TASK [tprov.docker.pki' not in out and 'TASK [%s' % role_task not in out, out[-3000:]
+
+
+def test_secure_docker_checks_variables_templated_from_the_facts_and_skips_a_skipped_roles(tmp_path):
+    # The facts are read before the check: a variable templated from them is rendered, not refused. A role
+    # skipped by its tag has its variables left unchecked, as its own check was. Check mode, pki only: nothing is
+    # written on this machine.
+    (tmp_path / 'hosts.yml').write_text(INVENTORY)
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_DIR, ANSIBLE_NOCOLOR='1',
+               ANSIBLE_RETRY_FILES_ENABLED='0', ANSIBLE_PYTHON_INTERPRETER=sys.executable)
+    playbook = os.path.join(REPO_ROOT, 'playbooks', 'secure_docker.yml')
+    containers = '{"docker_containers": [{"name": "web", "image": "busybox", "env": {"NODE": "{{ ansible_facts.fqdn }}"}}]}'
+    for extra in (['-e', containers], ['--skip-tags', 'containers', '-e', '{"docker_containers": "not-a-list"}']):
+        proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '--check',
+                               '--tags', 'pki', '-i', str(tmp_path / 'hosts.yml'), playbook] + extra,
+                              capture_output=True, text=True, env=env, check=False)
+        out = proc.stdout + proc.stderr
+        check = out.split('TASK [Check the variables', 1)[1].split('TASK [', 1)[0]
+        assert 'ok: [localhost]' in check, out[-3000:]
+        assert 'Validation of arguments failed' not in out, out[-3000:]

@@ -45,6 +45,7 @@ def test_a_shared_variable_may_be_described_differently_but_not_typed_differentl
     ('../etc', r"roles: '../etc' is not a role of tprov.docker"),
     ('other.collection.role', r"is not a role of tprov.docker"),
     ('', r"is not a role of tprov.docker"),
+    ('pki\x00', r"is not a role of tprov.docker"),
 ])
 def test_a_role_that_is_not_the_collections_is_named(roles_dir, role, message):
     with pytest.raises(role_specs.RoleSpecError, match=message):
@@ -62,9 +63,13 @@ def test_secure_docker_checks_each_role_it_imports_without_its_own_check():
     with open(os.path.join(REPO_ROOT, 'playbooks', 'secure_docker.yml')) as handle:
         play = yaml.safe_load(handle)[0]
     tasks = play['tasks']
-    checked = tasks[0]['tprov.docker.docker_role_arguments']['roles']
-    imported = [task['ansible.builtin.import_role'] for task in tasks if 'ansible.builtin.import_role' in task]
-    unchecked = [role['name'] for role in imported if role.get('rolespec_validate', True)]
-    assert not unchecked  # each is checked by the first task instead
-    assert ['tprov.docker.' + name for name in checked] == [role['name'] for role in imported]
-    assert 'always' in tasks[0]['tags']
+    # The facts first (a variable may be templated from them), then the check, then the roles.
+    assert tasks[0]['ansible.builtin.import_role'] == {'name': 'tprov.docker.common', 'tasks_from': 'facts.yml'}
+    check = tasks[1]
+    roles = check['tprov.docker.docker_role_arguments']['roles']
+    imported = [task['ansible.builtin.import_role'] for task in tasks[2:] if 'ansible.builtin.import_role' in task]
+    assert not [role['name'] for role in imported if role.get('rolespec_validate', True)]  # checked by the task
+    for role in imported:
+        assert "'%s'" % role['name'].split('.')[-1] in roles, role  # every imported role is in the list checked
+    assert "reject('in', ansible_skip_tags)" in roles  # a role skipped by its tag is not checked, as before
+    assert tasks[0]['tags'] == check['tags'] == ['always']
