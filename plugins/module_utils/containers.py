@@ -589,8 +589,16 @@ class ContainerService(object):
     def _wait(self, cid, request):
         current, problem = self._settle(cid, request.wait_timeout)
         if problem == 'exited':
-            raise EngineError('Container %s exited with code %s right after starting. Last log lines:\n%s'
-                              % (request.name, (current.get('State') or {}).get('ExitCode'), self.log_tail(current)))
+            try:
+                tail = self.log_tail(current)
+            except EngineError:
+                if not (current.get('HostConfig') or {}).get('AutoRemove'):
+                    raise
+                # auto_remove: seen exited while the engine removes it, its logs with it (HTTP 409 on them).
+                problem = 'gone'
+            else:
+                raise EngineError('Container %s exited with code %s right after starting. Last log lines:\n%s'
+                                  % (request.name, (current.get('State') or {}).get('ExitCode'), tail))
         if problem == 'gone':
             raise EngineError('Container %s did not keep running: %s.' % (
                 request.name, self._describe_problem(cid, current, problem)))
