@@ -86,10 +86,15 @@ def oldest_backups(backup_paths):
     return [{'path': path, 'backup': oldest[path]} for path in sorted(oldest)]
 
 
+def owned_by_root_or_us(st):
+    """Whether a file or directory (its stat) is owned by root or by the user this runs as."""
+    return st.st_uid in (0, os.geteuid())
+
+
 def only_root_or_we_can_write(st):
     """Whether a file or directory (its stat) is owned by root or by the user this runs as and writable by neither
     group nor others: what it holds was put there by root or by us (a symlink in such a directory is followed)."""
-    return st.st_uid in (0, os.geteuid()) and not st.st_mode & 0o022
+    return owned_by_root_or_us(st) and not st.st_mode & 0o022
 
 
 def untrusted_ancestor(path):
@@ -105,8 +110,9 @@ def untrusted_ancestor(path):
                 st = os.stat(parent)
             except OSError:
                 st = None
-            if st is not None and (st.st_uid not in (0, os.geteuid())
-                                   or (st.st_mode & 0o022 and not st.st_mode & stat.S_ISVTX)):
+            # The sticky bit keeps others from renaming what they do not own: then the owner alone decides.
+            if st is not None and not only_root_or_we_can_write(st) and not (
+                    owned_by_root_or_us(st) and st.st_mode & stat.S_ISVTX):
                 return parent, st
             if os.path.dirname(parent) == parent:
                 break

@@ -71,7 +71,7 @@ class PKILayout(object):
     def files(self, kind, name=None):
         """(certificate, key) paths of the CA, a host's server certificate or a client bundle."""
         if kind == 'ca':
-            return self.path('ca.pem'), self.path('ca-key.pem')
+            return tuple(self.path(file_name) for file_name in DOCKER_FILE_NAMES['ca'])
         if kind == 'ca_previous':  # the CA a rollover replaces, trusted until its last phase
             return self.path('ca-previous.pem'), self.path('ca-previous-key.pem')
         if kind == 'ca_bundle':  # what hosts trust in a rollover's first phase: new + old CA (no key)
@@ -83,5 +83,5 @@ class PKILayout(object):
         if kind == 'archive':  # where a finished rollover's old CA goes, 0700 / 0600
             return self.path('archive', 'ca-%s.pem' % name), self.path('archive', 'ca-%s-key.pem' % name)
         if kind == 'server':
-            return self.path('hosts', name, 'server-cert.pem'), self.path('hosts', name, 'server-key.pem')
-        return self.path('clients', name, 'cert.pem'), self.path('clients', name, 'key.pem')
+            return tuple(self.path('hosts', name, file_name) for file_name in DOCKER_FILE_NAMES['server'])
+        return tuple(self.path('clients', name, file_name) for file_name in DOCKER_FILE_NAMES['client'])
