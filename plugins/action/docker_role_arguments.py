@@ -17,6 +17,7 @@ from ansible_collections.tprov.docker.plugins.plugin_utils import in_process, ro
 # Loaded in the strategy's process before any worker forks (as docker_host_facts'): the collection's filters and
 # Ansible's own filter and test plugins are loaded there once, not in the worker of every task and host.
 in_process.preload_filters()
+role_specs.preload()
 
 
 class ActionModule(ValidateArgumentSpec):

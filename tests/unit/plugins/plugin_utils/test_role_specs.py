@@ -73,3 +73,20 @@ def test_secure_docker_checks_each_role_it_imports_without_its_own_check():
         assert "'%s'" % role['name'].split('.')[-1] in roles, role  # every imported role is in the list checked
     assert "reject('in', ansible_skip_tags)" in roles  # a role skipped by its tag is not checked, as before
     assert tasks[0]['tags'] == check['tags'] == ['always']
+
+
+def test_preload_reads_every_role_and_leaves_a_broken_one_to_its_task(roles_dir):
+    _write_spec(roles_dir, 'one', {'a': {'type': 'int'}})
+    roles_dir.join('broken', 'meta').ensure(dir=True)
+    roles_dir.join('broken', 'meta', 'argument_specs.yml').write('argument_specs: [')
+    roles_dir.join('no_spec').ensure(dir=True)
+    role_specs.preload()  # never raises
+    assert role_specs._OPTIONS == {('one', 'main'): {'a': {'type': 'int'}}}
+    with pytest.raises(role_specs.RoleSpecError, match=r'meta/argument_specs.yml of tprov.docker.broken cannot be read'):
+        role_specs.merged_options(['broken'])
+
+
+def test_preload_without_a_roles_directory_does_nothing(roles_dir, monkeypatch):
+    monkeypatch.setattr(role_specs, 'ROLES_DIR', str(roles_dir.join('absent')))
+    role_specs.preload()
+    assert role_specs._OPTIONS == {}
