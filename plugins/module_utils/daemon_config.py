@@ -747,6 +747,22 @@ def command_line_keys(argv):
     return found
 
 
+def flag_value(argv, flags):
+    """The value dockerd takes for a flag spelled as one of ``flags`` (('--config-file',)): the last one given, as
+    --flag=value or as --flag value, else None. dockerd takes no positional argument, so the word after a flag
+    without '=' is its value - unless it is a flag itself or a $VARIABLE of the unit (words of their own)."""
+    value, words = None, list(argv or [])
+    for index, word in enumerate(words):
+        name, equals, given = word.partition('=')
+        if name not in flags:
+            continue
+        if equals:
+            value = given
+        elif index + 1 < len(words) and not words[index + 1].startswith(('-', '$')):
+            value = words[index + 1]
+    return value
+
+
 def _flag_is_false(word):
     return word.split('=', 1)[1:] == ['false']
 

@@ -341,12 +341,13 @@ def configure(module, params, dry=False, need_certificates=True):
     exec_start = build(module, params, writer, unit, dropins, vendor_argv, argv_source or unit.path, carried,
                        managed)
     exec_keys = dc.command_line_keys(exec_start)
-    config_file = exec_keys.get('config-file', '')
-    if config_file.startswith('--config-file=') and config_file.split('=', 1)[1] != json_path:
+    # --config-file=PATH or --config-file PATH (the unit's ExecStart, with the environment file's words in envfile mode).
+    config_file = dc.flag_value(exec_start, ('--config-file',))
+    if config_file is not None and config_file != json_path:
         raise dc.DaemonConfigError(
-            'dockerd reads %s (%s on its command line), not daemon_json_path %s: the keys would be written where '
-            'the daemon never reads them. Set daemon_json_path (role: docker_daemon_json_path) to %s.'
-            % (config_file.split('=', 1)[1], config_file, json_path, config_file.split('=', 1)[1]))
+            'dockerd reads %s (--config-file on its command line), not daemon_json_path %s: the keys would be written '
+            'where the daemon never reads them. Set daemon_json_path (role: docker_daemon_json_path) to %s.'
+            % (config_file, json_path, config_file))
     info = running_daemon_info(local_socket_path(exec_start))
     new_json, wanted, kept = dc.merge_daemon_options(
         new_json, json_path, params['daemon_options'], params['daemon_default_options'],

@@ -572,13 +572,25 @@ def test_new_daemon_json_is_0600_and_an_existing_one_keeps_its_mode(tmp_path):
     assert os.stat(args['daemon_json_path']).st_mode & 0o777 == 0o640
 
 
-def test_a_config_file_on_the_command_line_must_be_the_one_written(tmp_path):
+@pytest.mark.parametrize('words', ['--config-file=/srv/docker/engine.json', '--config-file /srv/docker/engine.json',
+                                   '--debug --config-file /srv/docker/engine.json --log-level info'])
+def test_a_config_file_on_the_command_line_must_be_the_one_written(tmp_path, words):
     args = configured(tmp_path)
     with open(args['envfile_path'], 'w') as handle:
-        handle.write('DOCKER_OPTS="--config-file=/srv/docker/engine.json"\n')
+        handle.write('DOCKER_OPTS="%s"\n' % words)
     refused = run_module('docker_daemon_config', dict(args, mode='envfile', daemon_options={'icc': False}))
-    assert refused.failed and 'dockerd reads /srv/docker/engine.json' in refused['msg']
+    # Written with a space, the flag was not read before: daemon.json was written where dockerd never reads it.
+    assert refused.failed and 'dockerd reads /srv/docker/engine.json' in refused['msg'], refused
     assert 'docker_daemon_json_path' in refused['msg']
+    assert not os.path.exists(args['daemon_json_path'])
+
+
+def test_the_config_file_written_may_be_named_on_the_command_line_either_way(tmp_path):
+    args = configured(tmp_path)
+    with open(args['envfile_path'], 'w') as handle:
+        handle.write('DOCKER_OPTS="--config-file %s"\n' % args['daemon_json_path'])
+    check = run_module('docker_daemon_config', dict(args, mode='envfile', daemon_options={'icc': False}), check=True)
+    assert not check.failed, check
 
 
 def test_a_symlinked_or_undecodable_daemon_json_is_named(tmp_path):

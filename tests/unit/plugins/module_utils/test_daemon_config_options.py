@@ -147,3 +147,19 @@ def test_icc_and_userland_proxy_defaults_wait_for_iptables(where):
 def test_live_restore_default_is_not_applied_on_a_swarm_node():
     _t, wanted, kept = dc.merge_daemon_options(None, 'p', {}, {'live-restore': True}, swarm=True)
     assert 'live-restore' not in wanted and 'swarm' in kept['live-restore']
+
+
+@pytest.mark.parametrize('argv, value', [
+    (['dockerd', '--config-file=/a.json'], '/a.json'),
+    (['dockerd', '--config-file', '/a.json', '-H', 'fd://'], '/a.json'),
+    (['dockerd', '--config-file', '/a.json', '--config-file=/b.json'], '/b.json'),  # the last one counts
+    (['dockerd', '--config-file=/a.json', '--config-file', '/b.json'], '/b.json'),
+    (['dockerd', '--config-file', '$DOCKER_OPTS'], None),  # the unit's variable: words of its own
+    (['dockerd', '--config-file', '--debug'], None),
+    (['dockerd', '--config-file'], None),
+    (['dockerd', '--config-filex=/a.json', '--debug'], None),
+    (['--config-file', '/a.json'], '/a.json'),  # an environment file's words: no binary first
+    ([], None),
+])
+def test_flag_value_reads_both_forms_of_a_flag(argv, value):
+    assert dc.flag_value(argv, ('--config-file',)) == value
