@@ -149,6 +149,29 @@ def test_bundles_declared_for_one_host_only_are_installed_and_cleaned_up(tmp_pat
     assert list(contexts.iterdir()) == []
 
 
+def test_a_bundle_no_client_entry_names_is_revoked_with_revoke_unlisted(tmp_path):
+    """docker_pki_revoke_unlisted revokes the bundles on disk no docker_tls_clients entry names; the client role
+    counts them as revoked too: it installs none and removes the contexts it wrote (before, only state: absent)."""
+    inventory = tmp_path / 'hosts.yml'
+    inventory.write_text(PER_HOST_INVENTORY)
+    rc, output, _recap = ansible_playbook(PER_HOST_PLAYBOOK, str(tmp_path), [], inventory=str(inventory))
+    assert rc == 0, output[-4000:]
+    contexts = tmp_path / 'bundle-ci' / 'contexts' / 'meta'
+    assert len(list(contexts.iterdir())) == 2
+    # ci unlisted, but not revoked: its bundle is still the PKI's, and still installed.
+    unlisted = '{"docker_tls_clients": [{"name": "admin"}]'
+    rc, output, _recap = ansible_playbook(PER_HOST_PLAYBOOK, str(tmp_path), ['-e', unlisted + '}'], inventory=str(inventory))
+    assert rc == 0, output[-4000:]
+    assert len(list(contexts.iterdir())) == 2
+    (tmp_path / 'bundle-ci' / 'key.pem').unlink()
+    rc, output, _recap = ansible_playbook(PER_HOST_PLAYBOOK, str(tmp_path),
+                                          ['-e', unlisted + ', "docker_pki_revoke_unlisted": true}'], inventory=str(inventory))
+    assert rc == 0, output[-4000:]
+    assert list(contexts.iterdir()) == []
+    assert not (tmp_path / 'bundle-ci' / 'key.pem').exists()
+    assert (tmp_path / 'bundle' / 'key.pem').exists()
+
+
 def test_the_remove_contexts_entry_point_removes_one_bundles_contexts(tmp_path):
     """tasks_from: remove_contexts (documented in meta/argument_specs.yml) removes the contexts the role wrote for
     the bundle given, and only those."""
