@@ -105,14 +105,20 @@ def docker_tls_client_names(clients, state='present'):
     return names_in_state(clients, state)
 
 
-def docker_pki_servers(hosts, hostvars):
+def docker_pki_servers(hosts, hostvars, require_facts=False):
     """docker_tls_pki's servers list for the play's hosts, each with the SANs docker_server_sans
     computes from that host's inventory name, ansible_host, FQDN and docker_tls_extra_sans - not
-    from its interface addresses (see docker_server_sans)."""
+    from its interface addresses (see docker_server_sans). With ``require_facts``, a host whose facts
+    were not read is refused: its certificate would be issued without its FQDN."""
     servers = []
     for host in hosts:
         host_vars = hostvars[host]
         facts = host_vars.get('ansible_facts') or {}
+        if require_facts and 'fqdn' not in facts:
+            raise AnsibleFilterError(
+                'docker_pki_servers: the facts of %s were not read (no ansible_facts.fqdn), so its server certificate '
+                'would lack its FQDN. tprov.docker.common\'s tasks/facts.yml reads them first (in secure_docker.yml '
+                'tagged always: do not skip the tag always).' % host)
         servers.append({'name': host, 'subject_alt_names': docker_server_sans(
             host, host_vars.get('ansible_host'), facts.get('fqdn'), None,
             host_vars.get('docker_tls_extra_sans') or [])})

@@ -748,9 +748,9 @@ def command_line_keys(argv):
 
 
 def flag_value(argv, flags):
-    """The value dockerd takes for a flag spelled as one of ``flags`` (('--config-file',)): the last one given, as
-    --flag=value or as --flag value, else None. dockerd takes no positional argument, so the word after a flag
-    without '=' is its value - unless it is a flag itself or a $VARIABLE of the unit (words of their own)."""
+    """The value dockerd takes for a flag that takes one, spelled as one of ``flags`` (('--config-file',)): the last
+    one given, as --flag=value or as --flag value (dockerd's flag parser takes the next word as the value, whatever
+    it is), else None - also for a flag that ends the command line."""
     value, words = None, list(argv or [])
     for index, word in enumerate(words):
         name, equals, given = word.partition('=')
@@ -758,9 +758,19 @@ def flag_value(argv, flags):
             continue
         if equals:
             value = given
-        elif index + 1 < len(words) and not words[index + 1].startswith(('-', '$')):
+        elif index + 1 < len(words):
             value = words[index + 1]
     return value
+
+
+def with_variable_words(argv, variable, words):
+    """``argv`` with each word that is the unit's $VARIABLE or ${VARIABLE} replaced by ``words``: what systemd passes
+    dockerd for an unquoted variable, so that a flag in the environment file is read where the unit puts it."""
+    names = ('$' + variable, '${%s}' % variable)
+    result = []
+    for word in argv or []:
+        result.extend(words if word in names else [word])
+    return result
 
 
 def _flag_is_false(word):

@@ -338,16 +338,10 @@ def configure(module, params, dry=False, need_certificates=True):
     if unit.stale_original and params['mode'] != 'unit':
         writer.want(unit.original_path, None)
     build = want_envfile if params['mode'] == 'envfile' else want_exec_start
-    exec_start = build(module, params, writer, unit, dropins, vendor_argv, argv_source or unit.path, carried,
-                       managed)
+    exec_start, dockerd_words = build(module, params, writer, unit, dropins, vendor_argv, argv_source or unit.path,
+                                      carried, managed)
     exec_keys = dc.command_line_keys(exec_start)
-    # --config-file=PATH or --config-file PATH (the unit's ExecStart, with the environment file's words in envfile mode).
-    config_file = dc.flag_value(exec_start, ('--config-file',))
-    if config_file is not None and config_file != json_path:
-        raise dc.DaemonConfigError(
-            'dockerd reads %s (--config-file on its command line), not daemon_json_path %s: the keys would be written '
-            'where the daemon never reads them. Set daemon_json_path (role: docker_daemon_json_path) to %s.'
-            % (config_file, json_path, config_file))
+    check_config_file(dockerd_words, json_path)
     info = running_daemon_info(local_socket_path(exec_start))
     new_json, wanted, kept = dc.merge_daemon_options(
         new_json, json_path, params['daemon_options'], params['daemon_default_options'],
@@ -595,13 +589,36 @@ def _local_host(unit, dropins):
     return 'fd://' if dc.socket_activated([unit.vendor_text] + [t for _p, t in dropins]) else dc.DEFAULT_LOCAL_HOST
 
 
+def check_config_file(dockerd_words, json_path):
+    """Refuse a --config-file (--config-file=PATH or --config-file PATH, in the unit or in the environment file's
+    variable) other than the daemon.json this module writes: its keys would go where dockerd never reads them."""
+    config_file = dc.flag_value(dockerd_words, ('--config-file',))
+    if config_file is None or config_file == json_path:
+        return
+    if not config_file or config_file.startswith('$'):
+        raise dc.DaemonConfigError(
+            'dockerd\'s command line has --config-file %s, which names no file this module can tell; daemon_json_path '
+            '%s may not be the file dockerd reads. Give --config-file a path (the one of daemon_json_path, role: '
+            'docker_daemon_json_path), or remove it.' % (config_file or '(empty)', json_path))
+    raise dc.DaemonConfigError(
+        'dockerd reads %s (--config-file on its command line), not daemon_json_path %s: the keys would be written '
+        'where the daemon never reads them. Set daemon_json_path (role: docker_daemon_json_path) to %s.'
+        % (config_file, json_path, config_file))
+
+
+def passes_envfile(params, unit, dropins, vendor_argv):
+    """Whether the unit passes dockerd the environment file's variable ($DOCKER_OPTS) and reads that file."""
+    variable = params['envfile_variable']
+    all_text = '\n'.join([unit.vendor_text] + [t for _p, t in dropins])
+    passes = any(re.search(r'\$\{?%s\}?(\W|$)' % re.escape(variable), w) for w in vendor_argv)
+    return passes and dc.unit_reads_envfile(all_text, params['envfile_path'], variable)
+
+
 def want_envfile(module, params, writer, unit, dropins, vendor_argv, argv_source, carried, managed):
     """mode envfile: our flags in the environment file's variable; the unit as the vendor's, no drop-in."""
     variable, envfile_path = params['envfile_variable'], params['envfile_path']
     envfile_text = read_text(envfile_path)
-    all_text = '\n'.join([unit.vendor_text] + [t for _p, t in dropins])
-    passes = any(re.search(r'\$\{?%s\}?(\W|$)' % re.escape(variable), w) for w in vendor_argv)
-    if not (passes and dc.unit_reads_envfile(all_text, envfile_path, variable)):
+    if not passes_envfile(params, unit, dropins, vendor_argv):
         raise dc.DaemonConfigError(
             'mode envfile: the unit %s%s does not read %s or pass $%s to dockerd; use mode dropin '
             '(docker_daemon_config_mode: dropin).' % (
@@ -611,14 +628,14 @@ def want_envfile(module, params, writer, unit, dropins, vendor_argv, argv_source
     flags = dc.envfile_flags(dc.envfile_value(envfile_text, variable, envfile_path), params['tcp_hosts'], extra_hosts=carried,
                              local_host=None if dc.has_local_host(vendor_argv) else _local_host(unit, dropins),
                              **_tls_args(params))
-    exec_start = dc.daemon_argv(vendor_argv, [], tls_verify=False) + flags
+    unit_argv = dc.daemon_argv(vendor_argv, [], tls_verify=False)
     # The variable's words were there before and after: the unit's and drop-ins' flags are compared.
-    check_managed_flags(params, managed[0], managed[1], exec_start[:len(exec_start) - len(flags)], argv_source)
+    check_managed_flags(params, managed[0], managed[1], unit_argv, argv_source)
     writer.want(envfile_path, dc.render_envfile(envfile_text, variable, flags, envfile_path))
     if unit.original is not None:
         writer.want(unit.path, unit.original)
     writer.want(params['dropin_path'], None)
-    return exec_start
+    return unit_argv + flags, dc.with_variable_words(unit_argv, variable, flags)
 
 
 def want_exec_start(module, params, writer, unit, dropins, vendor_argv, argv_source, carried, managed):
@@ -630,8 +647,8 @@ def want_exec_start(module, params, writer, unit, dropins, vendor_argv, argv_sou
     if any(w.startswith(('-H', '--host', '--tls')) for w in env_words):
         if dc.ENVFILE_MARKER in (envfile_text or ''):
             # Leaving mode envfile: its host and TLS flags go, the operator's other words stay.
-            kept = dc.foreign_flags(['dockerd'] + env_words)[1:]
-            writer.want(envfile_path, dc.render_envfile(envfile_text, variable, kept, envfile_path))
+            env_words = dc.foreign_flags(['dockerd'] + env_words)[1:]
+            writer.want(envfile_path, dc.render_envfile(envfile_text, variable, env_words, envfile_path))
         else:
             raise dc.DaemonConfigError(
                 '%s sets %s="%s" with host or TLS flags, which would clash with the ones this role sets. '
@@ -640,11 +657,14 @@ def want_exec_start(module, params, writer, unit, dropins, vendor_argv, argv_sou
     exec_start = dc.daemon_argv(vendor_argv + ['--host=%s' % h for h in carried], params['tcp_hosts'],
                                 local_host=_local_host(unit, dropins), **_tls_args(params))
     check_managed_flags(params, managed[0], managed[1], exec_start, argv_source)
+    # What dockerd gets: the environment file's words where the unit passes its variable (Debian's $DOCKER_OPTS).
+    dockerd_words = (dc.with_variable_words(exec_start, variable, env_words)
+                     if passes_envfile(params, unit, dropins, vendor_argv) else exec_start)
     if params['mode'] == 'dropin':
         writer.want(params['dropin_path'], dc.render_dropin(exec_start))
         if unit.original is not None:
             writer.want(unit.path, unit.original)
-        return exec_start
+        return exec_start, dockerd_words
     module.warn('mode unit edits %s in place; a package upgrade of docker replaces it and drops TLS. '
                 'The mode dropin survives upgrades.' % unit.path)
     if unit.original is None:
@@ -653,7 +673,7 @@ def want_exec_start(module, params, writer, unit, dropins, vendor_argv, argv_sou
         writer.want(unit.original_path, unit.original, 0o644)
     writer.want(unit.path, dc.render_unit(unit.vendor_text, exec_start))
     writer.want(params['dropin_path'], None)
-    return exec_start
+    return exec_start, dockerd_words
 
 
 def served_certificate(module, tcp_host, cert_path):

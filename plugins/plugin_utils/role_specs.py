@@ -51,10 +51,17 @@ def entry_point_options(role, entry_point='main'):
                                 'tprov.docker.' % (role, getattr(exc, 'strerror', None) or exc))
         except (yaml.YAMLError, KeyError, TypeError) as exc:
             raise RoleSpecError('roles: the meta/argument_specs.yml of tprov.docker.%s cannot be read (%s).' % (role, exc))
+        if not isinstance(specs, dict) or not all(isinstance(spec, dict) for spec in specs.values()):
+            raise RoleSpecError('roles: the meta/argument_specs.yml of tprov.docker.%s is not a mapping of entry points '
+                                'to their specs.' % role)
         if entry_point not in specs:
             raise RoleSpecError('entry_point: tprov.docker.%s has no entry point %r (it has %s).'
                                 % (role, entry_point, ', '.join(sorted(specs))))
-        _OPTIONS[key] = specs[entry_point].get('options') or {}
+        options = specs[entry_point].get('options') or {}
+        if not isinstance(options, dict):
+            raise RoleSpecError('roles: the options of entry point %r of tprov.docker.%s are not a mapping.'
+                                % (entry_point, role))
+        _OPTIONS[key] = options
     return _OPTIONS[key]
 
 
@@ -70,7 +77,7 @@ def preload(entry_point='main'):
     for role in roles:
         try:
             entry_point_options(role, entry_point)
-        except RoleSpecError:
+        except Exception:  # only a head start: the task naming the role reports what is wrong
             pass
 
 

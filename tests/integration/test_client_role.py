@@ -172,6 +172,43 @@ def test_a_bundle_no_client_entry_names_is_revoked_with_revoke_unlisted(tmp_path
     assert (tmp_path / 'bundle' / 'key.pem').exists()
 
 
+def test_a_client_the_rollover_in_progress_revoked_stays_revoked_in_a_run_without_the_variables_that_did(tmp_path):
+    """The pki role's run reports the revocations of the rollover in progress (rollover.revoked); the client role counts
+    them, also in a later run that no longer says docker_pki_revoke_unlisted (rotate_certs.yml, a run without -e)."""
+    inventory = tmp_path / 'hosts.yml'
+    inventory.write_text(PER_HOST_INVENTORY)
+    rc, output, _recap = ansible_playbook(PER_HOST_PLAYBOOK, str(tmp_path), [], inventory=str(inventory))
+    assert rc == 0, output[-4000:]
+    contexts = tmp_path / 'bundle-ci' / 'contexts' / 'meta'
+    assert len(list(contexts.iterdir())) == 2
+    playbook = """
+- hosts: docker_hosts
+  gather_facts: false
+  tasks:
+    - name: The PKI, ci no longer listed
+      tprov.docker.docker_tls_pki:
+        dir: "{{ inventory_dir }}/pki"
+        servers: [{name: docker1, subject_alt_names: ["DNS:docker1"]}, {name: docker2, subject_alt_names: ["DNS:docker2"]}]
+        clients: [{name: admin}]
+        revoke_unlisted: "{{ docker_pki_revoke_unlisted | default(false) }}"
+      delegate_to: localhost
+      run_once: true
+      register: docker_pki_issued
+    - name: The client role
+      ansible.builtin.import_role:
+        name: tprov.docker.client
+"""
+    rc, output, _recap = ansible_playbook(playbook, str(tmp_path), ['-e', '{"docker_pki_revoke_unlisted": true}'],
+                                          inventory=str(inventory))
+    assert rc == 0, output[-4000:]
+    assert list(contexts.iterdir()) == []
+    (tmp_path / 'bundle-ci' / 'key.pem').unlink()
+    rc, output, _recap = ansible_playbook(playbook, str(tmp_path), [], inventory=str(inventory))
+    assert rc == 0, output[-4000:]
+    assert '"ci"' in (tmp_path / 'pki' / 'rollover.json').read_text()
+    assert list(contexts.iterdir()) == [] and not (tmp_path / 'bundle-ci' / 'key.pem').exists()
+
+
 def test_the_remove_contexts_entry_point_removes_one_bundles_contexts(tmp_path):
     """tasks_from: remove_contexts (documented in meta/argument_specs.yml) removes the contexts the role wrote for
     the bundle given, and only those."""

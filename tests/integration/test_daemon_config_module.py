@@ -572,16 +572,29 @@ def test_new_daemon_json_is_0600_and_an_existing_one_keeps_its_mode(tmp_path):
     assert os.stat(args['daemon_json_path']).st_mode & 0o777 == 0o640
 
 
+@pytest.mark.parametrize('mode', ['envfile', 'dropin', 'unit'])
 @pytest.mark.parametrize('words', ['--config-file=/srv/docker/engine.json', '--config-file /srv/docker/engine.json',
                                    '--debug --config-file /srv/docker/engine.json --log-level info'])
-def test_a_config_file_on_the_command_line_must_be_the_one_written(tmp_path, words):
+def test_a_config_file_on_the_command_line_must_be_the_one_written(tmp_path, words, mode):
     args = configured(tmp_path)
     with open(args['envfile_path'], 'w') as handle:
         handle.write('DOCKER_OPTS="%s"\n' % words)
-    refused = run_module('docker_daemon_config', dict(args, mode='envfile', daemon_options={'icc': False}))
-    # Written with a space, the flag was not read before: daemon.json was written where dockerd never reads it.
+    before = snapshot(args)
+    refused = run_module('docker_daemon_config', dict(args, mode=mode, daemon_options={'icc': False}))
+    # Written with a space, or in DOCKER_OPTS in the drop-in and unit modes (Debian's unit passes $DOCKER_OPTS), the
+    # flag was not read before: daemon.json was written where dockerd never reads it.
     assert refused.failed and 'dockerd reads /srv/docker/engine.json' in refused['msg'], refused
     assert 'docker_daemon_json_path' in refused['msg']
+    assert snapshot(args) == before
+
+
+@pytest.mark.parametrize('words', ['--config-file=${CFG}', '--config-file $CFG', '--config-file='])
+def test_a_config_file_this_module_cannot_tell_is_refused(tmp_path, words):
+    args = configured(tmp_path)
+    with open(args['envfile_path'], 'w') as handle:
+        handle.write('DOCKER_OPTS="%s"\n' % words)
+    refused = run_module('docker_daemon_config', dict(args, daemon_options={'icc': False}))
+    assert refused.failed and 'names no file this module can tell' in refused['msg'], refused
     assert not os.path.exists(args['daemon_json_path'])
 
 

@@ -233,3 +233,18 @@ def test_secure_docker_checks_variables_templated_from_the_facts_and_skips_a_ski
         check = out.split('TASK [Check the variables', 1)[1].split('TASK [', 1)[0]
         assert 'ok: [localhost]' in check, out[-3000:]
         assert 'Validation of arguments failed' not in out, out[-3000:]
+
+
+def test_secure_docker_with_the_facts_read_skipped_issues_no_certificate_without_the_fqdn(tmp_path):
+    # --skip-tags always skips the playbook's facts read, as Ansible's own fact gathering; the pki steps then stop
+    # naming the host, instead of issuing its server certificate without its FQDN. Check mode: nothing is written.
+    (tmp_path / 'hosts.yml').write_text(INVENTORY)
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_DIR, ANSIBLE_NOCOLOR='1',
+               ANSIBLE_RETRY_FILES_ENABLED='0', ANSIBLE_PYTHON_INTERPRETER=sys.executable)
+    playbook = os.path.join(REPO_ROOT, 'playbooks', 'secure_docker.yml')
+    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '--check',
+                           '--tags', 'pki', '--skip-tags', 'always', '-i', str(tmp_path / 'hosts.yml'), playbook],
+                          capture_output=True, text=True, env=env, check=False)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out[-3000:]
+    assert 'the facts of localhost were not read' in out, out[-3000:]

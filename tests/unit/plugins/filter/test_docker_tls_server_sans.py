@@ -96,3 +96,14 @@ def test_an_fqdn_that_is_not_a_plain_host_name_is_left_out(fqdn):
 @pytest.mark.parametrize('fqdn', ['docker1.example.com', 'docker1.example.com.', 'build_box.corp', 'h-1'])
 def test_a_plain_host_name_is_kept(fqdn):
     assert docker_server_sans('docker1', None, fqdn)[1] == 'DNS:%s' % fqdn
+
+
+def test_pki_servers_refuse_a_host_whose_facts_were_not_read_when_asked():
+    """The pki role asks (require_facts): --skip-tags always skipped the playbook's facts read, and the
+    certificate was re-issued without the host's FQDN."""
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.tprov.docker.plugins.filter.docker_tls import docker_pki_servers
+    hostvars = {'docker1': {'ansible_facts': {'fqdn': 'docker1.example.com'}}, 'docker2': {'ansible_host': '192.0.2.11'}}
+    assert len(docker_pki_servers(['docker1', 'docker2'], hostvars)) == 2
+    with pytest.raises(AnsibleFilterError, match=r'the facts of docker2 were not read .*do not skip the tag always'):
+        docker_pki_servers(['docker1', 'docker2'], hostvars, require_facts=True)

@@ -154,8 +154,9 @@ def test_live_restore_default_is_not_applied_on_a_swarm_node():
     (['dockerd', '--config-file', '/a.json', '-H', 'fd://'], '/a.json'),
     (['dockerd', '--config-file', '/a.json', '--config-file=/b.json'], '/b.json'),  # the last one counts
     (['dockerd', '--config-file=/a.json', '--config-file', '/b.json'], '/b.json'),
-    (['dockerd', '--config-file', '$DOCKER_OPTS'], None),  # the unit's variable: words of its own
-    (['dockerd', '--config-file', '--debug'], None),
+    (['dockerd', '--config-file', '$CFG'], '$CFG'),  # a variable the caller could not resolve: told apart there
+    (['dockerd', '--config-file', '--debug'], '--debug'),  # dockerd's parser takes the next word, whatever it is
+    (['dockerd', '--config-file='], ''),
     (['dockerd', '--config-file'], None),
     (['dockerd', '--config-filex=/a.json', '--debug'], None),
     (['--config-file', '/a.json'], '/a.json'),  # an environment file's words: no binary first
@@ -163,3 +164,15 @@ def test_live_restore_default_is_not_applied_on_a_swarm_node():
 ])
 def test_flag_value_reads_both_forms_of_a_flag(argv, value):
     assert dc.flag_value(argv, ('--config-file',)) == value
+
+
+def test_with_variable_words_puts_the_words_where_the_unit_passes_the_variable():
+    argv = ['dockerd', '-H', 'fd://', '$DOCKER_OPTS', '--config-file', '/unit.json', '${DOCKER_OPTS}', '--x=$DOCKER_OPTS']
+    words = ['--config-file', '/env.json']
+    assert dc.with_variable_words(argv, 'DOCKER_OPTS', words) == [
+        'dockerd', '-H', 'fd://', '--config-file', '/env.json', '--config-file', '/unit.json', '--config-file',
+        '/env.json', '--x=$DOCKER_OPTS']
+    # In the unit's order: the unit's flag after the variable wins, as for dockerd.
+    assert dc.flag_value(dc.with_variable_words(['dockerd', '$DOCKER_OPTS', '--config-file', '/unit.json'],
+                                                'DOCKER_OPTS', words), ('--config-file',)) == '/unit.json'
+    assert dc.with_variable_words(['dockerd', '$DOCKER_OPTS'], 'DOCKER_OPTS', []) == ['dockerd']

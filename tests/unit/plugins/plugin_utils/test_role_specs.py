@@ -80,10 +80,14 @@ def test_preload_reads_every_role_and_leaves_a_broken_one_to_its_task(roles_dir)
     roles_dir.join('broken', 'meta').ensure(dir=True)
     roles_dir.join('broken', 'meta', 'argument_specs.yml').write('argument_specs: [')
     roles_dir.join('no_spec').ensure(dir=True)
+    roles_dir.join('listed', 'meta').ensure(dir=True)
+    roles_dir.join('listed', 'meta', 'argument_specs.yml').write('argument_specs: {main: [x]}')
     role_specs.preload()  # never raises
     assert role_specs._OPTIONS == {('one', 'main'): {'a': {'type': 'int'}}}
     with pytest.raises(role_specs.RoleSpecError, match=r'meta/argument_specs.yml of tprov.docker.broken cannot be read'):
         role_specs.merged_options(['broken'])
+    with pytest.raises(role_specs.RoleSpecError, match=r'not a mapping of entry points'):
+        role_specs.merged_options(['listed'])
 
 
 def test_preload_without_a_roles_directory_does_nothing(roles_dir, monkeypatch):
