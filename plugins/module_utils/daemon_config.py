@@ -609,6 +609,11 @@ def envfile_words(value):
     return words
 
 
+def words_value(words):
+    """A value of the environment file's variable that envfile_words reads back as ``words``."""
+    return ' '.join(_word_token(word) for word in words)
+
+
 def _word_token(word):
     """``word`` as envfile_words reads it back as itself: as it is, or in double quotes with \\ and " escaped."""
     if word and not _WORD_SPECIAL.search(word):
@@ -763,14 +768,37 @@ def flag_value(argv, flags):
     return value
 
 
-def with_variable_words(argv, variable, words):
-    """``argv`` with each word that is the unit's $VARIABLE or ${VARIABLE} replaced by ``words``: what systemd passes
-    dockerd for an unquoted variable, so that a flag in the environment file is read where the unit puts it."""
-    names = ('$' + variable, '${%s}' % variable)
+def with_variable_words(argv, variable, value):
+    """``argv`` as systemd passes it to dockerd when the variable holds ``value`` (the environment file's raw value):
+    a word that is $VARIABLE becomes the value's words (split at white space), one that is ${VARIABLE} the value as
+    one argument. A variable inside a longer word is left as it is."""
     result = []
     for word in argv or []:
-        result.extend(words if word in names else [word])
+        if word == '$' + variable:
+            result.extend(envfile_words(value))
+        elif word == '${%s}' % variable:
+            result.append(value or '')
+        else:
+            result.append(word)
     return result
+
+
+def environment_from_file(texts, envfile_path, variable):
+    """Whether systemd takes the variable from ``envfile_path`` alone, reading the unit and its drop-ins (``texts``,
+    in their order): that file is the last one EnvironmentFile= lists (an empty EnvironmentFile= empties the list)
+    and no Environment= sets the variable. Otherwise its value cannot be told from that file."""
+    files, assigned = [], False
+    for text in texts:
+        for _start, _end, section, logical in _directives(text or '')[1]:
+            if section != 'Service':
+                continue
+            key, _sep, value = logical.partition('=')
+            key, value = key.strip(), value.strip()
+            if key == 'EnvironmentFile':
+                files = files + [value[1:] if value.startswith('-') else value] if value else []
+            elif key == 'Environment' and re.search(r'(^|[\s"\'])%s=' % re.escape(variable), value):
+                assigned = True
+    return bool(files) and files[-1] == envfile_path and not assigned
 
 
 def _flag_is_false(word):

@@ -593,7 +593,7 @@ def check_config_file(dockerd_words, json_path):
     """Refuse a --config-file (--config-file=PATH or --config-file PATH, in the unit or in the environment file's
     variable) other than the daemon.json this module writes: its keys would go where dockerd never reads them."""
     config_file = dc.flag_value(dockerd_words, ('--config-file',))
-    if config_file is None or config_file == json_path:
+    if config_file is None or (config_file and os.path.normpath(config_file) == os.path.normpath(json_path)):
         return
     if not config_file or config_file.startswith('$'):
         raise dc.DaemonConfigError(
@@ -607,11 +607,11 @@ def check_config_file(dockerd_words, json_path):
 
 
 def passes_envfile(params, unit, dropins, vendor_argv):
-    """Whether the unit passes dockerd the environment file's variable ($DOCKER_OPTS) and reads that file."""
+    """Whether the unit reads the environment file and passes dockerd its variable as a word of its own, $DOCKER_OPTS,
+    which systemd splits into words (one flag each): "${DOCKER_OPTS}" would be one argument."""
     variable = params['envfile_variable']
     all_text = '\n'.join([unit.vendor_text] + [t for _p, t in dropins])
-    passes = any(re.search(r'\$\{?%s\}?(\W|$)' % re.escape(variable), w) for w in vendor_argv)
-    return passes and dc.unit_reads_envfile(all_text, params['envfile_path'], variable)
+    return '$' + variable in vendor_argv and dc.unit_reads_envfile(all_text, params['envfile_path'], variable)
 
 
 def want_envfile(module, params, writer, unit, dropins, vendor_argv, argv_source, carried, managed):
@@ -620,8 +620,8 @@ def want_envfile(module, params, writer, unit, dropins, vendor_argv, argv_source
     envfile_text = read_text(envfile_path)
     if not passes_envfile(params, unit, dropins, vendor_argv):
         raise dc.DaemonConfigError(
-            'mode envfile: the unit %s%s does not read %s or pass $%s to dockerd; use mode dropin '
-            '(docker_daemon_config_mode: dropin).' % (
+            'mode envfile: the unit %s%s does not read %s or pass $%s to dockerd (a word of its own: systemd passes '
+            '"${...}" as one argument); use mode dropin (docker_daemon_config_mode: dropin).' % (
                 unit.path, ' (with %s)' % argv_source if argv_source != unit.path else '', envfile_path, variable))
     # The operator's words of the variable (--dns, --data-root, ...) are kept, ours replaced; the
     # local listener only when the unit has none of its own (its -H fd:// stays in the unit).
@@ -635,7 +635,7 @@ def want_envfile(module, params, writer, unit, dropins, vendor_argv, argv_source
     if unit.original is not None:
         writer.want(unit.path, unit.original)
     writer.want(params['dropin_path'], None)
-    return unit_argv + flags, dc.with_variable_words(unit_argv, variable, flags)
+    return unit_argv + flags, dc.with_variable_words(unit_argv, variable, dc.words_value(flags))
 
 
 def want_exec_start(module, params, writer, unit, dropins, vendor_argv, argv_source, carried, managed):
@@ -657,9 +657,10 @@ def want_exec_start(module, params, writer, unit, dropins, vendor_argv, argv_sou
     exec_start = dc.daemon_argv(vendor_argv + ['--host=%s' % h for h in carried], params['tcp_hosts'],
                                 local_host=_local_host(unit, dropins), **_tls_args(params))
     check_managed_flags(params, managed[0], managed[1], exec_start, argv_source)
-    # What dockerd gets: the environment file's words where the unit passes its variable (Debian's $DOCKER_OPTS).
-    dockerd_words = (dc.with_variable_words(exec_start, variable, env_words)
-                     if passes_envfile(params, unit, dropins, vendor_argv) else exec_start)
+    # What dockerd gets: the environment file's value where the unit passes its variable (Debian's $DOCKER_OPTS) -
+    # when systemd takes it from that file alone; otherwise the variable stays a word this module cannot read.
+    takes_file = dc.environment_from_file([unit.vendor_text] + [t for _p, t in dropins], envfile_path, variable)
+    dockerd_words = dc.with_variable_words(exec_start, variable, dc.words_value(env_words)) if takes_file else exec_start
     if params['mode'] == 'dropin':
         writer.want(params['dropin_path'], dc.render_dropin(exec_start))
         if unit.original is not None:

@@ -51,18 +51,27 @@ def entry_point_options(role, entry_point='main'):
                                 'tprov.docker.' % (role, getattr(exc, 'strerror', None) or exc))
         except (yaml.YAMLError, KeyError, TypeError) as exc:
             raise RoleSpecError('roles: the meta/argument_specs.yml of tprov.docker.%s cannot be read (%s).' % (role, exc))
-        if not isinstance(specs, dict) or not all(isinstance(spec, dict) for spec in specs.values()):
+        if not isinstance(specs, dict) or not all(isinstance(name, str) and isinstance(spec, dict)
+                                                  for name, spec in specs.items()):
             raise RoleSpecError('roles: the meta/argument_specs.yml of tprov.docker.%s is not a mapping of entry points '
                                 'to their specs.' % role)
         if entry_point not in specs:
             raise RoleSpecError('entry_point: tprov.docker.%s has no entry point %r (it has %s).'
                                 % (role, entry_point, ', '.join(sorted(specs))))
         options = specs[entry_point].get('options') or {}
-        if not isinstance(options, dict):
-            raise RoleSpecError('roles: the options of entry point %r of tprov.docker.%s are not a mapping.'
-                                % (entry_point, role))
+        _check_options(options, 'the options of entry point %r of tprov.docker.%s' % (entry_point, role))
         _OPTIONS[key] = options
     return _OPTIONS[key]
+
+
+def _check_options(options, where):
+    """Refuse options that validation could not read: a mapping of names to mappings, suboptions alike."""
+    if not isinstance(options, dict) or not all(isinstance(name, str) and isinstance(option, dict)
+                                                for name, option in options.items()):
+        raise RoleSpecError('roles: %s are not a mapping of option names to their specs.' % where)
+    for name, option in options.items():
+        if option.get('options') is not None:
+            _check_options(option['options'], 'the suboptions of %s in %s' % (name, where))
 
 
 def preload(entry_point='main'):

@@ -598,12 +598,36 @@ def test_a_config_file_this_module_cannot_tell_is_refused(tmp_path, words):
     assert not os.path.exists(args['daemon_json_path'])
 
 
-def test_the_config_file_written_may_be_named_on_the_command_line_either_way(tmp_path):
+def test_a_config_file_in_an_environment_file_systemd_no_longer_reads_is_not_refused(tmp_path):
+    # A drop-in empties EnvironmentFile= and lists its own file: the stale --config-file of /etc/default/docker is not
+    # what dockerd gets, so it is no reason to refuse.
     args = configured(tmp_path)
     with open(args['envfile_path'], 'w') as handle:
-        handle.write('DOCKER_OPTS="--config-file %s"\n' % args['daemon_json_path'])
-    check = run_module('docker_daemon_config', dict(args, mode='envfile', daemon_options={'icc': False}), check=True)
+        handle.write('DOCKER_OPTS="--config-file /srv/old.json"\n')
+    dropin_dir = os.path.dirname(args['dropin_path'])
+    with open(os.path.join(dropin_dir, '10-environment.conf'), 'w') as handle:
+        handle.write('[Service]\nEnvironmentFile=\nEnvironmentFile=-%s\n' % os.path.join(str(tmp_path), 'mine.env'))
+    check = run_module('docker_daemon_config', dict(args, daemon_options={'icc': False}), check=True)
     assert not check.failed, check
+
+
+def test_mode_envfile_needs_the_variable_as_a_word_of_its_own(tmp_path):
+    # systemd passes "${DOCKER_OPTS}" as one argument: the TLS flags written there would reach dockerd as one word.
+    args = family_layout(tmp_path, 'Debian')
+    with open(args['unit_path'], 'w') as handle:
+        handle.write(DEBIAN_UNIT.format(envfile=args['envfile_path']).replace('$DOCKER_OPTS', '${DOCKER_OPTS}'))
+    refused = run_module('docker_daemon_config', dict(args, mode='envfile'), check=True)
+    assert refused.failed and 'does not read %s or pass $DOCKER_OPTS' % args['envfile_path'] in refused['msg'], refused
+
+
+def test_the_config_file_written_may_be_named_on_the_command_line_either_way(tmp_path):
+    args = configured(tmp_path)
+    for named in (args['daemon_json_path'], args['daemon_json_path'].replace('/daemon.json', '//./daemon.json')):
+        with open(args['envfile_path'], 'w') as handle:
+            handle.write('DOCKER_OPTS="--config-file %s"\n' % named)
+        for mode in ('envfile', 'dropin'):
+            check = run_module('docker_daemon_config', dict(args, mode=mode, daemon_options={'icc': False}), check=True)
+            assert not check.failed, (named, mode, check)
 
 
 def test_a_symlinked_or_undecodable_daemon_json_is_named(tmp_path):

@@ -166,13 +166,32 @@ def test_flag_value_reads_both_forms_of_a_flag(argv, value):
     assert dc.flag_value(argv, ('--config-file',)) == value
 
 
-def test_with_variable_words_puts_the_words_where_the_unit_passes_the_variable():
+def test_with_variable_words_passes_the_variable_as_systemd_does():
     argv = ['dockerd', '-H', 'fd://', '$DOCKER_OPTS', '--config-file', '/unit.json', '${DOCKER_OPTS}', '--x=$DOCKER_OPTS']
-    words = ['--config-file', '/env.json']
-    assert dc.with_variable_words(argv, 'DOCKER_OPTS', words) == [
-        'dockerd', '-H', 'fd://', '--config-file', '/env.json', '--config-file', '/unit.json', '--config-file',
-        '/env.json', '--x=$DOCKER_OPTS']
+    value = '--config-file /env.json'
+    # $VAR: the value's words; ${VAR}: the value as one argument; inside a longer word: left as it is.
+    assert dc.with_variable_words(argv, 'DOCKER_OPTS', value) == [
+        'dockerd', '-H', 'fd://', '--config-file', '/env.json', '--config-file', '/unit.json', '--config-file /env.json',
+        '--x=$DOCKER_OPTS']
     # In the unit's order: the unit's flag after the variable wins, as for dockerd.
     assert dc.flag_value(dc.with_variable_words(['dockerd', '$DOCKER_OPTS', '--config-file', '/unit.json'],
-                                                'DOCKER_OPTS', words), ('--config-file',)) == '/unit.json'
-    assert dc.with_variable_words(['dockerd', '$DOCKER_OPTS'], 'DOCKER_OPTS', []) == ['dockerd']
+                                                'DOCKER_OPTS', value), ('--config-file',)) == '/unit.json'
+    assert dc.with_variable_words(['dockerd', '$DOCKER_OPTS'], 'DOCKER_OPTS', '') == ['dockerd']
+    assert dc.with_variable_words(['dockerd', '$DOCKER_OPTS'], 'DOCKER_OPTS', dc.words_value(['--label', 'a b'])) == [
+        'dockerd', '--label', 'a b']
+
+
+UNIT = '[Service]\nEnvironmentFile=-/etc/default/docker\nExecStart=/usr/sbin/dockerd -H fd:// $DOCKER_OPTS\n'
+
+
+@pytest.mark.parametrize('dropins, from_file', [
+    ([], True),
+    (['[Service]\nEnvironmentFile=\nEnvironmentFile=-/etc/docker/mine.env\n'], False),  # reset, another file
+    (['[Service]\nEnvironmentFile=/etc/docker/more.env\n'], False),  # a later file may set it
+    (['[Service]\nEnvironment="DOCKER_OPTS=--debug"\n'], False),
+    (['[Service]\nEnvironment=OTHER=1\n'], True),
+    (['[Service]\nEnvironmentFile=\n'], False),
+    (['[Unit]\nEnvironmentFile=/etc/docker/more.env\n'], True),  # not the service's
+])
+def test_environment_from_file_follows_systemds_reading_of_the_unit(dropins, from_file):
+    assert dc.environment_from_file([UNIT] + dropins, '/etc/default/docker', 'DOCKER_OPTS') is from_file

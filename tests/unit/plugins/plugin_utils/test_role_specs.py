@@ -94,3 +94,17 @@ def test_preload_without_a_roles_directory_does_nothing(roles_dir, monkeypatch):
     monkeypatch.setattr(role_specs, 'ROLES_DIR', str(roles_dir.join('absent')))
     role_specs.preload()
     assert role_specs._OPTIONS == {}
+
+
+@pytest.mark.parametrize('text, message', [
+    ('argument_specs: {1: {options: {}}}', 'not a mapping of entry points'),
+    ('argument_specs: {main: {options: {a: 1}}}', 'options of entry point .main. of tprov.docker.odd are not a mapping'),
+    ('argument_specs: {main: {options: {a: {type: dict, options: {b: [x]}}}}}', 'the suboptions of a in the options'),
+    ('argument_specs: {main: {options: [a]}}', 'are not a mapping of option names'),
+])
+def test_a_malformed_spec_is_named_not_a_traceback(roles_dir, text, message):
+    roles_dir.join('odd', 'meta').ensure(dir=True)
+    roles_dir.join('odd', 'meta', 'argument_specs.yml').write(text)
+    with pytest.raises(role_specs.RoleSpecError, match=message):
+        role_specs.merged_options(['odd'])
+    role_specs.preload()  # never raises
