@@ -16,7 +16,6 @@ __metaclass__ = type
 import http.client
 import json
 import os
-import re
 import socket
 import time
 
