@@ -149,15 +149,21 @@ def test_bundles_declared_for_one_host_only_are_installed_and_cleaned_up(tmp_pat
     assert list(contexts.iterdir()) == []
 
 
-def test_a_bundle_no_client_entry_names_is_revoked_with_revoke_unlisted(tmp_path):
-    """docker_pki_revoke_unlisted revokes the bundles on disk no docker_tls_clients entry names; the client role
-    counts them as revoked too: it installs none and removes the contexts it wrote (before, only state: absent)."""
+def _both_bundles_installed(tmp_path):
+    """The per-host inventory's first run: admin and ci installed, ci with a context per Docker host."""
     inventory = tmp_path / 'hosts.yml'
     inventory.write_text(PER_HOST_INVENTORY)
     rc, output, _recap = ansible_playbook(PER_HOST_PLAYBOOK, str(tmp_path), [], inventory=str(inventory))
     assert rc == 0, output[-4000:]
     contexts = tmp_path / 'bundle-ci' / 'contexts' / 'meta'
     assert len(list(contexts.iterdir())) == 2
+    return inventory, contexts
+
+
+def test_a_bundle_no_client_entry_names_is_revoked_with_revoke_unlisted(tmp_path):
+    """docker_pki_revoke_unlisted revokes the bundles on disk no docker_tls_clients entry names; the client role
+    counts them as revoked too: it installs none and removes the contexts it wrote (before, only state: absent)."""
+    inventory, contexts = _both_bundles_installed(tmp_path)
     # ci unlisted, but not revoked: its bundle is still the PKI's, and still installed.
     unlisted = '{"docker_tls_clients": [{"name": "admin"}]'
     rc, output, _recap = ansible_playbook(PER_HOST_PLAYBOOK, str(tmp_path), ['-e', unlisted + '}'], inventory=str(inventory))
@@ -175,12 +181,7 @@ def test_a_bundle_no_client_entry_names_is_revoked_with_revoke_unlisted(tmp_path
 def test_a_client_the_rollover_in_progress_revoked_stays_revoked_in_a_run_without_the_variables_that_did(tmp_path):
     """The pki role's run reports the revocations of the rollover in progress (rollover.revoked); the client role counts
     them, also in a later run that no longer says docker_pki_revoke_unlisted (rotate_certs.yml, a run without -e)."""
-    inventory = tmp_path / 'hosts.yml'
-    inventory.write_text(PER_HOST_INVENTORY)
-    rc, output, _recap = ansible_playbook(PER_HOST_PLAYBOOK, str(tmp_path), [], inventory=str(inventory))
-    assert rc == 0, output[-4000:]
-    contexts = tmp_path / 'bundle-ci' / 'contexts' / 'meta'
-    assert len(list(contexts.iterdir())) == 2
+    inventory, contexts = _both_bundles_installed(tmp_path)
     playbook = """
 - hosts: docker_hosts
   gather_facts: false
