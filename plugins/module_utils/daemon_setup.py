@@ -585,7 +585,12 @@ def _tls_args(params):
 
 def _local_host(unit, dropins):
     """The local listener a command line without -H keeps: fd:// for a socket-activated unit."""
-    return 'fd://' if dc.socket_activated([unit.vendor_text] + [t for _p, t in dropins]) else dc.DEFAULT_LOCAL_HOST
+    return 'fd://' if dc.socket_activated(_unit_texts(unit, dropins)) else dc.DEFAULT_LOCAL_HOST
+
+
+def _unit_texts(unit, dropins):
+    """The vendor unit's text, then each drop-in's, in the order systemd reads them."""
+    return [unit.vendor_text] + [t for _p, t in dropins]
 
 
 def check_config_file(dockerd_words, json_path):
@@ -609,7 +614,7 @@ def passes_envfile(params, unit, dropins, vendor_argv):
     """Whether the unit reads the environment file and passes dockerd its variable as a word of its own, $DOCKER_OPTS,
     which systemd splits into words (one flag each): "${DOCKER_OPTS}" would be one argument."""
     variable = params['envfile_variable']
-    all_text = '\n'.join([unit.vendor_text] + [t for _p, t in dropins])
+    all_text = '\n'.join(_unit_texts(unit, dropins))
     return '$' + variable in vendor_argv and dc.unit_reads_envfile(all_text, params['envfile_path'], variable)
 
 
@@ -658,7 +663,7 @@ def want_exec_start(module, params, writer, unit, dropins, vendor_argv, argv_sou
     check_managed_flags(params, managed[0], managed[1], exec_start, argv_source)
     # What dockerd gets: the environment file's value where the unit passes its variable (Debian's $DOCKER_OPTS) -
     # when systemd takes it from that file alone; otherwise the variable stays a word this module cannot read.
-    takes_file = dc.environment_from_file([unit.vendor_text] + [t for _p, t in dropins], envfile_path, variable)
+    takes_file = dc.environment_from_file(_unit_texts(unit, dropins), envfile_path, variable)
     dockerd_words = dc.with_variable_words(exec_start, variable, dc.words_value(env_words)) if takes_file else exec_start
     if params['mode'] == 'dropin':
         writer.want(params['dropin_path'], dc.render_dropin(exec_start))
